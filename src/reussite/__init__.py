@@ -1,0 +1,169 @@
+"""reussite: the rules, indicators and budget of France's Programme de Réussite Éducative.
+
+The public API is re-exported here; everything else is private by convention.
+"""
+
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
+
+from .calendar import age_on, months_between
+from .codes import (
+    ActionFunding,
+    ActionKind,
+    ActionTiming,
+    Attainment,
+    ExitReason,
+    HandoverRecipient,
+    NotTakenOnReason,
+    ObjectiveDomain,
+    ObjectiveStatus,
+    PriorityEducation,
+    ReferralReason,
+    ReferralSource,
+    SchoolLevel,
+    SchoolLevelGroup,
+    Sex,
+)
+from .decision import Assessment, TeamDecision
+from .ending import Exit, ExitProposal, Handover, NotTakenOn
+from .errors import (
+    EventRefused,
+    InvalidInput,
+    InvalidLifecycle,
+    InvalidValue,
+    NotInForce,
+    PathwayClosed,
+    ReussiteError,
+    VersionConflict,
+)
+from .events import (
+    EVENT_TYPES,
+    ActionEnded,
+    ActionPlanned,
+    Admitted,
+    Assessed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    ContactLost,
+    DeclaredIneligible,
+    Event,
+    ExitProposed,
+    ExitRejected,
+    ExitValidated,
+    FamilyRefused,
+    HandedOver,
+    ObjectiveSet,
+    ObjectiveUpdated,
+    Redirected,
+    ReferentChanged,
+    Referred,
+    Reviewed,
+    Started,
+)
+from .lifecycle import LIFECYCLE, Lifecycle, Transition, apply, open_pathway, replay
+from .pathway import Pathway, State
+from .people import Child, Family, Guardian
+from .plan import Action, Objective, Review, derive_attainment
+from .programme import (
+    Eligibility,
+    EligibilityCriterion,
+    Programme,
+    ProgrammeRules,
+    Referent,
+    SupportTeam,
+    Territory,
+    assess_eligibility,
+)
+from .referral import Consent, Referral
+from .rules import RULES, Rule
+from .timeline import Timeline
+
+try:
+    __version__ = _version("reussite")
+except _PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "EVENT_TYPES",
+    "LIFECYCLE",
+    "RULES",
+    "Action",
+    "ActionEnded",
+    "ActionFunding",
+    "ActionKind",
+    "ActionPlanned",
+    "ActionTiming",
+    "Admitted",
+    "Assessed",
+    "Assessment",
+    "Attainment",
+    "Child",
+    "Consent",
+    "ConsentGiven",
+    "ConsentWithdrawn",
+    "ContactLost",
+    "DeclaredIneligible",
+    "Eligibility",
+    "EligibilityCriterion",
+    "Event",
+    "EventRefused",
+    "Exit",
+    "ExitProposal",
+    "ExitProposed",
+    "ExitReason",
+    "ExitRejected",
+    "ExitValidated",
+    "Family",
+    "FamilyRefused",
+    "Guardian",
+    "HandedOver",
+    "Handover",
+    "HandoverRecipient",
+    "InvalidInput",
+    "InvalidLifecycle",
+    "InvalidValue",
+    "Lifecycle",
+    "NotInForce",
+    "NotTakenOn",
+    "NotTakenOnReason",
+    "Objective",
+    "ObjectiveDomain",
+    "ObjectiveSet",
+    "ObjectiveStatus",
+    "ObjectiveUpdated",
+    "Pathway",
+    "PathwayClosed",
+    "PriorityEducation",
+    "Programme",
+    "ProgrammeRules",
+    "Redirected",
+    "Referent",
+    "ReferentChanged",
+    "Referral",
+    "ReferralReason",
+    "ReferralSource",
+    "Referred",
+    "ReussiteError",
+    "Review",
+    "Reviewed",
+    "Rule",
+    "SchoolLevel",
+    "SchoolLevelGroup",
+    "Sex",
+    "Started",
+    "State",
+    "SupportTeam",
+    "TeamDecision",
+    "Territory",
+    "Timeline",
+    "Transition",
+    "VersionConflict",
+    "__version__",
+    "age_on",
+    "apply",
+    "assess_eligibility",
+    "derive_attainment",
+    "months_between",
+    "open_pathway",
+    "replay",
+]

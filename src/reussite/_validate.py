@@ -1,0 +1,204 @@
+"""Field validators for attrs classes that raise :class:`~reussite.errors.InvalidValue`.
+
+attrs' own validators raise bare ``TypeError``/``ValueError``; ours name the class, the
+field, the value and what is accepted, and stay catchable as either built-in.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .errors import InvalidValue
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _fail(inst: object, attr: attrs.Attribute[Any], value: object, expected: str) -> None:
+    raise InvalidValue(type(inst).__name__, attr.name, value, expected)
+
+
+def _type_name(cls: type | tuple[type, ...]) -> str:
+    if isinstance(cls, tuple):
+        return " or ".join(c.__name__ for c in cls)
+    return cls.__name__
+
+
+def _is_instance(value: object, cls: type | tuple[type, ...]) -> bool:
+    """Exact-ish isinstance: bool is not an int, datetime is not a date."""
+    if isinstance(value, bool) and not (cls is bool or (isinstance(cls, tuple) and bool in cls)):
+        return False
+    if isinstance(value, _dt.datetime) and not (
+        cls is _dt.datetime or (isinstance(cls, tuple) and _dt.datetime in cls)
+    ):
+        return False
+    return isinstance(value, cls)
+
+
+def typed(cls: type | tuple[type, ...]) -> Validator:
+    """Accept instances of ``cls`` (a bool is not an int; a datetime is not a date)."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not _is_instance(value, cls):
+            _fail(inst, attr, value, f"a {_type_name(cls)}")
+
+    return check
+
+
+def optional(inner: Validator) -> Validator:
+    """Accept ``None`` or what ``inner`` accepts."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            inner(inst, attr, value)
+
+    return check
+
+
+def text(*, min_length: int = 1, max_length: int = 10_000) -> Validator:
+    """Accept a string of ``min_length`` to ``max_length`` characters, not only blanks."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str):
+            _fail(inst, attr, value, "a string")
+        if len(value) > max_length:
+            _fail(inst, attr, value, f"at most {max_length} characters")
+        if len(value.strip()) < min_length:
+            _fail(inst, attr, value, "a non-blank string")
+
+    return check
+
+
+def pattern(regex: str, description: str) -> Validator:
+    """Accept a string matching ``regex`` in full (``description`` says it in words)."""
+    compiled = re.compile(regex, re.ASCII)
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or compiled.fullmatch(value) is None:
+            _fail(inst, attr, value, description)
+
+    return check
+
+
+def integer(*, min_value: int | None = None, max_value: int | None = None) -> Validator:
+    """Accept an ``int`` (never a bool or a float) within the bounds."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not _is_instance(value, int):
+            _fail(inst, attr, value, "an integer")
+        if min_value is not None and value < min_value:
+            _fail(inst, attr, value, f"an integer >= {min_value}")
+        if max_value is not None and value > max_value:
+            _fail(inst, attr, value, f"an integer <= {max_value}")
+
+    return check
+
+
+def cents() -> Validator:
+    """Accept an amount of money: a non-negative ``int`` number of euro cents."""
+    return integer(min_value=0)
+
+
+def fraction(*, allow_zero: bool = False) -> Validator:
+    """Accept a float or int in (0, 1] (or [0, 1] when ``allow_zero``)."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not _is_instance(value, (int, float)):
+            _fail(inst, attr, value, "a number between 0 and 1")
+        low_ok = value >= 0 if allow_zero else value > 0
+        if not (low_ok and value <= 1):
+            bound = "[0, 1]" if allow_zero else "(0, 1]"
+            _fail(inst, attr, value, f"a number in {bound}")
+
+    return check
+
+
+def member(enum_cls: type[enum.Enum]) -> Validator:
+    """Accept a member of ``enum_cls``; the message lists the accepted values."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, enum_cls):
+            accepted = ", ".join(repr(m.value) for m in enum_cls)
+            _fail(inst, attr, value, f"a {enum_cls.__name__} ({accepted})")
+
+    return check
+
+
+def date_between(
+    *,
+    min_value: _dt.date = _dt.date(1900, 1, 1),
+    max_value: _dt.date = _dt.date(2199, 12, 31),
+) -> Validator:
+    """Accept a :class:`datetime.date` (not a datetime) within plausible bounds."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not _is_instance(value, _dt.date):
+            _fail(inst, attr, value, "a datetime.date")
+        if not (min_value <= value <= max_value):
+            _fail(inst, attr, value, f"a date between {min_value} and {max_value}")
+
+    return check
+
+
+def tuple_of(inner: Validator, *, min_length: int = 0) -> Validator:
+    """Accept a tuple whose every item passes ``inner`` (lists are refused: values freeze)."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple):
+            _fail(inst, attr, value, "a tuple")
+        if len(value) < min_length:
+            _fail(inst, attr, value, f"a tuple of at least {min_length} item(s)")
+        for item in value:
+            inner(inst, attr, item)
+
+    return check
+
+
+def unique(key: Callable[[Any], object], what: str) -> Validator:
+    """Accept a collection whose items have distinct ``key`` values (ids, codes)."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        seen: set[object] = set()
+        for item in value:
+            k = key(item)
+            if k in seen:
+                _fail(inst, attr, value, f"distinct {what} ({k!r} appears twice)")
+            seen.add(k)
+
+    return check
+
+
+def frozenset_of(inner: Validator) -> Validator:
+    """Accept a frozenset whose every item passes ``inner``."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, frozenset):
+            _fail(inst, attr, value, "a frozenset")
+        for item in value:
+            inner(inst, attr, item)
+
+    return check
+
+
+def all_of(*validators: Validator) -> Validator:
+    """Accept what every validator accepts, checked in order."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        for v in validators:
+            v(inst, attr, value)
+
+    return check
+
+
+INSEE_COMMUNE = pattern(r"\d[0-9AB]\d{3}", "an INSEE commune code of 5 characters (13103)")
+QPV_CODE = pattern(r"QP\d{3}[0-9A-Z]\d{2}", "a QPV code such as 'QP013006'")
+UAI_CODE = pattern(r"\d{7}[A-Z]", "a UAI school code of 7 digits and a letter")
+IDENTIFIER = pattern(
+    r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}",
+    "an identifier of 1-128 letters, digits or ._:/- (starting with a letter or digit)",
+)

@@ -1,0 +1,355 @@
+"""The facts that happen to a pathway (*événements du parcours*).
+
+A pathway is the fold of its events (see :mod:`reussite.lifecycle`). Each event is an
+immutable value with a stable ``tag`` (its ``"type"`` in JSON) and a date ``on``; events
+that carry a record (a consent, a decision, an action) take their date from it.
+
+>>> import datetime as dt
+>>> ContactLost(on=dt.date(2018, 2, 1)).tag
+'contact_lost'
+>>> sorted(EVENT_TYPES)[:3]
+['action_ended', 'action_planned', 'admitted']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+import attrs
+
+from . import _validate as v
+from .codes import Attainment, ExitReason, ObjectiveStatus
+from .decision import Assessment, TeamDecision
+from .ending import Handover
+from .people import Child, Family
+from .plan import Action, Objective, Review
+from .referral import Consent, Referral
+
+__all__ = [
+    "EVENT_TYPES",
+    "ActionEnded",
+    "ActionPlanned",
+    "Admitted",
+    "Assessed",
+    "ConsentGiven",
+    "ConsentWithdrawn",
+    "ContactLost",
+    "DeclaredIneligible",
+    "Event",
+    "ExitProposed",
+    "ExitRejected",
+    "ExitValidated",
+    "FamilyRefused",
+    "HandedOver",
+    "ObjectiveSet",
+    "ObjectiveUpdated",
+    "Redirected",
+    "ReferentChanged",
+    "Referred",
+    "Reviewed",
+    "Started",
+]
+
+
+class Event:
+    """Base of every pathway event: a ``tag`` naming its kind and a date ``on``."""
+
+    __slots__ = ()
+    tag: ClassVar[str]
+    label_fr: ClassVar[str]
+
+    @property
+    def on(self) -> dt.date:
+        """The date the event happened."""
+        raise NotImplementedError  # pragma: no cover - every event defines it
+
+
+_date = v.date_between()
+_optional_text = v.optional(v.text())
+
+
+@attrs.frozen(kw_only=True)
+class Referred(Event):
+    """A child is referred: the pathway opens (*orientation*).
+
+    Attributes:
+        pathway_id: the new pathway's identifier.
+        child, family: who the pathway is for, as known at referral.
+        referral: the referral form.
+        previous_pathway_id: the child's earlier pathway when this is a re-entry.
+    """
+
+    tag: ClassVar[str] = "referred"
+    label_fr: ClassVar[str] = "orientation"
+    pathway_id: str = attrs.field(validator=v.IDENTIFIER)
+    child: Child = attrs.field(validator=v.typed(Child))
+    family: Family = attrs.field(validator=v.typed(Family))
+    referral: Referral = attrs.field(validator=v.typed(Referral))
+    previous_pathway_id: str | None = attrs.field(default=None, validator=v.optional(v.IDENTIFIER))
+
+    @property
+    def on(self) -> dt.date:
+        """The referral date."""
+        return self.referral.on
+
+
+@attrs.frozen(kw_only=True)
+class ConsentGiven(Event):
+    """The family signs its agreement (*accord écrit de la famille*)."""
+
+    tag: ClassVar[str] = "consent_given"
+    label_fr: ClassVar[str] = "accord de la famille"
+    consent: Consent = attrs.field(validator=v.typed(Consent))
+
+    @property
+    def on(self) -> dt.date:
+        """The signature date."""
+        return self.consent.on
+
+
+@attrs.frozen(kw_only=True)
+class ConsentWithdrawn(Event):
+    """The family withdraws its agreement: the pathway closes at once (*retrait*)."""
+
+    tag: ClassVar[str] = "consent_withdrawn"
+    label_fr: ClassVar[str] = "retrait de l'accord"
+    on: dt.date = attrs.field(validator=_date)
+    by: str = attrs.field(validator=v.IDENTIFIER)
+    note: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class FamilyRefused(Event):
+    """The family declines the PRE before agreeing (*refus de la famille*)."""
+
+    tag: ClassVar[str] = "family_refused"
+    label_fr: ClassVar[str] = "refus de la famille"
+    on: dt.date = attrs.field(validator=_date)
+    note: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class Assessed(Event):
+    """The child's situation has been assessed (*diagnostic*)."""
+
+    tag: ClassVar[str] = "assessed"
+    label_fr: ClassVar[str] = "diagnostic"
+    assessment: Assessment = attrs.field(validator=v.typed(Assessment))
+
+    @property
+    def on(self) -> dt.date:
+        """The assessment date."""
+        return self.assessment.on
+
+
+@attrs.frozen(kw_only=True)
+class Admitted(Event):
+    """The EPS admits the child and names the referent (*validation de l'entrée*)."""
+
+    tag: ClassVar[str] = "admitted"
+    label_fr: ClassVar[str] = "entrée validée par l'EPS"
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision))
+    referent_id: str = attrs.field(validator=v.IDENTIFIER)
+
+    @property
+    def on(self) -> dt.date:
+        """The decision date."""
+        return self.decision.on
+
+
+@attrs.frozen(kw_only=True)
+class Redirected(Event):
+    """The EPS does not take the child on and redirects them (*réorientation*)."""
+
+    tag: ClassVar[str] = "redirected"
+    label_fr: ClassVar[str] = "réorientation par l'EPS"
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision))
+    note: str | None = attrs.field(default=None, validator=_optional_text)
+
+    @property
+    def on(self) -> dt.date:
+        """The decision date."""
+        return self.decision.on
+
+
+@attrs.frozen(kw_only=True)
+class DeclaredIneligible(Event):
+    """The coordinator finds the referral outside the criteria (*hors critères*)."""
+
+    tag: ClassVar[str] = "declared_ineligible"
+    label_fr: ClassVar[str] = "hors critères"
+    on: dt.date = attrs.field(validator=_date)
+    note: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class Started(Event):
+    """The pathway starts: the first actions begin (*démarrage du parcours*)."""
+
+    tag: ClassVar[str] = "started"
+    label_fr: ClassVar[str] = "démarrage du parcours"
+    on: dt.date = attrs.field(validator=_date)
+
+
+@attrs.frozen(kw_only=True)
+class ObjectiveSet(Event):
+    """An objective is added to the plan (*objectif fixé*)."""
+
+    tag: ClassVar[str] = "objective_set"
+    label_fr: ClassVar[str] = "objectif fixé"
+    on: dt.date = attrs.field(validator=_date)
+    objective: Objective = attrs.field(validator=v.typed(Objective))
+
+
+@attrs.frozen(kw_only=True)
+class ObjectiveUpdated(Event):
+    """An objective's status changes (*mise à jour de l'objectif*)."""
+
+    tag: ClassVar[str] = "objective_updated"
+    label_fr: ClassVar[str] = "mise à jour d'un objectif"
+    on: dt.date = attrs.field(validator=_date)
+    objective_id: str = attrs.field(validator=v.IDENTIFIER)
+    status: ObjectiveStatus = attrs.field(validator=v.member(ObjectiveStatus))
+
+
+@attrs.frozen(kw_only=True)
+class ActionPlanned(Event):
+    """An action is planned for the child (*action programmée*)."""
+
+    tag: ClassVar[str] = "action_planned"
+    label_fr: ClassVar[str] = "action programmée"
+    on: dt.date = attrs.field(validator=_date)
+    action: Action = attrs.field(validator=v.typed(Action))
+
+
+@attrs.frozen(kw_only=True)
+class ActionEnded(Event):
+    """An action ends (*fin d'action*)."""
+
+    tag: ClassVar[str] = "action_ended"
+    label_fr: ClassVar[str] = "fin d'action"
+    on: dt.date = attrs.field(validator=_date)
+    action_id: str = attrs.field(validator=v.IDENTIFIER)
+
+
+@attrs.frozen(kw_only=True)
+class Reviewed(Event):
+    """A review takes place (*bilan, point d'étape*)."""
+
+    tag: ClassVar[str] = "reviewed"
+    label_fr: ClassVar[str] = "bilan"
+    review: Review = attrs.field(validator=v.typed(Review))
+
+    @property
+    def on(self) -> dt.date:
+        """The review date."""
+        return self.review.on
+
+
+@attrs.frozen(kw_only=True)
+class ReferentChanged(Event):
+    """Another referent takes the pathway over (*changement de référent*)."""
+
+    tag: ClassVar[str] = "referent_changed"
+    label_fr: ClassVar[str] = "changement de référent"
+    on: dt.date = attrs.field(validator=_date)
+    referent_id: str = attrs.field(validator=v.IDENTIFIER)
+
+
+@attrs.frozen(kw_only=True)
+class ExitProposed(Event):
+    """An exit is proposed, for the EPS to validate (*proposition de sortie*)."""
+
+    tag: ClassVar[str] = "exit_proposed"
+    label_fr: ClassVar[str] = "proposition de sortie"
+    on: dt.date = attrs.field(validator=_date)
+    reason: ExitReason = attrs.field(validator=v.member(ExitReason))
+
+
+@attrs.frozen(kw_only=True)
+class ExitRejected(Event):
+    """The EPS keeps the pathway open instead of validating the exit (*maintien*)."""
+
+    tag: ClassVar[str] = "exit_rejected"
+    label_fr: ClassVar[str] = "sortie non validée"
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision))
+
+    @property
+    def on(self) -> dt.date:
+        """The decision date."""
+        return self.decision.on
+
+
+@attrs.frozen(kw_only=True)
+class ExitValidated(Event):
+    """The EPS validates the exit (*validation de la sortie*).
+
+    Attributes:
+        decision: the EPS decision; its ``justification`` is required when
+            ``attainment`` differs from what the objectives imply.
+        attainment: complete, partial or none.
+        satisfactory_evolution: whether the child's situation evolved satisfactorily.
+    """
+
+    tag: ClassVar[str] = "exit_validated"
+    label_fr: ClassVar[str] = "sortie validée par l'EPS"
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision))
+    attainment: Attainment = attrs.field(validator=v.member(Attainment))
+    satisfactory_evolution: bool = attrs.field(validator=v.typed(bool))
+
+    @property
+    def on(self) -> dt.date:
+        """The decision date."""
+        return self.decision.on
+
+
+@attrs.frozen(kw_only=True)
+class ContactLost(Event):
+    """The family can no longer be reached (*perte de contact*)."""
+
+    tag: ClassVar[str] = "contact_lost"
+    label_fr: ClassVar[str] = "perte de contact"
+    on: dt.date = attrs.field(validator=_date)
+
+
+@attrs.frozen(kw_only=True)
+class HandedOver(Event):
+    """The child is handed over to child protection or another service (*relais*)."""
+
+    tag: ClassVar[str] = "handed_over"
+    label_fr: ClassVar[str] = "passage de relais"
+    handover: Handover = attrs.field(validator=v.typed(Handover))
+
+    @property
+    def on(self) -> dt.date:
+        """The handover date."""
+        return self.handover.on
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.tag: cls
+    for cls in (
+        Referred,
+        ConsentGiven,
+        ConsentWithdrawn,
+        FamilyRefused,
+        Assessed,
+        Admitted,
+        Redirected,
+        DeclaredIneligible,
+        Started,
+        ObjectiveSet,
+        ObjectiveUpdated,
+        ActionPlanned,
+        ActionEnded,
+        Reviewed,
+        ReferentChanged,
+        ExitProposed,
+        ExitRejected,
+        ExitValidated,
+        ContactLost,
+        HandedOver,
+    )
+}
+"""Every event type by its tag (the ``"type"`` of its JSON form)."""

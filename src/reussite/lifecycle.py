@@ -1,0 +1,484 @@
+"""The pathway lifecycle: one declared table of transitions, and the fold of events.
+
+Every allowed (state, event) → state pair is a row of :data:`LIFECYCLE`, checked when this
+module loads (one initial state, every state reachable, no non-final state without a way
+out, no duplicate pair). :func:`apply` checks the table, then the event's rules
+(:mod:`reussite.rules`), then returns a new :class:`~reussite.pathway.Pathway`.
+
+>>> print(LIFECYCLE.to_mermaid().splitlines()[1])
+    [*] --> referred
+>>> LIFECYCLE.allowed(State.REFERRED)
+('consent_given', 'contact_lost', 'declared_ineligible', 'family_refused', 'handed_over')
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, cast
+
+import attrs
+
+from .codes import ExitReason, NotTakenOnReason
+from .ending import Exit, ExitProposal, NotTakenOn
+from .errors import (
+    EventRefused,
+    InvalidLifecycle,
+    NotInForce,
+    PathwayClosed,
+    VersionConflict,
+)
+from .events import (
+    EVENT_TYPES,
+    ActionEnded,
+    ActionPlanned,
+    Admitted,
+    Assessed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    ContactLost,
+    DeclaredIneligible,
+    Event,
+    ExitProposed,
+    ExitRejected,
+    ExitValidated,
+    FamilyRefused,
+    HandedOver,
+    ObjectiveSet,
+    ObjectiveUpdated,
+    Redirected,
+    ReferentChanged,
+    Referred,
+    Reviewed,
+    Started,
+)
+from .pathway import Pathway, State
+from .plan import Action, derive_attainment
+from .programme import Programme, assess_eligibility
+from .rules import CHECKS, CHRONOLOGY
+
+__all__ = [
+    "LIFECYCLE",
+    "Lifecycle",
+    "Transition",
+    "apply",
+    "open_pathway",
+    "replay",
+]
+
+SAME = None
+"""In a row, the target ``SAME`` means the event leaves the state unchanged."""
+
+
+@attrs.frozen
+class Transition:
+    """One row of the table: in ``source``, ``event`` leads to ``target``."""
+
+    source: State
+    event: type[Event]
+    target: State
+
+
+@attrs.frozen
+class Lifecycle:
+    """A lifecycle declared as data, validated as a whole when it is built.
+
+    Attributes:
+        initial: the state a pathway opens in.
+        opening: the event that opens a pathway.
+        finals: the states that accept no event.
+        transitions: every allowed (state, event) → state.
+    """
+
+    initial: State
+    opening: type[Event]
+    finals: frozenset[State]
+    transitions: tuple[Transition, ...]
+    _table: Mapping[tuple[State, type[Event]], State] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    _allowed: Mapping[State, tuple[str, ...]] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = self._problems()
+        if problems:
+            raise InvalidLifecycle(problems)
+        table = {(t.source, t.event): t.target for t in self.transitions}
+        allowed = {
+            s: tuple(sorted({t.event.tag for t in self.transitions if t.source is s}))
+            for s in State
+        }
+        object.__setattr__(self, "_table", MappingProxyType(table))
+        object.__setattr__(self, "_allowed", MappingProxyType(allowed))
+
+    @classmethod
+    def declare(
+        cls,
+        *,
+        initial: State,
+        opening: type[Event],
+        finals: Iterable[State],
+        rows: Iterable[tuple[State | tuple[State, ...], type[Event], State | None]],
+    ) -> Lifecycle:
+        """Build a lifecycle from compact rows ``(source or sources, event, target)``.
+
+        A target of ``None`` (:data:`SAME`) keeps the source state.
+
+        Raises:
+            InvalidLifecycle: listing every problem of the definition.
+        """
+        transitions: list[Transition] = []
+        for sources, event, target in rows:
+            for source in sources if isinstance(sources, tuple) else (sources,):
+                transitions.append(Transition(source, event, target or source))
+        return cls(initial, opening, frozenset(finals), tuple(transitions))
+
+    def _problems(self) -> list[str]:
+        problems: list[str] = []
+        seen: set[tuple[State, type[Event]]] = set()
+        for t in self.transitions:
+            if (t.source, t.event) in seen:
+                problems.append(f"duplicate transition ({t.source.value}, {t.event.tag})")
+            seen.add((t.source, t.event))
+            if t.source in self.finals:
+                problems.append(f"final state {t.source.value!r} has a transition ({t.event.tag})")
+        if self.initial in self.finals:
+            problems.append(f"initial state {self.initial.value!r} is final")
+        reachable = {self.initial}
+        queue = deque([self.initial])
+        while queue:
+            state = queue.popleft()
+            for t in self.transitions:
+                if t.source is state and t.target not in reachable:
+                    reachable.add(t.target)
+                    queue.append(t.target)
+        problems.extend(
+            f"state {s.value!r} is unreachable from {self.initial.value!r}"
+            for s in State
+            if s not in reachable
+        )
+        for s in State:
+            if s in self.finals:
+                continue
+            if not any(t.source is s and t.target is not s for t in self.transitions):
+                problems.append(f"non-final state {s.value!r} has no way out")
+        used = {t.event for t in self.transitions} | {self.opening}
+        problems.extend(
+            f"event {tag!r} appears in no transition"
+            for tag, cls in EVENT_TYPES.items()
+            if cls not in used
+        )
+        return problems
+
+    @property
+    def final_states(self) -> frozenset[State]:
+        """The states that accept no event."""
+        return self.finals
+
+    def target(self, state: State, event: type[Event]) -> State | None:
+        """The state ``event`` leads to from ``state``, or ``None`` if not allowed."""
+        return self._table.get((state, event))
+
+    def allowed(self, state: State) -> tuple[str, ...]:
+        """The tags of the events accepted in ``state``, sorted."""
+        return self._allowed[state]
+
+    def to_mermaid(self) -> str:
+        """The lifecycle as a Mermaid ``stateDiagram-v2``, generated from the table."""
+        lines = ["stateDiagram-v2", f"    [*] --> {self.initial.value}"]
+        lines.extend(
+            f"    {t.source.value} --> {t.target.value} : {t.event.tag}" for t in self.transitions
+        )
+        lines.extend(f"    {s.value} --> [*]" for s in State if s in self.finals)
+        return "\n".join(lines)
+
+
+_BEFORE_ADMISSION = (State.REFERRED, State.CONSENTED, State.ASSESSED)
+_BEFORE_START = (*_BEFORE_ADMISSION, State.ADMITTED)
+_CONSENTED_BEFORE_ADMISSION = (State.CONSENTED, State.ASSESSED)
+_TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.EXIT_PROPOSED)
+_PLANNING = (State.ASSESSED, State.ADMITTED, State.ACTIVE)
+_OPEN = _BEFORE_ADMISSION + _TAKEN_ON
+
+LIFECYCLE: Lifecycle = Lifecycle.declare(
+    initial=State.REFERRED,
+    opening=Referred,
+    finals=(State.CLOSED, State.HANDED_OVER, State.NOT_TAKEN_ON),
+    rows=(
+        # referral and consent
+        (State.REFERRED, ConsentGiven, State.CONSENTED),
+        (_CONSENTED_BEFORE_ADMISSION + _TAKEN_ON, ConsentGiven, SAME),
+        (State.REFERRED, FamilyRefused, State.NOT_TAKEN_ON),
+        (_BEFORE_ADMISSION, DeclaredIneligible, State.NOT_TAKEN_ON),
+        (_CONSENTED_BEFORE_ADMISSION, ConsentWithdrawn, State.NOT_TAKEN_ON),
+        (_BEFORE_START, ContactLost, State.NOT_TAKEN_ON),
+        # assessment and the EPS entry decision
+        (State.CONSENTED, Assessed, State.ASSESSED),
+        (State.ASSESSED, Admitted, State.ADMITTED),
+        (State.ASSESSED, Redirected, State.NOT_TAKEN_ON),
+        # the plan
+        (_PLANNING, ObjectiveSet, SAME),
+        ((State.ACTIVE, State.EXIT_PROPOSED), ObjectiveUpdated, SAME),
+        ((State.ADMITTED, State.ACTIVE), ReferentChanged, SAME),
+        (State.ADMITTED, Started, State.ACTIVE),
+        (State.ACTIVE, ActionPlanned, SAME),
+        ((State.ACTIVE, State.EXIT_PROPOSED), ActionEnded, SAME),
+        ((State.ACTIVE, State.EXIT_PROPOSED), Reviewed, SAME),
+        # exit
+        (State.ACTIVE, ExitProposed, State.EXIT_PROPOSED),
+        (State.ACTIVE, ContactLost, State.EXIT_PROPOSED),
+        (State.EXIT_PROPOSED, ExitRejected, State.ACTIVE),
+        (State.EXIT_PROPOSED, ExitValidated, State.CLOSED),
+        (_TAKEN_ON, ConsentWithdrawn, State.CLOSED),
+        # handover: a legal duty, from every open state, without consent or EPS
+        (_OPEN, HandedOver, State.HANDED_OVER),
+    ),
+)
+"""The PRE pathway lifecycle: every allowed (state, event) → state."""
+
+
+# --- effects: what each event records on the pathway -----------------------------------
+
+Effect = Callable[[Pathway, Any, State], dict[str, Any]]
+
+
+def _end_actions(p: Pathway, on: Any) -> tuple[Action, ...]:
+    """Running actions end on the pathway's end; those not yet started are cancelled."""
+    ended: list[Action] = []
+    for a in p.actions:
+        if a.start > on:
+            a = attrs.evolve(a, end=None, cancelled=True)
+        elif a.end is None or a.end > on:
+            a = attrs.evolve(a, end=on)
+        ended.append(a)
+    return tuple(ended)
+
+
+def _withdrawn(p: Pathway, e: ConsentWithdrawn, target: State) -> dict[str, Any]:
+    if target is State.NOT_TAKEN_ON:
+        return {
+            "consent_withdrawn_on": e.on,
+            "not_taken_on": NotTakenOn(
+                on=e.on, reason=NotTakenOnReason.FAMILY_WITHDREW, note=e.note
+            ),
+        }
+    return {
+        "consent_withdrawn_on": e.on,
+        "exit_proposal": None,
+        "exit": Exit(
+            on=e.on,
+            reason=ExitReason.FAMILY_WITHDRAWAL,
+            attainment=derive_attainment(p.objectives),
+        ),
+        "actions": _end_actions(p, e.on),
+    }
+
+
+def _contact_lost(p: Pathway, e: ContactLost, target: State) -> dict[str, Any]:
+    if target is State.NOT_TAKEN_ON:
+        return {"not_taken_on": NotTakenOn(on=e.on, reason=NotTakenOnReason.LOST_CONTACT)}
+    return {"exit_proposal": ExitProposal(on=e.on, reason=ExitReason.LOST_CONTACT)}
+
+
+def _exit_validated(p: Pathway, e: ExitValidated, target: State) -> dict[str, Any]:
+    assert p.exit_proposal is not None  # only reachable from EXIT_PROPOSED
+    return {
+        "exit_proposal": None,
+        "exit": Exit(
+            on=e.on,
+            reason=p.exit_proposal.reason,
+            attainment=e.attainment,
+            satisfactory_evolution=e.satisfactory_evolution,
+            decision=e.decision,
+        ),
+        "actions": _end_actions(p, e.on),
+    }
+
+
+def _replace_objective(p: Pathway, e: ObjectiveUpdated, target: State) -> dict[str, Any]:
+    return {
+        "objectives": tuple(
+            attrs.evolve(o, status=e.status) if o.id == e.objective_id else o for o in p.objectives
+        )
+    }
+
+
+def _end_action(p: Pathway, e: ActionEnded, target: State) -> dict[str, Any]:
+    return {
+        "actions": tuple(attrs.evolve(a, end=e.on) if a.id == e.action_id else a for a in p.actions)
+    }
+
+
+def _not_taken_on(reason: NotTakenOnReason) -> Effect:
+    def effect(p: Pathway, e: Any, target: State) -> dict[str, Any]:
+        return {
+            "not_taken_on": NotTakenOn(
+                on=e.on,
+                reason=reason,
+                decision=getattr(e, "decision", None),
+                note=getattr(e, "note", None),
+            )
+        }
+
+    return effect
+
+
+_EFFECTS: Mapping[type[Event], Effect] = MappingProxyType(
+    {
+        ConsentGiven: lambda p, e, t: {"consents": (*p.consents, e.consent)},
+        ConsentWithdrawn: _withdrawn,
+        FamilyRefused: _not_taken_on(NotTakenOnReason.FAMILY_REFUSED),
+        Assessed: lambda p, e, t: {"assessment": e.assessment},
+        Admitted: lambda p, e, t: {
+            "admission": e.decision,
+            "referent_id": e.referent_id,
+        },
+        Redirected: _not_taken_on(NotTakenOnReason.EPS_REDIRECTED),
+        DeclaredIneligible: _not_taken_on(NotTakenOnReason.INELIGIBLE),
+        Started: lambda p, e, t: {"started_on": e.on},
+        ObjectiveSet: lambda p, e, t: {"objectives": (*p.objectives, e.objective)},
+        ObjectiveUpdated: _replace_objective,
+        ActionPlanned: lambda p, e, t: {"actions": (*p.actions, e.action)},
+        ActionEnded: _end_action,
+        Reviewed: lambda p, e, t: {"reviews": (*p.reviews, e.review)},
+        ReferentChanged: lambda p, e, t: {"referent_id": e.referent_id},
+        ExitProposed: lambda p, e, t: {"exit_proposal": ExitProposal(on=e.on, reason=e.reason)},
+        ExitRejected: lambda p, e, t: {"exit_proposal": None},
+        ExitValidated: _exit_validated,
+        ContactLost: _contact_lost,
+        HandedOver: lambda p, e, t: {
+            "handover": e.handover,
+            "exit_proposal": None,
+            "actions": _end_actions(p, e.on),
+        },
+    }
+)
+
+
+# --- the fold ---------------------------------------------------------------------------
+
+
+def open_pathway(programme: Programme, event: Referred) -> Pathway:
+    """Open a pathway from a referral (*orientation*), judging eligibility on its date.
+
+    Raises:
+        EventRefused: if ``event`` is not a :class:`~reussite.events.Referred`, or the
+            programme has no territory or rules in force on the referral date
+            (rule ``R-PROGRAMME-IN-FORCE``).
+    """
+    if not isinstance(event, Referred):
+        raise EventRefused(
+            rule="R-TRANSITION",
+            state=None,
+            event=event,
+            allowed=(Referred.tag,),
+            detail="a pathway opens with a 'referred' event",
+        )
+    try:
+        eligibility = assess_eligibility(programme, event.child, event.on)
+    except NotInForce as error:
+        raise EventRefused(
+            rule="R-PROGRAMME-IN-FORCE",
+            state=None,
+            event=event,
+            allowed=(Referred.tag,),
+            detail=str(error),
+        ) from error
+    return Pathway(
+        id=event.pathway_id,
+        programme=programme,
+        child=event.child,
+        family=event.family,
+        referral=event.referral,
+        eligibility=eligibility,
+        previous_pathway_id=event.previous_pathway_id,
+        state=LIFECYCLE.initial,
+        history=(event,),
+    )
+
+
+def _fold(pathway: Pathway, event: Event) -> tuple[State, dict[str, Any]]:
+    """Check ``event`` against the table and its rules; return the target and changes."""
+    event_type = type(event)
+    target = LIFECYCLE.target(pathway.state, event_type)
+    if target is None:
+        final = pathway.state in LIFECYCLE.finals
+        known = event_type in _EFFECTS
+        raise (PathwayClosed if final else EventRefused)(
+            rule="R-FINAL" if final else "R-TRANSITION",
+            state=pathway.state,
+            event=event,
+            allowed=LIFECYCLE.allowed(pathway.state),
+            detail=(
+                f"pathway {pathway.id!r} is {pathway.state.label_fr} and accepts no event"
+                if final
+                else f"not allowed in state {pathway.state.value!r}"
+                if known
+                else f"{event_type.__name__} is not a pathway event"
+            ),
+        )
+    for rule, check in (*CHECKS[event_type], CHRONOLOGY):
+        detail = check(pathway, event)
+        if detail is not None:
+            raise EventRefused(
+                rule=rule.code,
+                state=pathway.state,
+                event=event,
+                allowed=LIFECYCLE.allowed(pathway.state),
+                detail=detail,
+            )
+    return target, _EFFECTS[event_type](pathway, event, target)
+
+
+def apply(pathway: Pathway, event: Event, *, expected_version: int | None = None) -> Pathway:
+    """Apply one event to a pathway and return the new pathway (the old one is unchanged).
+
+    Every rule is checked: the lifecycle table, then the event's own rules, then
+    chronology.
+
+    Args:
+        pathway: the pathway as the caller last read it.
+        event: what happened.
+        expected_version: the version the caller's command was based on; a stale one
+            raises :class:`~reussite.errors.VersionConflict`.
+
+    Raises:
+        EventRefused: naming the state, the event, the rule code and the events allowed.
+        PathwayClosed: if the pathway is in a final state.
+        VersionConflict: if ``expected_version`` is not the pathway's version.
+    """
+    if expected_version is not None and expected_version != pathway.version:
+        raise VersionConflict(
+            pathway_id=pathway.id, expected=expected_version, actual=pathway.version
+        )
+    target, changes = _fold(pathway, event)
+    return attrs.evolve(pathway, state=target, history=(*pathway.history, event), **changes)
+
+
+def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
+    """Rebuild a pathway from its events (the first one a ``referred``).
+
+    Linear in the number of events: the history is attached once, at the end.
+
+    Raises:
+        EventRefused: at the first event the rules refuse (``.event`` says which).
+    """
+    iterator = iter(events)
+    first = next(iterator, None)
+    if first is None:
+        raise EventRefused(
+            rule="R-TRANSITION",
+            state=None,
+            event=None,
+            allowed=(Referred.tag,),
+            detail="there is no event to replay",
+        )
+    pathway = open_pathway(programme, cast(Referred, first))
+    history: list[Event] = [first]
+    for event in iterator:
+        target, changes = _fold(pathway, event)
+        history.append(event)
+        # The rules read only the last event's date: the full history is attached once.
+        pathway = attrs.evolve(pathway, state=target, history=(event,), **changes)
+    return attrs.evolve(pathway, history=tuple(history))

@@ -1,0 +1,130 @@
+"""A child's pathway (*parcours de réussite éducative*): the fold of its events.
+
+A :class:`Pathway` is never built by hand: :func:`reussite.lifecycle.open_pathway`,
+:func:`~reussite.lifecycle.apply` and :func:`~reussite.lifecycle.replay` derive it from
+its events, which it keeps in ``history``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from ._enum import LabelledEnum
+from .decision import Assessment, TeamDecision
+from .ending import Exit, ExitProposal, Handover, NotTakenOn
+from .events import Event
+from .people import Child, Family
+from .plan import Action, Objective, Review
+from .programme import Eligibility, Programme
+from .referral import Consent, Referral
+
+__all__ = ["Pathway", "State"]
+
+
+class State(LabelledEnum):
+    """Where a pathway stands (*situation du parcours*)."""
+
+    REFERRED = ("referred", "orienté")
+    CONSENTED = ("consented", "accord de la famille recueilli")
+    ASSESSED = ("assessed", "diagnostic réalisé")
+    ADMITTED = ("admitted", "entrée validée par l'EPS")
+    ACTIVE = ("active", "parcours en cours")
+    EXIT_PROPOSED = ("exit_proposed", "sortie proposée")
+    CLOSED = ("closed", "parcours terminé")
+    HANDED_OVER = ("handed_over", "relais passé (protection de l'enfance ou autre)")
+    NOT_TAKEN_ON = ("not_taken_on", "non pris en charge")
+
+
+@attrs.frozen(kw_only=True)
+class Pathway:
+    """A child's pathway: its current state and every record its events produced.
+
+    Attributes:
+        id: the pathway's identifier.
+        programme: the PRE it belongs to (its rules are checked on every event).
+        child, family: who the pathway is for, as known at referral.
+        referral: the referral that opened it.
+        eligibility: the child's eligibility on the referral date.
+        previous_pathway_id: the earlier pathway of a child who re-entered.
+        state: where the pathway stands.
+        history: every event applied, oldest first; ``replay(history)`` rebuilds it.
+        consents: the family's consents, oldest first.
+        consent_withdrawn_on: when the family withdrew its consent, if it did.
+        assessment: the initial assessment (*diagnostic*).
+        admission: the EPS decision that admitted the child.
+        referent_id: the current referent.
+        started_on: when the pathway became active.
+        objectives, actions, reviews: the plan and its follow-up.
+        exit_proposal: an exit awaiting the EPS.
+        exit: how a pathway that was taken on ended.
+        handover: the handover that ended it, if any.
+        not_taken_on: why it never became active, if so.
+    """
+
+    id: str
+    programme: Programme = attrs.field(repr=False)
+    child: Child = attrs.field(repr=False)
+    family: Family = attrs.field(repr=False)
+    referral: Referral = attrs.field(repr=False)
+    eligibility: Eligibility = attrs.field(repr=False)
+    previous_pathway_id: str | None = None
+    state: State
+    history: tuple[Event, ...] = attrs.field(repr=False)
+    consents: tuple[Consent, ...] = attrs.field(default=(), repr=False)
+    consent_withdrawn_on: dt.date | None = attrs.field(default=None, repr=False)
+    assessment: Assessment | None = attrs.field(default=None, repr=False)
+    admission: TeamDecision | None = attrs.field(default=None, repr=False)
+    referent_id: str | None = None
+    started_on: dt.date | None = attrs.field(default=None, repr=False)
+    objectives: tuple[Objective, ...] = attrs.field(default=(), repr=False)
+    actions: tuple[Action, ...] = attrs.field(default=(), repr=False)
+    reviews: tuple[Review, ...] = attrs.field(default=(), repr=False)
+    exit_proposal: ExitProposal | None = attrs.field(default=None, repr=False)
+    exit: Exit | None = attrs.field(default=None, repr=False)
+    handover: Handover | None = attrs.field(default=None, repr=False)
+    not_taken_on: NotTakenOn | None = attrs.field(default=None, repr=False)
+
+    @property
+    def version(self) -> int:
+        """How many events the pathway has seen (optimistic-concurrency version)."""
+        return len(self.history)
+
+    @property
+    def last_event_on(self) -> dt.date:
+        """The date of the latest event."""
+        return self.history[-1].on
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the pathway still accepts events (not in a final state)."""
+        from .lifecycle import LIFECYCLE
+
+        return self.state not in LIFECYCLE.final_states
+
+    @property
+    def ended_on(self) -> dt.date | None:
+        """When the pathway ended (exit, handover or not taken on), or ``None``."""
+        for record in (self.exit, self.handover, self.not_taken_on):
+            if record is not None:
+                return record.on
+        return None
+
+    def consent_in_force(self, on: dt.date) -> bool:
+        """Whether a consent of the family applies on ``on`` and was not withdrawn.
+
+        Rule (*accord de la famille*): a consent applies from its signature to its end
+        date; a withdrawal ends every consent from its date on.
+        """
+        if self.consent_withdrawn_on is not None and on >= self.consent_withdrawn_on:
+            return False
+        return any(c.covers(on) for c in self.consents)
+
+    def objective(self, objective_id: str) -> Objective | None:
+        """The objective with this id, or ``None``."""
+        return next((o for o in self.objectives if o.id == objective_id), None)
+
+    def action(self, action_id: str) -> Action | None:
+        """The action with this id, or ``None``."""
+        return next((a for a in self.actions if a.id == action_id), None)

@@ -1,0 +1,235 @@
+"""The PRE itself: its territory, teams, referents and date-effective rule parameters.
+
+Every parameter that policy can change (territory, age bounds, eligibility criteria) is a
+:class:`~reussite.timeline.Timeline`, so eligibility is judged with the values **in force
+on the referral date**: the Pays Salonais territory gained Berre-l'Étang in June 2016.
+
+>>> import datetime as dt
+>>> from reussite.codes import PriorityEducation, SchoolLevel, Sex
+>>> from reussite.people import Child
+>>> pre = Programme(
+...     id="pre-salon", name="PRE de Salon",
+...     territory=Timeline.of((dt.date(2007, 1, 1), Territory(
+...         communes=frozenset({"13103"}), qpv_codes=frozenset({"QP013901"})))),
+...     support_teams=(SupportTeam(id="eps-1", name="EPS Salon",
+...                                members=("coord", "school", "caf")),),
+...     referents=(Referent(id="ref-1", name="Référente 1", fte=1.0),),
+... )
+>>> child = Child(
+...     id="c-1", first_name="Inès", last_name="Martin", birth_date=dt.date(2009, 3, 14),
+...     sex=Sex.FEMALE, school_level=SchoolLevel.CM1, commune="13014", family_id="f-1")
+>>> [c.value for c in assess_eligibility(pre, child, dt.date(2018, 1, 10)).unmet]
+['territory', 'priority_area']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from . import _validate as v
+from ._enum import LabelledEnum
+from .calendar import age_on
+from .codes import PriorityEducation
+from .errors import InvalidValue
+from .people import Child
+from .timeline import Timeline
+
+__all__ = [
+    "Eligibility",
+    "EligibilityCriterion",
+    "Programme",
+    "ProgrammeRules",
+    "Referent",
+    "SupportTeam",
+    "Territory",
+    "assess_eligibility",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Referent:
+    """A pathway referent (*référent de parcours*) and their full-time equivalent.
+
+    Rule: ``fte`` is in (0, 1]; the seed's three referents follow 76 children per FTE.
+    """
+
+    id: str = attrs.field(validator=v.IDENTIFIER)
+    name: str = attrs.field(validator=v.text(max_length=200))
+    fte: float = attrs.field(default=1.0, validator=v.fraction())
+
+
+@attrs.frozen(kw_only=True)
+class SupportTeam:
+    """A multidisciplinary support team (*équipe pluridisciplinaire de soutien*, EPS).
+
+    It validates entries and exits; its members are named by id.
+    """
+
+    id: str = attrs.field(validator=v.IDENTIFIER)
+    name: str = attrs.field(validator=v.text(max_length=200))
+    members: tuple[str, ...] = attrs.field(
+        default=(),
+        validator=v.all_of(v.tuple_of(v.IDENTIFIER), v.unique(str, "member ids")),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Territory:
+    """The communes (INSEE codes) and priority neighbourhoods (QPV codes) a PRE covers."""
+
+    communes: frozenset[str] = attrs.field(validator=v.frozenset_of(v.INSEE_COMMUNE))
+    qpv_codes: frozenset[str] = attrs.field(
+        default=frozenset(), validator=v.frozenset_of(v.QPV_CODE)
+    )
+
+
+def _max_age_after_min(inst: ProgrammeRules, attr: attrs.Attribute[int], value: int) -> None:
+    if value < inst.min_age:
+        raise InvalidValue(
+            "ProgrammeRules", attr.name, value, f"an age >= min_age ({inst.min_age})"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ProgrammeRules:
+    """The rule parameters of a PRE in force over a period (*paramètres du programme*).
+
+    Defaults are the national ones (law of 18 January 2005, art. 128) and common practice;
+    each is configurable because PREs differ (some go to 18).
+
+    Attributes:
+        min_age, max_age: the age band on the referral date, in whole years (2 to 16).
+        require_priority_area: whether a child must live in a QPV of the territory or
+            attend a REP/REP+ school (*prioritairement*): when false, it is not checked.
+        min_decision_members: fewest EPS members present for a decision to be valid
+            (practice: the referent does not validate alone).
+        review_interval_months: the longest gap between reviews before one is overdue.
+    """
+
+    min_age: int = attrs.field(default=2, validator=v.integer(min_value=0, max_value=25))
+    max_age: int = attrs.field(
+        default=16,
+        validator=v.all_of(v.integer(min_value=0, max_value=25), _max_age_after_min),
+    )
+    require_priority_area: bool = attrs.field(default=True, validator=v.typed(bool))
+    min_decision_members: int = attrs.field(
+        default=2, validator=v.integer(min_value=1, max_value=50)
+    )
+    review_interval_months: int = attrs.field(
+        default=6, validator=v.integer(min_value=1, max_value=36)
+    )
+
+
+def _default_rules(self: Programme) -> Timeline[ProgrammeRules]:
+    return Timeline.constant(
+        ProgrammeRules(), since=self.territory.first_start, name="programme rules"
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Programme:
+    """A Programme de Réussite Éducative (*PRE*): territory, teams, referents and rules.
+
+    Attributes:
+        id, name: identify the programme.
+        territory: the communes and QPVs covered, by date.
+        support_teams: the EPS that validate entries and exits (at least one).
+        referents: the pathway referents and their FTE.
+        rules: the rule parameters, by date (defaults: national values since the
+            territory's first date).
+    """
+
+    id: str = attrs.field(validator=v.IDENTIFIER)
+    name: str = attrs.field(validator=v.text(max_length=300))
+    territory: Timeline[Territory] = attrs.field(validator=v.typed(Timeline))
+    support_teams: tuple[SupportTeam, ...] = attrs.field(
+        validator=v.all_of(
+            v.tuple_of(v.typed(SupportTeam), min_length=1),
+            v.unique(lambda t: t.id, "support team ids"),
+        )
+    )
+    referents: tuple[Referent, ...] = attrs.field(
+        default=(),
+        validator=v.all_of(v.tuple_of(v.typed(Referent)), v.unique(lambda r: r.id, "referent ids")),
+    )
+    rules: Timeline[ProgrammeRules] = attrs.field(
+        default=attrs.Factory(_default_rules, takes_self=True),
+        validator=v.typed(Timeline),
+    )
+
+    def support_team(self, team_id: str) -> SupportTeam | None:
+        """The EPS with this id, or ``None``."""
+        return next((t for t in self.support_teams if t.id == team_id), None)
+
+    def referent(self, referent_id: str) -> Referent | None:
+        """The referent with this id, or ``None``."""
+        return next((r for r in self.referents if r.id == referent_id), None)
+
+    @property
+    def referent_fte(self) -> float:
+        """Total full-time equivalent of the referents (*ETP de référents*)."""
+        return sum(r.fte for r in self.referents)
+
+
+class EligibilityCriterion(LabelledEnum):
+    """A criterion of PRE eligibility (*critère d'éligibilité*)."""
+
+    AGE = ("age", "âge sur la date d'orientation")
+    TERRITORY = ("territory", "commune du territoire")
+    PRIORITY_AREA = ("priority_area", "résidence en QPV ou scolarité en REP/REP+")
+
+
+@attrs.frozen(kw_only=True)
+class Eligibility:
+    """The result of checking a child against the rules in force on a date.
+
+    Attributes:
+        on: the date judged (the referral date).
+        unmet: the criteria the child does not meet (empty when eligible).
+        rules_since: start date of the rule parameters that applied.
+        territory_since: start date of the territory that applied.
+    """
+
+    on: dt.date
+    unmet: tuple[EligibilityCriterion, ...]
+    rules_since: dt.date
+    territory_since: dt.date
+
+    @property
+    def eligible(self) -> bool:
+        """Whether every criterion is met (no derogation needed)."""
+        return not self.unmet
+
+
+def assess_eligibility(programme: Programme, child: Child, on: dt.date) -> Eligibility:
+    """Check a child against the programme's criteria **in force on** ``on``.
+
+    Rule (*critères d'éligibilité*): aged ``min_age`` to ``max_age`` on the referral date;
+    living in a commune of the territory; living in one of its QPVs or schooled in
+    REP/REP+ (unless the rules in force do not require it). An ineligible child can still
+    be admitted with a derogation recorded in the EPS decision.
+
+    Raises:
+        NotInForce: if the programme had no territory or rules yet on that date.
+    """
+    rules = programme.rules.at(on)
+    territory = programme.territory.at(on)
+    unmet: list[EligibilityCriterion] = []
+    age = age_on(child.birth_date, on) if on >= child.birth_date else -1
+    if not rules.min_age <= age <= rules.max_age:
+        unmet.append(EligibilityCriterion.AGE)
+    if child.commune not in territory.communes:
+        unmet.append(EligibilityCriterion.TERRITORY)
+    if rules.require_priority_area:
+        in_qpv = child.qpv is not None and child.qpv in territory.qpv_codes
+        in_rep = child.priority_education is not PriorityEducation.NONE
+        if not (in_qpv or in_rep):
+            unmet.append(EligibilityCriterion.PRIORITY_AREA)
+    return Eligibility(
+        on=on,
+        unmet=tuple(unmet),
+        rules_since=programme.rules.since(on),
+        territory_since=programme.territory.since(on),
+    )

@@ -1,0 +1,358 @@
+"""The rules an event must satisfy, each written once with a stable code.
+
+:data:`RULES` lists every rule (code, English and French statement). :data:`CHECKS` says,
+as data, which rules each event type is checked against and with which function. The
+allowed (state, event) pairs themselves live in :mod:`reussite.lifecycle`'s table.
+
+>>> RULES["R-CONSENT-FIRST"].fr
+"aucun diagnostic, aucune admission ni aucune action sans l'accord de la famille en vigueur"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+import attrs
+
+from .codes import ObjectiveStatus
+from .decision import TeamDecision
+from .events import (
+    ActionEnded,
+    ActionPlanned,
+    Admitted,
+    Assessed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    ContactLost,
+    DeclaredIneligible,
+    Event,
+    ExitProposed,
+    ExitRejected,
+    ExitValidated,
+    FamilyRefused,
+    HandedOver,
+    ObjectiveSet,
+    ObjectiveUpdated,
+    Redirected,
+    ReferentChanged,
+    Reviewed,
+    Started,
+)
+from .pathway import Pathway
+from .plan import derive_attainment
+
+__all__ = ["CHECKS", "RULES", "Rule"]
+
+
+@attrs.frozen
+class Rule:
+    """A rule of the PRE lifecycle (*règle*), with its stable code and statements."""
+
+    code: str
+    en: str
+    fr: str
+
+
+RULES: Mapping[str, Rule] = MappingProxyType(
+    {
+        r.code: r
+        for r in (
+            Rule(
+                "R-TRANSITION",
+                "the event must be allowed in the pathway's state by the lifecycle table",
+                "l'événement doit être permis dans la situation du parcours",
+            ),
+            Rule(
+                "R-FINAL",
+                "a closed, handed-over or not-taken-on pathway accepts no further event",
+                "un parcours terminé, relayé ou non pris en charge n'accepte plus rien",
+            ),
+            Rule(
+                "R-CHRONOLOGY",
+                "dates never go backwards: an event is dated on or after the previous one",
+                "les dates ne reculent pas : un événement suit le précédent",
+            ),
+            Rule(
+                "R-CONSENT-FIRST",
+                "no assessment, admission or action without the family's consent in force",
+                "aucun diagnostic, aucune admission ni aucune action sans l'accord de la "
+                "famille en vigueur",
+            ),
+            Rule(
+                "R-CONSENT-GUARDIAN",
+                "consent is given or withdrawn by a guardian of the child's family",
+                "l'accord est donné ou retiré par un responsable légal de l'enfant",
+            ),
+            Rule(
+                "R-EPS-DECISION",
+                "entry and exit need a decision of one of the programme's EPS, with enough "
+                "members present, dated on or after what it decides on",
+                "l'entrée et la sortie sont validées par une EPS du programme, en nombre "
+                "suffisant, à une date postérieure à ce qu'elle valide",
+            ),
+            Rule(
+                "R-ELIGIBILITY",
+                "a child who does not meet the criteria in force on the referral date is "
+                "admitted only with a derogation written in the EPS decision",
+                "un enfant hors critères n'entre qu'avec une dérogation écrite de l'EPS",
+            ),
+            Rule(
+                "R-REFERENT",
+                "a pathway has one referent, who is a referent of the programme",
+                "un parcours a un référent unique, référent du programme",
+            ),
+            Rule(
+                "R-ACTIVE-PLAN",
+                "an active pathway has a referent and at least one objective",
+                "un parcours actif a un référent et au moins un objectif",
+            ),
+            Rule(
+                "R-UNIQUE-ID",
+                "consents, objectives and actions have ids unique within the pathway",
+                "accords, objectifs et actions ont un identifiant unique dans le parcours",
+            ),
+            Rule(
+                "R-KNOWN-REFERENCE",
+                "an event refers only to objectives and actions of the pathway",
+                "un événement ne cite que des objectifs et actions du parcours",
+            ),
+            Rule(
+                "R-ACTION-INSIDE",
+                "actions stay inside the pathway: they start once it has started and end "
+                "after they start",
+                "les actions restent dans le parcours : après son démarrage, et finissent "
+                "après avoir commencé",
+            ),
+            Rule(
+                "R-EXIT-ATTAINMENT",
+                "the exit attainment is the one the objectives imply, unless the EPS "
+                "decision justifies another in writing",
+                "l'atteinte à la sortie découle des objectifs, sauf justification écrite de l'EPS",
+            ),
+            Rule(
+                "R-PROGRAMME-IN-FORCE",
+                "a referral is dated when the programme has a territory and rules in force",
+                "une orientation est datée quand le programme a un territoire en vigueur",
+            ),
+        )
+    }
+)
+"""Every rule of the lifecycle by code."""
+
+Check = Callable[[Pathway, Event], str | None]
+"""A check returns ``None`` when the rule holds, else what exactly is wrong."""
+
+
+# --- checks: each returns None when the rule holds, or a precise detail -----------------
+
+
+def _consent_in_force(p: Pathway, e: Event) -> str | None:
+    if p.consent_in_force(e.on):
+        return None
+    if p.consent_withdrawn_on is not None:
+        return f"the family withdrew its consent on {p.consent_withdrawn_on}"
+    return f"no consent of the family is in force on {e.on}"
+
+
+def _consent_guardian(p: Pathway, e: Event) -> str | None:
+    guardians = {g.id for g in p.family.guardians}
+    if isinstance(e, ConsentGiven):
+        strangers = [g for g in e.consent.given_by if g not in guardians]
+        if strangers:
+            return (
+                f"signed by {', '.join(strangers)}, who is not a guardian of family "
+                f"{p.family.id!r} (guardians: {', '.join(sorted(guardians))})"
+            )
+        return None
+    assert isinstance(e, ConsentWithdrawn)
+    if e.by not in guardians:
+        return (
+            f"withdrawn by {e.by!r}, who is not a guardian of family {p.family.id!r} "
+            f"(guardians: {', '.join(sorted(guardians))})"
+        )
+    return None
+
+
+def _unique_consent(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, ConsentGiven)
+    if any(c.id == e.consent.id for c in p.consents):
+        return f"a consent with id {e.consent.id!r} already exists"
+    return None
+
+
+def _decision_of(e: Event) -> TeamDecision:
+    assert isinstance(e, Admitted | Redirected | ExitValidated | ExitRejected)
+    return e.decision
+
+
+def _eps_decision(p: Pathway, e: Event) -> str | None:
+    decision = _decision_of(e)
+    team = p.programme.support_team(decision.team_id)
+    if team is None:
+        known = ", ".join(t.id for t in p.programme.support_teams)
+        return f"team {decision.team_id!r} is not an EPS of the programme (EPS: {known})"
+    rules = p.programme.rules.at(decision.on)
+    if len(decision.members_present) < rules.min_decision_members:
+        return (
+            f"{len(decision.members_present)} member(s) present; the EPS decides with at "
+            f"least {rules.min_decision_members}"
+        )
+    if team.members:
+        outsiders = [m for m in decision.members_present if m not in team.members]
+        if outsiders:
+            return f"{', '.join(outsiders)} not a member of EPS {team.id!r}"
+    decided = _decided_on(p, e)
+    if decided is not None and decision.on < decided[1]:
+        return f"decision dated {decision.on}, before the {decided[0]} it decides on ({decided[1]})"
+    return None
+
+
+def _decided_on(p: Pathway, e: Event) -> tuple[str, dt.date] | None:
+    if isinstance(e, Admitted | Redirected) and p.assessment is not None:
+        return ("assessment", p.assessment.on)
+    if isinstance(e, ExitValidated | ExitRejected) and p.exit_proposal is not None:
+        return ("exit proposal", p.exit_proposal.on)
+    return None
+
+
+def _eligibility(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, Admitted)
+    if p.eligibility.eligible or e.decision.derogation is not None:
+        return None
+    unmet = ", ".join(c.label_fr for c in p.eligibility.unmet)
+    return (
+        f"the child did not meet the criteria in force on {p.eligibility.on} ({unmet}) "
+        "and the decision records no derogation"
+    )
+
+
+def _referent(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, Admitted | ReferentChanged)
+    if p.programme.referent(e.referent_id) is None:
+        known = ", ".join(r.id for r in p.programme.referents) or "none declared"
+        return f"{e.referent_id!r} is not a referent of the programme (referents: {known})"
+    if isinstance(e, ReferentChanged) and e.referent_id == p.referent_id:
+        return f"{e.referent_id!r} is already the referent"
+    return None
+
+
+def _active_plan(p: Pathway, e: Event) -> str | None:
+    if p.referent_id is None:
+        return "no referent has been named"
+    if not any(o.status is not ObjectiveStatus.DROPPED for o in p.objectives):
+        return "the plan has no objective (at least one is required)"
+    return None
+
+
+def _unique_objective(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, ObjectiveSet)
+    if p.objective(e.objective.id) is not None:
+        return f"an objective with id {e.objective.id!r} already exists"
+    return None
+
+
+def _known_objective(p: Pathway, e: Event) -> str | None:
+    if isinstance(e, ObjectiveUpdated):
+        ids: tuple[str, ...] = (e.objective_id,)
+    else:
+        assert isinstance(e, ActionPlanned)
+        ids = e.action.objective_ids
+    unknown = [i for i in ids if p.objective(i) is None]
+    if unknown:
+        known = ", ".join(o.id for o in p.objectives) or "none yet"
+        return f"unknown objective(s) {', '.join(unknown)} (objectives: {known})"
+    return None
+
+
+def _unique_action(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, ActionPlanned)
+    if p.action(e.action.id) is not None:
+        return f"an action with id {e.action.id!r} already exists"
+    return None
+
+
+def _action_inside(p: Pathway, e: Event) -> str | None:
+    if isinstance(e, ActionPlanned):
+        assert p.started_on is not None  # the table only allows it once started
+        if e.action.start < p.started_on:
+            return f"action starts on {e.action.start}, before the pathway ({p.started_on})"
+        return None
+    assert isinstance(e, ActionEnded)
+    action = p.action(e.action_id)
+    if action is None:
+        known = ", ".join(a.id for a in p.actions) or "none yet"
+        return f"unknown action {e.action_id!r} (actions: {known})"
+    if action.end is not None and action.end <= e.on:
+        return f"action {action.id!r} already ended on {action.end}"
+    if e.on < action.start:
+        return f"action {action.id!r} cannot end on {e.on}, before it starts ({action.start})"
+    return None
+
+
+def _exit_attainment(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, ExitValidated)
+    derived = derive_attainment(p.objectives)
+    if e.attainment is derived or e.decision.justification is not None:
+        return None
+    return (
+        f"the objectives imply {derived.value!r} ({derived.label_fr}), not "
+        f"{e.attainment.value!r}; the EPS decision must justify the difference in writing"
+    )
+
+
+def _chronology(p: Pathway, e: Event) -> str | None:
+    last = p.last_event_on
+    if e.on < last:
+        return f"dated {e.on}, before the previous event ({last})"
+    return None
+
+
+def _rule(code: str, check: Check) -> tuple[Rule, Check]:
+    return (RULES[code], check)
+
+
+_CONSENT = _rule("R-CONSENT-FIRST", _consent_in_force)
+_EPS = _rule("R-EPS-DECISION", _eps_decision)
+
+CHECKS: Mapping[type[Event], tuple[tuple[Rule, Check], ...]] = MappingProxyType(
+    {
+        ConsentGiven: (
+            _rule("R-CONSENT-GUARDIAN", _consent_guardian),
+            _rule("R-UNIQUE-ID", _unique_consent),
+        ),
+        ConsentWithdrawn: (_rule("R-CONSENT-GUARDIAN", _consent_guardian),),
+        FamilyRefused: (),
+        Assessed: (_CONSENT,),
+        Admitted: (
+            _EPS,
+            _CONSENT,
+            _rule("R-ELIGIBILITY", _eligibility),
+            _rule("R-REFERENT", _referent),
+        ),
+        Redirected: (_EPS,),
+        DeclaredIneligible: (),
+        Started: (_CONSENT, _rule("R-ACTIVE-PLAN", _active_plan)),
+        ObjectiveSet: (_rule("R-UNIQUE-ID", _unique_objective),),
+        ObjectiveUpdated: (_rule("R-KNOWN-REFERENCE", _known_objective),),
+        ActionPlanned: (
+            _CONSENT,
+            _rule("R-UNIQUE-ID", _unique_action),
+            _rule("R-KNOWN-REFERENCE", _known_objective),
+            _rule("R-ACTION-INSIDE", _action_inside),
+        ),
+        ActionEnded: (_rule("R-ACTION-INSIDE", _action_inside),),
+        Reviewed: (),
+        ReferentChanged: (_rule("R-REFERENT", _referent),),
+        ExitProposed: (),
+        ExitRejected: (_EPS,),
+        ExitValidated: (_EPS, _rule("R-EXIT-ATTAINMENT", _exit_attainment)),
+        ContactLost: (),
+        HandedOver: (),
+    }
+)
+"""For each event type, the rules it must satisfy (checked in this order)."""
+
+CHRONOLOGY: tuple[Rule, Check] = _rule("R-CHRONOLOGY", _chronology)
+"""Checked on every event, after the event's own rules."""

@@ -1,0 +1,155 @@
+"""Shared test set-up: Hypothesis profiles and a small Pays-Salonais-like programme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import reussite as r
+
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=15, deadline=None)
+settings.register_profile("default", deadline=None)
+settings.load_profile(
+    os.environ.get("REUSSITE_HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
+)
+
+D = dt.date
+
+
+def make_programme() -> r.Programme:
+    """Salon-de-Provence from 2007, Berre-l'Étang added on 1 June 2016 (illustrative QPVs)."""
+    return r.Programme(
+        id="pre-pays-salonais",
+        name="PRE du Pays Salonais",
+        territory=r.Timeline.of(
+            (
+                D(2007, 1, 1),
+                r.Territory(communes=frozenset({"13103"}), qpv_codes=frozenset({"QP013901"})),
+            ),
+            (
+                D(2016, 6, 1),
+                r.Territory(
+                    communes=frozenset({"13103", "13014"}),
+                    qpv_codes=frozenset({"QP013901", "QP013902"}),
+                ),
+            ),
+            name="territory",
+        ),
+        support_teams=(
+            r.SupportTeam(id="eps-salon", name="EPS Salon", members=("coord", "ien", "caf")),
+            r.SupportTeam(id="eps-berre", name="EPS Berre", members=("coord", "ien", "ccas")),
+        ),
+        referents=(
+            r.Referent(id="ref-a", name="Référente A", fte=1.0),
+            r.Referent(id="ref-b", name="Référente B", fte=0.8),
+        ),
+    )
+
+
+@pytest.fixture
+def programme() -> r.Programme:
+    return make_programme()
+
+
+FAMILY = r.Family(
+    id="fam-1",
+    guardians=(
+        r.Guardian(id="g-1", first_name="Nadia", last_name="Kaci", relationship="mère"),
+        r.Guardian(id="g-2", first_name="Karim", last_name="Kaci", relationship="père"),
+    ),
+)
+
+
+def make_child(**changes: object) -> r.Child:
+    values: dict[str, object] = {
+        "id": "enf-1",
+        "first_name": "Yanis",
+        "last_name": "Kaci",
+        "birth_date": D(2009, 5, 4),
+        "sex": r.Sex.MALE,
+        "school_level": r.SchoolLevel.CM1,
+        "priority_education": r.PriorityEducation.NONE,
+        "commune": "13103",
+        "qpv": "QP013901",
+        "family_id": "fam-1",
+    }
+    values.update(changes)
+    return r.Child(**values)  # type: ignore[arg-type]
+
+
+REFERRAL_ON = D(2017, 10, 2)
+
+
+def referred(on: dt.date = REFERRAL_ON, **child_changes: object) -> r.Referred:
+    return r.Referred(
+        pathway_id="p-1",
+        child=make_child(**child_changes),
+        family=FAMILY,
+        referral=r.Referral(
+            on=on,
+            source=r.ReferralSource.EDUCATION_NATIONALE,
+            reasons=(r.ReferralReason.LEARNING,),
+            referrer="Directrice de l'école",
+        ),
+    )
+
+
+def decision(on: dt.date, team: str = "eps-salon", **extra: object) -> r.TeamDecision:
+    return r.TeamDecision(team_id=team, on=on, members_present=("coord", "ien"), **extra)  # type: ignore[arg-type]
+
+
+CONSENT_ON = D(2017, 10, 9)
+ACTION_START = D(2017, 11, 15)
+
+
+def consent(on: dt.date = CONSENT_ON, **extra: object) -> r.ConsentGiven:
+    return r.ConsentGiven(consent=r.Consent(id="acc-1", on=on, given_by=("g-1",), **extra))  # type: ignore[arg-type]
+
+
+def objective_set(on: dt.date, oid: str = "obj-1") -> r.ObjectiveSet:
+    return r.ObjectiveSet(
+        on=on,
+        objective=r.Objective(id=oid, domain=r.ObjectiveDomain.SCHOOL, label="Lire couramment"),
+    )
+
+
+def action(oid: str = "obj-1", aid: str = "act-1", start: dt.date = ACTION_START) -> r.Action:
+    return r.Action(
+        id=aid,
+        label="Aide aux devoirs",
+        objective_ids=(oid,),
+        funding=r.ActionFunding.PRE_FUNDED,
+        start=start,
+        cost_cents=12_000,
+        family_share_cents=4_000,
+    )
+
+
+def to_state(programme: r.Programme, state: r.State) -> r.Pathway:
+    """A hand-built pathway brought to ``state`` along the main road."""
+    road: list[tuple[r.State, r.Event]] = [
+        (r.State.CONSENTED, consent()),
+        (r.State.ASSESSED, r.Assessed(assessment=r.Assessment(on=D(2017, 10, 20)))),
+        (r.State.ASSESSED, objective_set(D(2017, 10, 20))),
+        (r.State.ADMITTED, r.Admitted(decision=decision(D(2017, 11, 6)), referent_id="ref-a")),
+        (r.State.ACTIVE, r.Started(on=D(2017, 11, 13))),
+        (r.State.ACTIVE, r.ActionPlanned(on=D(2017, 11, 13), action=action())),
+        (
+            r.State.EXIT_PROPOSED,
+            r.ExitProposed(on=D(2018, 6, 1), reason=r.ExitReason.OBJECTIVES_MET),
+        ),
+    ]
+    p = r.open_pathway(programme, referred())
+    for reached, event in road:
+        if p.state is state and reached is not state:
+            break
+        p = r.apply(p, event)
+        assert p.state is reached
+    assert p.state is state
+    return p

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import reussite as r
+from reussite.cli import main
+
+
+def test_lifecycle_text_is_french(capsys):
+    assert main(["lifecycle"]) == 0
+    out = capsys.readouterr().out
+    assert "Cycle de vie du parcours" in out
+    assert "parcours terminé [closed] (situation finale)" in out
+
+
+def test_lifecycle_mermaid_is_the_generated_diagram(capsys):
+    assert main(["lifecycle", "--format", "mermaid"]) == 0
+    assert r.LIFECYCLE.to_mermaid() + "\n" == capsys.readouterr().out
+
+
+def test_lifecycle_json(capsys):
+    assert main(["lifecycle", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["initial"] == "referred"
+    assert len(r.LIFECYCLE.transitions) == len(document["transitions"])
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_rules(capsys, fmt):
+    assert main(["rules", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "R-CONSENT-FIRST" in out
+    if fmt == "json":
+        assert len(r.RULES) == len(json.loads(out))
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main(["no-such-command"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+    assert main(["--version"]) == 0
+
+
+def test_reussite_errors_exit_1_with_a_french_prefix(capsys, monkeypatch):
+    import reussite._cli_lifecycle as cmd
+
+    def boom(args):
+        raise r.InvalidInput(["bad @ $.x"])
+
+    monkeypatch.setattr(cmd, "_rules", boom)
+    assert main(["rules"]) == 1
+    assert capsys.readouterr().err.startswith("erreur : 1 problem:")
+
+
+def test_os_errors_exit_1(capsys, monkeypatch):
+    import reussite._cli_lifecycle as cmd
+
+    def boom(args):
+        raise FileNotFoundError(2, "No such file or directory", "x.jsonl")
+
+    monkeypatch.setattr(cmd, "_rules", boom)
+    assert main(["rules"]) == 1
+    assert "x.jsonl" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_and_a_closed_pipe_is_quiet(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "reussite", "lifecycle"], capture_output=True, text=True, check=True
+    )
+    assert "Cycle de vie" in done.stdout
+    err = tmp_path / "err.txt"
+    with err.open("wb") as err_file:
+        head = subprocess.Popen(
+            [sys.executable, "-m", "reussite", "lifecycle"], stdout=subprocess.PIPE, stderr=err_file
+        )
+        assert head.stdout is not None
+        head.stdout.read(10)
+        head.stdout.close()
+        head.wait(timeout=30)
+    assert b"Traceback" not in err.read_bytes()

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import reussite as r
+from reussite.rules import CHECKS, CHRONOLOGY
+
+
+def test_every_event_type_has_its_checks_declared():
+    assert set(r.EVENT_TYPES.values()) - {r.Referred} == set(CHECKS)
+
+
+def test_rule_codes_are_stable_and_all_used():
+    used = {rule.code for checks in CHECKS.values() for rule, _ in checks}
+    used |= {CHRONOLOGY[0].code, "R-TRANSITION", "R-FINAL", "R-PROGRAMME-IN-FORCE"}
+    assert set(r.RULES) == used
+    for rule in r.RULES.values():
+        assert rule.code.startswith("R-")
+        assert rule.en
+        assert rule.fr

@@ -1,0 +1,96 @@
+"""The shared validators: every bad value raises InvalidValue naming class, field, value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import reussite as r
+from conftest import D, make_child
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("id", "", "an identifier of 1-128"),
+        ("id", 151, "an identifier of 1-128"),
+        ("first_name", "   ", "a non-blank string"),
+        ("first_name", 151, "a string"),
+        ("first_name", "x" * 201, "at most 200 characters"),
+        ("birth_date", dt.datetime(2009, 1, 1), "a datetime.date"),  # noqa: DTZ001
+        ("birth_date", "2009-01-01", "a datetime.date"),
+        ("birth_date", D(1800, 1, 1), "a date between 1900-01-01 and 2199-12-31"),
+        ("sex", "F", "a Sex ('F', 'M', 'U')"),
+        ("commune", "1310", "an INSEE commune code"),
+        ("commune", "١٣١٠٣", "an INSEE commune code"),  # Arabic-Indic digits are not digits here
+        ("qpv", "QP13006", "a QPV code"),
+        ("school_uai", "0131234", "a UAI school code"),
+    ],
+)
+def test_child_fields_reject_bad_values(field, value, expected):
+    with pytest.raises(r.InvalidValue) as caught:
+        make_child(**{field: value})
+    error = caught.value
+    assert ("Child", field, value) == (error.owner, error.field, error.value)
+    assert expected in str(error)
+    assert isinstance(error, ValueError)
+    assert isinstance(error, TypeError)
+
+
+def test_long_values_are_shortened_in_messages():
+    with pytest.raises(r.InvalidValue) as caught:
+        make_child(commune="9" * 200)
+    assert str(caught.value).endswith("...")
+
+
+def test_integers_refuse_bools_and_floats_and_bounds():
+    base = {
+        "id": "a",
+        "label": "x",
+        "objective_ids": ("o",),
+        "funding": r.ActionFunding.MAINSTREAM,
+        "start": D(2018, 1, 1),
+    }
+    for bad in (True, 12.5, -1):
+        with pytest.raises(r.InvalidValue, match="cost_cents"):
+            r.Action(**base, cost_cents=bad)
+    with pytest.raises(r.InvalidValue, match=r"at most the cost \(100 cents\)"):
+        r.Action(**base, cost_cents=100, family_share_cents=101)
+    with pytest.raises(r.InvalidValue, match="on or after start"):
+        r.Action(**base, end=D(2017, 12, 31))
+    with pytest.raises(r.InvalidValue, match="a tuple of at least 1"):
+        r.Action(**{**base, "objective_ids": ()})
+    with pytest.raises(r.InvalidValue, match="a tuple"):
+        r.Action(**{**base, "objective_ids": ["o"]})
+    with pytest.raises(r.InvalidValue, match="distinct objective ids"):
+        r.Action(**{**base, "objective_ids": ("o", "o")})
+
+
+def test_fractions_and_frozensets():
+    with pytest.raises(r.InvalidValue, match=r"a number in \(0, 1\]"):
+        r.Referent(id="a", name="A", fte=0)
+    with pytest.raises(r.InvalidValue, match="a number between 0 and 1"):
+        r.Referent(id="a", name="A", fte="1")
+    with pytest.raises(r.InvalidValue, match="a frozenset"):
+        r.Territory(communes={"13103"})
+    with pytest.raises(r.InvalidValue, match="an integer >= 0"):
+        r.ProgrammeRules(min_age=-1)
+    with pytest.raises(r.InvalidValue, match="an integer <= 25"):
+        r.ProgrammeRules(max_age=40)
+    with pytest.raises(r.InvalidValue, match=r"an age >= min_age \(10\)"):
+        r.ProgrammeRules(min_age=10, max_age=8)
+
+
+def test_consent_and_handover_cross_field_rules():
+    with pytest.raises(r.InvalidValue, match="on or after 2018-01-01"):
+        r.Consent(id="k", on=D(2018, 1, 1), given_by=("g",), valid_until=D(2017, 1, 1))
+    with pytest.raises(r.InvalidValue, match="distinct guardian ids"):
+        r.Consent(id="k", on=D(2018, 1, 1), given_by=("g", "g"))
+    assert (
+        r.Handover(
+            on=D(2018, 1, 1), recipient=r.HandoverRecipient.OTHER_SERVICE, parents_informed=True
+        ).reason_not_informed
+        is None
+    )
+    assert not r.HandoverRecipient.OTHER_SERVICE.is_child_protection
