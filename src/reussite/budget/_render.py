@@ -1,0 +1,125 @@
+"""French text renderings of a budget summary: the summary table and the CERFA table."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ._categories import Side
+from ._money import format_euros, format_percent
+
+if TYPE_CHECKING:
+    from ._summary import Breakdown, BudgetSummary, ClassifiedLine
+
+__all__ = ["render_cerfa", "render_text"]
+
+_WIDTH = 58
+
+
+def _row(label: str, cents: int, percent: str = "", indent: int = 2) -> str:
+    text = " " * indent + label
+    if len(text) > _WIDTH:
+        text = text[: _WIDTH - 1] + "…"
+    return f"{text:<{_WIDTH}} {format_euros(cents):>16} {percent:>7}".rstrip()
+
+
+def _breakdown(title: str, breakdown: Breakdown) -> list[str]:
+    lines = [title]
+    for part in breakdown.parts:
+        lines.append(_row(part.label, part.amount_cents, format_percent(part.percent)))
+    shown = sum((p.percent for p in breakdown.parts), Decimal(0))
+    total = format_percent(shown) if breakdown.parts else ""
+    lines.append(_row("Total", breakdown.total_cents, total))
+    return lines
+
+
+def _describe(item: ClassifiedLine) -> str:
+    line = item.line
+    where = f"ligne {line.source_row} : " if line.source_row else ""
+    who = f"{line.funder} - " if line.funder else ""
+    return f"  - {where}{who}{line.label}"
+
+
+def render_text(summary: BudgetSummary) -> str:
+    """The summary as the French text table ``python -m reussite budget`` prints."""
+    year = f" - exercice {summary.year}" if summary.year else ""
+    out = [
+        f"Budget du Programme de Réussite Éducative{year}",
+        f"Base des totaux et des parts : {summary.basis.label_fr}",
+        "",
+    ]
+    out += _breakdown("FINANCEMENTS par catégorie de financeur", summary.funding_by_category)
+    out += [""]
+    out += _breakdown("FINANCEMENTS par financeur", summary.funding_by_funder)
+    state = summary.state_share_percent()
+    co_funding = summary.co_funding_rate_percent()
+    if state is not None and co_funding is not None:
+        out += [
+            f"  Part de l'État (numéraire) : {format_percent(state)} ;"
+            f" taux de cofinancement : {format_percent(co_funding)}"
+        ]
+    out += [""]
+    out += _breakdown("DÉPENSES selon le regroupement de la source", summary.expenses_by_group)
+    out += [""]
+    out += _breakdown("DÉPENSES par catégorie (classement fin)", summary.expenses_by_category)
+    out += ["", "Regroupement de la source → catégories (classement fin)"]
+    for group, inside in summary.group_categories():
+        out.append(_row(group.label, group.amount_cents, format_percent(group.percent)))
+        for part in inside.parts:
+            out.append(_row(f"→ {part.label}", part.amount_cents, format_percent(part.percent), 4))
+    out += [
+        "",
+        "Numéraire : dépenses {}, recettes {}".format(
+            format_euros(summary.cash_cents["expense"]),
+            format_euros(summary.cash_cents["funding"]),
+        ),
+        "Contributions en nature valorisées : dépenses {}, recettes {}".format(
+            format_euros(summary.in_kind_cents["expense"]),
+            format_euros(summary.in_kind_cents["funding"]),
+        ),
+        "Charges et contributions indirectes : dépenses {}, recettes {}".format(
+            format_euros(summary.indirect_cents["expense"]),
+            format_euros(summary.indirect_cents["funding"]),
+        ),
+        f"Solde (recettes - dépenses, base retenue) : {format_euros(summary.balance_cents)}",
+    ]
+    if summary.cost_per_child_cents is not None:
+        out.append(
+            f"Coût par enfant suivi ({summary.children_followed} enfants) :"
+            f" {format_euros(summary.cost_per_child_cents)}"
+        )
+    if summary.unvalued:
+        out += ["", "Contributions sans montant (non comptées dans les totaux) :"]
+        out += [_describe(c) for c in summary.unvalued]
+    if summary.excluded:
+        out += ["", "Investissement (hors budget de fonctionnement) :"]
+        out += [_describe(c) for c in summary.excluded]
+    out += [""]
+    if summary.unclassified:
+        out.append("Lignes non classées (ajoutez une règle ou un numéro de compte) :")
+        out += [f"{_describe(c)} ({c.classification.explanation_fr})" for c in summary.unclassified]
+    else:
+        out.append("Toutes les lignes sont classées.")
+    return "\n".join(out) + "\n"
+
+
+def render_cerfa(summary: BudgetSummary) -> str:
+    """The CERFA 12156 budget table of the summary, as French text."""
+    year = f" - exercice {summary.year}" if summary.year else ""
+    out = [f"Budget prévisionnel ou réalisé (CERFA n° 12156, tableau budgétaire){year}"]
+    for side in Side:
+        out += ["", "CHARGES" if side is Side.EXPENSE else "PRODUITS"]
+        for row in summary.cerfa_rows():
+            if row.side is not side:
+                continue
+            if row.kind == "line":
+                out.append(_row(row.label, row.amount_cents, row.ref or "", 4))
+            elif row.kind == "chapter":
+                out.append(_row(row.label, row.amount_cents))
+            else:
+                out.append(_row(row.label.upper(), row.amount_cents, indent=0))
+    unvalued = [c for c in summary.unvalued if c.line.side is Side.FUNDING]
+    if unvalued:
+        out += ["", "Contributions en nature non valorisées :"]
+        out += [_describe(c) for c in unvalued]
+    return "\n".join(out) + "\n"
