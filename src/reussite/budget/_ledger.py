@@ -530,7 +530,7 @@ def _parse(
             },
         )
         line = _read_row(row, chart=chart, year=year)
-        errors.extend(row.errors)
+        errors.extend(sorted(row.errors, key=lambda e: _position(header, e.column)))
         if line is not None:
             lines.append(line)
     if header is None:
@@ -551,6 +551,11 @@ def _parse(
         encoding=encoding,
         source=source,
     )
+
+
+def _position(header: list[str], column: str | None) -> int:
+    """Where a column is in the header, for reporting a row's errors left to right."""
+    return header.index(column) if column in header else -1
 
 
 def _map_header(cells: list[str]) -> tuple[list[str | None], list[str]]:

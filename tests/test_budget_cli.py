@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from reussite.budget._cli import register, run
+
+SEED = Path(__file__).parent.parent / "examples" / "data" / "pays-salonais-2018-budget.csv"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reussite")
+    register(parser.add_subparsers(dest="command", required=True))
+    return parser
+
+
+def _main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    code: int = args.handler(args)
+    return code
+
+
+def test_budget_prints_the_french_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main(["budget", str(SEED)]) == 0
+    out = capsys.readouterr()
+    assert "Charges de personnel" in out.out
+    assert "196 295,00 €    83 %" in out.out
+    assert out.err == ""
+
+
+def test_budget_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main(["budget", str(SEED), "--format", "json", "--children", "192"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["funding"]["total_cents"] == 23_650_000
+    assert data["state_share_percent"] == 63.4
+    assert data["cost_per_child_cents"] == 123_177
+    assert {p["label"]: p["percent"] for p in data["expenses"]["by_group"]} == {
+        "Charges de personnel": 83,
+        "Prestations de service": 10,
+        "Formations équipe": 3,
+        "Fournitures non stockées": 4,
+    }
+
+
+def test_budget_cerfa_records_and_basis(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main(["budget", str(SEED), "--format", "cerfa"]) == 0
+    assert "TOTAL DES CHARGES" in capsys.readouterr().out
+    assert _main(["budget", str(SEED), "--format", "records"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 25
+    assert _main(["budget", str(SEED), "--basis", "all", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["expenses"]["total_cents"] == 26_650_000
+
+
+def test_bad_file_exits_1_with_located_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("Sens;Libellé;Montant\nDépense;Loyer;douze\nDépense;Eau;10\n", "utf-8")
+    assert _main(["budget", str(path)]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "line 2, column 'Montant'" in out.err
+    assert "got 'douze'" in out.err
+    assert _main(["budget", str(path), "--lenient", "--chart", "m57", "--year", "2018"]) == 1
+    out = capsys.readouterr()
+    assert "10,00 €" in out.out
+    assert "1 problem(s), rows left out" in out.err
+    assert "line 2, column 'Montant'" in out.err
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _main(["budget", str(tmp_path / "missing.csv")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["budget"],
+        ["budget", "x.csv", "--format", "xml"],
+        ["budget", "x.csv", "--children", "0"],
+        ["budget", "x.csv", "--children", "many"],
+        ["budget", "x.csv", "--year", "18"],
+        ["budget", "x.csv", "--chart", "m99"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        _parser().parse_args(argv)
+    assert info.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_run_is_the_handler() -> None:
+    args = _parser().parse_args(["budget", "x.csv"])
+    assert args.handler is run
