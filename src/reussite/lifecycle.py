@@ -53,7 +53,7 @@ from .events import (
     Reviewed,
     Started,
 )
-from .pathway import Pathway, State
+from .pathway import Pathway, State, _derive
 from .plan import Action, derive_attainment
 from .programme import Programme, assess_eligibility
 from .rules import CHECKS, CHRONOLOGY
@@ -453,7 +453,9 @@ def apply(pathway: Pathway, event: Event, *, expected_version: int | None = None
             pathway_id=pathway.id, expected=expected_version, actual=pathway.version
         )
     target, changes = _fold(pathway, event)
-    return attrs.evolve(pathway, state=target, history=(*pathway.history, event), **changes)
+    changes["state"] = target
+    changes["history"] = (*pathway.history, event)
+    return _derive(pathway, changes)
 
 
 def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
@@ -480,5 +482,7 @@ def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
         target, changes = _fold(pathway, event)
         history.append(event)
         # The rules read only the last event's date: the full history is attached once.
-        pathway = attrs.evolve(pathway, state=target, history=(event,), **changes)
-    return attrs.evolve(pathway, history=tuple(history))
+        changes["state"] = target
+        changes["history"] = (event,)
+        pathway = _derive(pathway, changes)
+    return _derive(pathway, {"history": tuple(history)})

@@ -8,6 +8,7 @@ its events, which it keeps in ``history``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
@@ -37,7 +38,7 @@ class State(LabelledEnum):
     NOT_TAKEN_ON = ("not_taken_on", "non pris en charge")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Pathway:
     """A child's pathway: its current state and every record its events produced.
 
@@ -128,3 +129,17 @@ class Pathway:
     def action(self, action_id: str) -> Action | None:
         """The action with this id, or ``None``."""
         return next((a for a in self.actions if a.id == action_id), None)
+
+
+def _derive(pathway: Pathway, changes: dict[str, Any]) -> Pathway:
+    """A copy of ``pathway`` with ``changes``: the lifecycle's hot path.
+
+    ``attrs.evolve`` re-runs ``__init__`` over every field (about 6 µs here); a pathway has
+    no validators (it is only ever built by the fold), so copying its ``__dict__`` is exact
+    and about five times faster. ``Pathway`` is deliberately not slotted for this.
+    """
+    new = object.__new__(Pathway)
+    state = new.__dict__
+    state.update(pathway.__dict__)
+    state.update(changes)
+    return new
