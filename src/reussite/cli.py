@@ -18,7 +18,7 @@ __all__ = ["main"]
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-_COMMAND_MODULES = ("reussite._cli_lifecycle",)
+_COMMAND_MODULES = ("reussite._cli_lifecycle", "reussite.budget._cli")
 """Modules whose ``register(subparsers)`` adds sub-commands; each sets ``handler``."""
 
 
