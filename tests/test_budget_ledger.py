@@ -133,6 +133,10 @@ def test_side_is_inferred_from_the_account_code_when_there_is_no_side_column() -
     text = "Compte;Libellé;Montant\n6414;Vacations;1\n74718;CGET;2\n870;Bénévolat;3\n"
     sides = [line.side for line in read_ledger(text).lines]
     assert sides == [Side.EXPENSE, Side.FUNDING, Side.FUNDING]
+    ledger = read_ledger("Compte;Libellé;Montant\n2183;Ordinateur;1\n", strict=False)
+    assert [str(e) for e in ledger.errors] == [
+        "line 2: no side given and none implied by the account code: say 'dépense' or 'recette'"
+    ]
 
 
 def test_tab_and_comma_separated_files() -> None:
@@ -347,3 +351,26 @@ def test_round_trip(data: st.DataObject, encoding: str, style: int) -> None:
     ledger = read_ledger(_csv(*rows).encode(encoding))
     assert list(ledger.lines) == lines
     assert isinstance(ledger, Ledger)
+
+
+def test_bad_share_and_quantity_cells_are_located() -> None:
+    text = (
+        "Sens;Libellé;Montant;Part;Quantité;Unité\n"
+        "Dépense;A;1;beaucoup;;\n"
+        "Dépense;B;1;150 %;;\n"
+        "Dépense;C;1;;beaucoup;\n"
+        "Dépense;D;1;;500;\n"
+        "Dépense;E;1;;1,2,3 h;\n"
+        "Dépense;F;;;12,5;jours\n"
+    )
+    ledger = read_ledger(text, strict=False)
+    assert [(e.line, e.column) for e in ledger.errors] == [
+        (2, "Part"),
+        (3, "Part"),
+        (4, "Quantité"),
+        (5, "Quantité"),
+        (6, "Quantité"),
+    ]
+    (line,) = ledger.lines
+    assert line.quantity == Quantity(value=12.5, unit="jours")
+    assert str(line.quantity) == "12,5 jours"

@@ -658,3 +658,24 @@ def test_classification_is_deterministic_and_order_independent(
     rnd.shuffle(shuffled)
     again = {i: classify(line) for i, line in shuffled}
     assert first == [again[i] for i in range(len(lines))]
+
+
+def test_keyword_rule_without_example_is_accepted() -> None:
+    rule = _kw("gouter", 9999, "gouters?")
+    line = BudgetLine(side=X, label="Goûters", amount_cents=1)
+    assert classify(line, rules=DEFAULT_RULES.with_rules(rule)).rule_id == "gouter"
+
+
+def test_classification_validates_its_fields() -> None:
+    from reussite.budget import Classification
+
+    with pytest.raises(InvalidValue, match="an ExpenseCategory or FundingCategory"):
+        Classification(
+            category="staff",  # type: ignore[arg-type]
+            nature=Nature.CASH,
+            indirect=False,
+            cerfa_line=None,
+            rule_id="x",
+            explanation_fr="x",
+            explanation_en="x",
+        )

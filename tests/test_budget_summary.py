@@ -301,3 +301,10 @@ def test_largest_remainder_adds_up_to_100(amounts: list[int], decimals: int) -> 
         floors = [Fraction(a * 100, sum(amounts)) for a in amounts]
         step = Fraction(1, 10**decimals)
         assert all(f - step < Fraction(s) < f + step for f, s in zip(floors, shares, strict=True))
+
+
+def test_cerfa_text_without_unvalued_funding() -> None:
+    line = BudgetLine(side=X, label="Loyer", account_code="613", amount_cents=1)
+    text = BudgetSummary.from_lines([line]).to_cerfa_text()
+    assert "non valorisées" not in text
+    assert "Locations" in text

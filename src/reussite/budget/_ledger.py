@@ -74,7 +74,7 @@ _CHARTS = {
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']+")
 _CURRENCY = re.compile(r"(€|eur(os?)?)$", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_QUANTITY = re.compile(r"(?P<number>[\d\s\u00a0\u202f.,]+?)\s*(?P<unit>[^\d\s].*)?")
+_QUANTITY = re.compile(r"(?P<number>[\d\s\u00a0\u202f.,]*\d)\s*(?P<unit>[^\d\s.,].*)?")
 
 
 @attrs.frozen(kw_only=True)
