@@ -10,7 +10,7 @@ from reussite.rules import RULES
 
 project = "reussite"
 author = "The reussite developers"
-copyright = "2026, the reussite developers"  # noqa: A001
+copyright = "2026, the reussite developers"
 release = reussite.__version__
 language = "en"
 
