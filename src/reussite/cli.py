@@ -18,7 +18,12 @@ __all__ = ["main"]
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-_COMMAND_MODULES = ("reussite._cli_lifecycle", "reussite.budget._cli")
+_COMMAND_MODULES = (
+    "reussite._cli_lifecycle",
+    "reussite.budget._cli",
+    "reussite._cli_serialization",
+    "reussite._cli_report",
+)
 """Modules whose ``register(subparsers)`` adds sub-commands; each sets ``handler``."""
 
 

@@ -1,0 +1,42 @@
+"""The one door in and out of ``reussite``: JSON values, pathway documents, cohort files.
+
+Reading checks everything: exact types (nothing is coerced: ``12.5`` is not an integer,
+``"no"`` is not a boolean), formats and ranges, then the lifecycle rules by replaying a
+pathway's events. Every problem is reported as a line ``message @ $.json.path`` (plus
+``(line N)`` in a cohort file) in one :class:`~reussite.errors.InvalidInput`.
+
+>>> import datetime as dt
+>>> from reussite import Consent
+>>> text = dumps(Consent(id="acc-1", on=dt.date(2016, 2, 29), given_by=("g-1",)))
+>>> text
+'{"id":"acc-1","on":"2016-02-29","given_by":["g-1"],"recipients":[],"valid_until":null}'
+>>> loads(text, Consent).on
+datetime.date(2016, 2, 29)
+>>> loads('{"id": "acc-1", "on": "2016-02-29", "given_by": "g-1", "colour": 1}', Consent)
+Traceback (most recent call last):
+...
+reussite.errors.InvalidInput: 2 problems:
+  unknown key (check its spelling, or load with unknown_keys='ignore') @ $.colour
+  expected an array, got "g-1" @ $.given_by
+"""
+
+from ._cohort import Cohort, LineError, dump_cohort, load_cohort
+from ._converter import configure_converter, make_converter
+from ._documents import dump_pathway, dumps, load_pathway, loads
+from ._migrations import SCHEMA_VERSION
+from ._schema import json_schema
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Cohort",
+    "LineError",
+    "configure_converter",
+    "dump_cohort",
+    "dump_pathway",
+    "dumps",
+    "json_schema",
+    "load_cohort",
+    "load_pathway",
+    "loads",
+    "make_converter",
+]

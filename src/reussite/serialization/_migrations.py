@@ -1,0 +1,124 @@
+"""Schema upgrades: a document of an older version is upgraded on load, step by step.
+
+A migration is a function from a pathway document (a ``dict`` as parsed from JSON) of
+version ``N`` to the same document in version ``N + 1``, registered with
+:func:`migration`. It never touches the input; it raises
+:class:`~reussite.serialization._errors.Problems` with located lines when the old
+document cannot be upgraded. Cohort lines are pathway documents without the envelope
+(``schema``, ``version``, ``programme``): migrations must work on both.
+
+Version history:
+
+* **1** (reussite before 0.1): events were tagged by ``"event"``; an action's money was
+  in euros as decimal strings, ``"cost": "45.50"``, ``"family_share": "15"``.
+* **2**: events are tagged by ``"type"``; money is integer cents, ``"cost_cents": 4550``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ._errors import Problems, show
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migration", "upgrade"]
+
+SCHEMA_VERSION = 2
+"""The version of the documents this library writes."""
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+MIGRATIONS: dict[int, Migration] = {}
+"""The registered upgrades, by the version they upgrade from."""
+
+
+def migration(from_version: int) -> Callable[[Migration], Migration]:
+    """Register ``function`` as the upgrade of documents from ``from_version``."""
+
+    def register(function: Migration) -> Migration:
+        if from_version in MIGRATIONS:
+            raise ValueError(f"a migration from version {from_version} is already registered")
+        MIGRATIONS[from_version] = function
+        return function
+
+    return register
+
+
+def check_version(version: Any) -> int:
+    """The document's version, if this library can read it.
+
+    Raises:
+        Problems: a located line for a missing, malformed, unknown or newer version.
+    """
+    if type(version) is not int:
+        raise Problems([f"expected a schema version (an integer), got {show(version)} @ $.version"])
+    if version > SCHEMA_VERSION:
+        raise Problems(
+            [
+                f"schema version {version} is newer than this reussite reads "
+                f"(up to {SCHEMA_VERSION}): upgrade reussite @ $.version"
+            ]
+        )
+    if version < SCHEMA_VERSION and version not in MIGRATIONS:
+        raise Problems(
+            [f"unknown schema version {version} (known: 1 to {SCHEMA_VERSION}) @ $.version"]
+        )
+    return version
+
+
+def upgrade(document: dict[str, Any], version: int) -> dict[str, Any]:
+    """``document`` of ``version`` upgraded to :data:`SCHEMA_VERSION` (unchanged if current)."""
+    while version < SCHEMA_VERSION:
+        document = MIGRATIONS[version](document)
+        version += 1
+    return document
+
+
+_EUROS = re.compile(r"(0|[1-9][0-9]{0,15})(?:\.([0-9]{1,2}))?", re.ASCII)
+
+
+def _cents(value: Any, path: str) -> Any:
+    if type(value) is not str:
+        raise Problems(
+            [f"expected an amount in euros as a decimal string, got {show(value)} @ {path}"]
+        )
+    match = _EUROS.fullmatch(value)
+    if match is None:
+        raise Problems([f'expected an amount in euros such as "45.50", got {show(value)} @ {path}'])
+    euros, cents = match.groups()
+    return int(euros) * 100 + int((cents or "0").ljust(2, "0"))
+
+
+_MONEY = (("cost", "cost_cents"), ("family_share", "family_share_cents"))
+
+
+@migration(from_version=1)
+def _events_typed_money_in_cents(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 → 2: ``"event"`` becomes ``"type"``; euros strings become cents."""
+    events = document.get("events")
+    if type(events) is not list:
+        return document  # the structure check reports it, in the current layout's terms
+    upgraded: list[Any] = []
+    problems: list[str] = []
+    for index, event in enumerate(events):
+        if type(event) is dict and "type" not in event:
+            # keys keep their order; a version-1 event that also has "type" is left as
+            # it is, so that its stray "event" key is reported rather than lost
+            event = {("type" if key == "event" else key): value for key, value in event.items()}
+            action = event.get("action")
+            if event.get("type") == "action_planned" and type(action) is dict:
+                renamed = dict(action)
+                for old, new in _MONEY:
+                    if old in renamed and new not in renamed:
+                        try:
+                            renamed[new] = _cents(
+                                renamed.pop(old), f"$.events[{index}].action.{old}"
+                            )
+                        except Problems as error:
+                            problems.extend(error.lines)
+                event["action"] = renamed
+        upgraded.append(event)
+    if problems:
+        raise Problems(problems)
+    return {**document, "events": upgraded}
