@@ -16,8 +16,8 @@ datetime.date(2016, 2, 29)
 Traceback (most recent call last):
 ...
 reussite.errors.InvalidInput: 2 problems:
-  unknown key (check its spelling, or load with unknown_keys='ignore') @ $.colour
   expected an array, got "g-1" @ $.given_by
+  unknown key (check its spelling, or load with unknown_keys='ignore') @ $.colour
 """
 
 from ._cohort import Cohort, LineError, dump_cohort, load_cohort
