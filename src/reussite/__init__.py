@@ -6,6 +6,13 @@ The public API is re-exported here; everything else is private by convention.
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
+from .budget import (
+    BudgetLine,
+    BudgetSummary,
+    classify_expense,
+    classify_funding,
+    load_ledger,
+)
 from .calendar import age_on, months_between
 from .codes import (
     ActionFunding,
@@ -97,6 +104,8 @@ __all__ = [
     "Assessed",
     "Assessment",
     "Attainment",
+    "BudgetLine",
+    "BudgetSummary",
     "Child",
     "Consent",
     "ConsentGiven",
@@ -162,7 +171,10 @@ __all__ = [
     "age_on",
     "apply",
     "assess_eligibility",
+    "classify_expense",
+    "classify_funding",
     "derive_attainment",
+    "load_ledger",
     "months_between",
     "open_pathway",
     "replay",
