@@ -179,7 +179,7 @@ class Cohort:
                     [f"not valid UTF-8 ({error.reason}): reading stopped here @ $"]
                 ) from None
             self.line += 1
-            text = decode_text(raw)
+            text = decode_text(raw).rstrip("\r\n")  # positions are within the line
             if text.strip():
                 return text
 

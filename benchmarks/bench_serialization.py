@@ -1,0 +1,299 @@
+"""Benchmark: loading a cohort file with ``reussite`` against pydantic v2 and msgspec.
+
+On one generated cohort of realistic pathways (``benchmarks/_cohort.py``), written once by
+``dump_cohort``, every contender decodes the **same bytes**, one line per pathway:
+
+* ``reussite typed``: JSON → typed values (every type, format and range checked, unknown
+  keys rejected), no lifecycle replay;
+* ``reussite validated``: ``load_cohort`` → fully validated pathways (the above, then the
+  replay of each pathway's events through every lifecycle rule);
+* ``pydantic``: a pydantic v2 model of the same document (strict, extra keys forbidden,
+  events a discriminated union), ``model_validate_json`` per line; types only;
+* ``msgspec``: msgspec structs of the same document (tagged union, unknown fields
+  forbidden); types only.
+
+The pydantic models and msgspec structs are generated from the same attrs classes, so
+the three describe one document. Times are per pathway, best of ``--repeat`` runs, with
+the garbage collector on (Python's default) and off; memory is what ``tracemalloc`` sees
+kept per loaded pathway. Ratios are computed from figures measured in this run.
+
+Targets (issue 8): typed ≤ 0.6x pydantic (GC on) and ≤ 4x msgspec; validated ≤ 1.0x
+pydantic; memory kept per pathway ≤ 0.5x pydantic's.
+
+Run: ``python benchmarks/bench_serialization.py`` (needs the ``bench`` extra), or
+``--quick`` for a correctness-only pass on a tiny cohort (used by the test suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import io
+import os
+import platform
+import sys
+import time
+import tracemalloc
+import types
+import typing
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+import attrs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._cohort import realistic_pathways
+
+import reussite as r
+from reussite.serialization import dump_cohort, load_cohort
+from reussite.serialization._converter import converters
+from reussite.serialization._documents import PathwayLine, record_from_object
+from reussite.serialization._json import parse
+from reussite.serialization._migrations import SCHEMA_VERSION
+
+Decoder = Callable[[list[bytes]], list[Any]]
+
+
+# --- the same document, as pydantic models and msgspec structs ---------------------------
+
+
+def pydantic_decoder() -> Decoder:
+    import pydantic
+
+    config = pydantic.ConfigDict(extra="forbid", strict=True, frozen=True)
+    models: dict[str, Any] = {}
+
+    def model(t: Any) -> Any:
+        origin, args = get_origin(t), get_args(t)
+        if t is r.Event:
+            union = Union[tuple(model(c) for c in r.EVENT_TYPES.values())]  # noqa: UP007
+            return typing.Annotated[union, pydantic.Field(discriminator="type")]
+        if origin is tuple:
+            return tuple[model(args[0]), ...]  # type: ignore[misc]
+        if origin in (Union, types.UnionType):
+            return Union[tuple(model(a) for a in args)]  # noqa: UP007
+        if attrs.has(t):
+            if t.__name__ not in models:
+                fields: dict[str, Any] = {}
+                if issubclass(t, r.Event):
+                    fields["type"] = (Literal[t.tag], ...)
+                hints = typing.get_type_hints(t)
+                for a in attrs.fields(t):
+                    default = ... if a.default is attrs.NOTHING else _plain(a.default)
+                    fields[a.name] = (model(hints[a.name]), default)
+                models[t.__name__] = pydantic.create_model(
+                    f"P{t.__name__}", __config__=config, **fields
+                )
+            return models[t.__name__]
+        return t
+
+    line = pydantic.create_model(
+        "PLine",
+        __config__=config,
+        id=(str, ...),
+        state=(r.State | None, None),
+        events=(model(tuple[r.Event, ...]), ...),
+    )
+    validate = line.model_validate_json
+    return lambda lines: [validate(b) for b in lines]
+
+
+def msgspec_decoder() -> Decoder:
+    import msgspec
+
+    structs: dict[str, Any] = {}
+
+    def struct(t: Any) -> Any:
+        origin, args = get_origin(t), get_args(t)
+        if t is r.Event:
+            return Union[tuple(struct(c) for c in r.EVENT_TYPES.values())]  # noqa: UP007
+        if origin is tuple:
+            return tuple[struct(args[0]), ...]  # type: ignore[misc]
+        if origin in (Union, types.UnionType):
+            return Union[tuple(struct(a) for a in args)]  # noqa: UP007
+        if attrs.has(t):
+            if t.__name__ not in structs:
+                hints = typing.get_type_hints(t)
+                fields = [
+                    (a.name, struct(hints[a.name]))
+                    if a.default is attrs.NOTHING
+                    else (a.name, struct(hints[a.name]), _plain(a.default))
+                    for a in attrs.fields(t)
+                ]
+                tagged = issubclass(t, r.Event)
+                structs[t.__name__] = msgspec.defstruct(
+                    f"M{t.__name__}",
+                    fields,
+                    kw_only=True,
+                    frozen=True,
+                    forbid_unknown_fields=True,
+                    tag_field="type" if tagged else None,
+                    tag=t.tag if tagged else None,
+                )
+            return structs[t.__name__]
+        return t
+
+    line = msgspec.defstruct(
+        "MLine",
+        [("id", str), ("events", struct(tuple[r.Event, ...])), ("state", r.State | None, None)],
+        kw_only=True,
+        frozen=True,
+        forbid_unknown_fields=True,
+    )
+    decode = msgspec.json.Decoder(line).decode
+    return lambda lines: [decode(b) for b in lines]
+
+
+def _plain(default: Any) -> Any:
+    return default if not isinstance(default, attrs.Factory) else default.factory()
+
+
+# --- reussite ---------------------------------------------------------------------------
+
+
+def typed_decoder() -> Decoder:
+    fast, detailed = converters(True)
+
+    def decode(lines: list[bytes]) -> list[PathwayLine]:
+        return [
+            record_from_object(parse(b), fast=fast, detailed=detailed, version=SCHEMA_VERSION)
+            for b in lines
+        ]
+
+    return decode
+
+
+def validated_decoder(header: bytes) -> Decoder:
+    def decode(lines: list[bytes]) -> list[r.Pathway]:
+        with load_cohort(io.BytesIO(header + b"".join(lines))) as cohort:
+            return list(cohort)
+
+    return decode
+
+
+# --- measuring --------------------------------------------------------------------------
+
+
+def seconds(decode: Decoder, lines: list[bytes], *, repeat: int, collect: bool) -> float:
+    """Best wall time of ``repeat`` runs, with the garbage collector on or off."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        if not collect:
+            gc.disable()
+        try:
+            start = time.perf_counter()
+            decode(lines)
+            best = min(best, time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return best
+
+
+def kept_bytes(decode: Decoder, lines: list[bytes]) -> float:
+    """Memory kept per loaded pathway (what stays allocated while the result is held)."""
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    result = decode(lines)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert len(result) == len(lines)
+    del result
+    return (after - before) / len(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pathways", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, correctness only")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.pathways, args.repeat = 40, 1
+
+    started = time.perf_counter()
+    pathways = realistic_pathways(args.pathways, seed=args.seed)
+    stream = io.StringIO()
+    dump_cohort(pathways, stream)
+    header, *text_lines = stream.getvalue().splitlines(keepends=True)
+    lines = [line.encode() for line in text_lines]
+    events = sum(len(p.history) for p in pathways) / len(pathways)
+    size = sum(map(len, lines)) / len(lines)
+    print(
+        f"cohort: {len(lines)} pathways, {events:.1f} events and {size / 1024:.1f} KiB per "
+        f"line on average (generated in {time.perf_counter() - started:.1f} s)"
+    )
+
+    contenders: dict[str, Decoder] = {
+        "reussite typed": typed_decoder(),
+        "reussite fully validated": validated_decoder(header.encode()),
+    }
+    missing = []
+    for name, build in (("pydantic", pydantic_decoder), ("msgspec", msgspec_decoder)):
+        try:
+            contenders[name] = build()
+        except ImportError:
+            missing.append(name)
+
+    # Correctness first: the same bytes decode everywhere, and reussite gives them back.
+    assert contenders["reussite fully validated"](lines) == pathways
+    for name, decode in contenders.items():
+        assert len(decode(lines)) == len(lines), name
+    print("correctness: every contender decodes every line; reussite gives the pathways back")
+    if args.quick:
+        print("quick mode: no timing (fully validated pathways checked)")
+        return 0
+
+    rows: dict[str, tuple[float, float, float]] = {}
+    for name, decode in contenders.items():
+        on = seconds(decode, lines, repeat=args.repeat, collect=True)
+        off = seconds(decode, lines, repeat=args.repeat, collect=False)
+        rows[name] = (on / len(lines) * 1e6, off / len(lines) * 1e6, kept_bytes(decode, lines))
+
+    print()
+    print(
+        f"machine: {os.cpu_count()} CPUs ({platform.machine()}), Python "
+        f"{platform.python_version()}, cattrs {version('cattrs')}, attrs {version('attrs')}"
+        + "".join(f", {n} {version(n)}" for n in ("pydantic", "msgspec") if n not in missing)
+    )
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    print(f"date: {today}, {len(lines)} pathways, best of {args.repeat}")
+    print()
+    print("| decoder | µs/pathway (GC on) | µs/pathway (GC off) | KiB kept/pathway |")
+    print("|---|---:|---:|---:|")
+    for name, (on, off, kept) in rows.items():
+        print(f"| {name} | {on:.0f} | {off:.0f} | {kept / 1024:.1f} |")
+    if missing:
+        print(f"\nnot installed (pip install -e '.[bench]'): {', '.join(missing)}")
+        return 0
+
+    typed, full, pyd, msg = (rows[n] for n in contenders)
+    print()
+    print("| ratio | GC on | GC off | target | met (GC on) |")
+    print("|---|---:|---:|---|---|")
+    for label, mine, theirs, target in (
+        ("typed / pydantic", typed, pyd, 0.6),
+        ("typed / msgspec", typed, msg, 4.0),
+        ("fully validated / pydantic", full, pyd, 1.0),
+    ):
+        on, off = mine[0] / theirs[0], mine[1] / theirs[1]
+        met = "yes" if on <= target else "NO"
+        print(f"| {label} | {on:.2f}x | {off:.2f}x | ≤ {target}x | {met} |")
+    print()
+    print("| memory kept per pathway | ratio | target | met |")
+    print("|---|---:|---|---|")
+    for label, mine in (("typed", typed), ("fully validated", full)):
+        ratio = mine[2] / pyd[2]
+        print(f"| {label} / pydantic | {ratio:.2f}x | ≤ 0.5x | {'yes' if ratio <= 0.5 else 'NO'} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

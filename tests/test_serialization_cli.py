@@ -1,0 +1,194 @@
+"""The JSON Schema, the ``validate`` and ``schema`` commands, and the benchmark's quick mode."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import reussite as r
+import reussite.strategies as rs
+from conftest import make_programme, to_state
+from reussite.cli import main
+from reussite.serialization import Cohort, dump_cohort, dump_pathway, dumps, json_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PATHWAY = jsonschema.Draft202012Validator(json_schema(), format_checker=jsonschema.FormatChecker())
+COHORT_LINE = jsonschema.Draft202012Validator(json_schema(Cohort))
+
+
+def test_the_schemas_are_valid_draft_2020_12() -> None:
+    for type_ in (r.Pathway, Cohort, r.Programme, r.Event, r.Child, r.Timeline, r.Eligibility):
+        jsonschema.Draft202012Validator.check_schema(json_schema(type_))
+    with pytest.raises(TypeError, match="no JSON form"):
+        json_schema(complex)
+
+
+@given(st.data())
+def test_every_document_the_library_writes_validates(data: st.DataObject) -> None:
+    programme = data.draw(rs.programmes())
+    pathways = data.draw(st.lists(rs.pathways(programme=programme), min_size=1, max_size=3))
+    for pathway in pathways:
+        PATHWAY.validate(json.loads(dump_pathway(pathway)))
+        without = json.loads(dump_pathway(pathway, programme=programme))
+        assert not PATHWAY.is_valid(without | {"programme": 1})
+    stream = io.StringIO()
+    dump_cohort(pathways, stream)
+    for line in stream.getvalue().splitlines():
+        COHORT_LINE.validate(json.loads(line))
+    for event in pathways[0].history:
+        jsonschema.validate(json.loads(dumps(event)), json_schema(r.Event))
+    jsonschema.validate(json.loads(dumps(programme)), json_schema(r.Programme))
+
+
+def test_the_schema_rejects_what_the_reader_rejects() -> None:
+    document = json.loads(dump_pathway(to_state(make_programme(), r.State.ACTIVE)))
+    document["events"][0]["child"]["sex"] = "female"
+    assert not PATHWAY.is_valid(document)
+    document["events"][0]["child"]["sex"] = "F"
+    document["events"][1]["colour"] = "bleu"
+    assert not PATHWAY.is_valid(document)
+
+
+def run(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_schema_prints_the_generated_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run("schema", capsys=capsys)
+    assert code == 0
+    assert json.loads(out) == json_schema()
+    code, out, _ = run("schema", "Programme", capsys=capsys)
+    assert json.loads(out)["$ref"] == "#/$defs/Programme"
+    code, _, err = run("schema", "Nothing", capsys=capsys)
+    assert code == 2
+    assert "unknown type 'Nothing'" in err
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    programme = make_programme()
+    pathway = to_state(programme, r.State.ACTIVE)
+    good = tmp_path / "parcours.json"
+    good.write_text(dump_pathway(pathway), encoding="utf-8")
+    cohort = tmp_path / "cohorte.jsonl"
+    dump_cohort([pathway] * 3, cohort)
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    broken = json.loads(lines[2])
+    broken["events"][0]["child"]["birth_date"] = "2009-02-30"
+    broken["events"][2]["typo"] = 1
+    bad_cohort = tmp_path / "mauvaise.jsonl"
+    bad_cohort.write_text("\n".join([*lines[:2], json.dumps(broken), lines[3], "{"]) + "\n")
+    bad = tmp_path / "mauvais.json"
+    programme_json = json.loads(dumps(programme))
+    envelope = {"schema": "reussite.pathway", "version": 2, "programme": programme_json}
+    bad.write_text(json.dumps(envelope | broken), encoding="utf-8")
+    bad_header = tmp_path / "entete.jsonl"
+    bad_header.write_text('{"schema": "reussite.cohort", "version": 2}\n')
+    return {
+        "good": good,
+        "cohort": cohort,
+        "bad_cohort": bad_cohort,
+        "bad": bad,
+        "bad_header": bad_header,
+    }
+
+
+def test_validate_a_good_document_and_cohort(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("validate", str(files["good"]), capsys=capsys) == (0, "1 pathways OK\n", "")
+    assert run("validate", str(files["cohort"]), capsys=capsys) == (0, "3 pathways OK\n", "")
+
+
+def test_validate_lists_each_problem_with_its_line(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = files["bad_cohort"]
+    code, out, err = run("validate", str(path), capsys=capsys)
+    assert code == 1
+    assert err == ""  # no progress: stderr is not a terminal
+    assert out.splitlines() == [
+        f'{path}: expected a date as YYYY-MM-DD, got "2009-02-30" (day is out of range for '
+        "month) @ $.events[0].child.birth_date (line 3)",
+        f"{path}: unknown key (check its spelling, or load with unknown_keys='ignore') "
+        "@ $.events[2].typo (line 3)",
+        f"{path}: invalid JSON: Expecting property name enclosed in double quotes (column 2) "
+        "@ $ (line 5)",
+        "2 pathways OK, 2 with problems",
+    ]
+
+
+def test_validate_a_bad_document_and_a_bad_header(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run("validate", str(files["bad"]), capsys=capsys)
+    assert code == 1
+    assert out.splitlines()[-1] == "0 pathways OK, 1 with problems"
+    assert "@ $.events[0].child.birth_date" in out
+    code, out, _ = run("validate", str(files["bad_header"]), capsys=capsys)
+    assert code == 1
+    assert out == f"{files['bad_header']}: required key missing @ $.programme (line 1)\n"
+    code, _, _ = run("validate", "--ignore-unknown-keys", str(files["bad"]), capsys=capsys)
+    assert code == 1  # the date is still wrong
+    code, _, err = run("validate", str(files["good"].with_name("absent.json")), capsys=capsys)
+    assert code == 1
+    assert "erreur" in err
+
+
+def test_validate_shows_progress_only_on_a_terminal(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reussite._cli_serialization._PROGRESS_EVERY", 1)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run("validate", str(files["cohort"]), capsys=capsys)
+    assert (code, out) == (0, "3 pathways OK\n")
+    assert "3 pathways…" in err
+
+
+def test_python_m_reussite_validate(files: dict[str, Path]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reussite", "validate", str(files["cohort"])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "3 pathways OK\n", "")
+
+
+def test_the_benchmark_runs_in_quick_mode() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_serialization.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "fully validated" in done.stdout
+
+
+def test_the_realistic_cohort_is_deterministic_and_valid() -> None:
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks._cohort import realistic_pathways
+    finally:
+        sys.path.remove(str(ROOT))
+    first: list[Any] = realistic_pathways(30, seed=7)
+    assert first == realistic_pathways(30, seed=7)
+    assert first != realistic_pathways(30, seed=8)
+    for pathway in first:
+        assert r.replay(pathway.history, programme=pathway.programme) == pathway
+    states = {p.state for p in first}
+    assert {r.State.CLOSED, r.State.ACTIVE} <= states
