@@ -67,9 +67,11 @@ from .events import (
     Reviewed,
     Started,
 )
+from .indicators import INDICATORS, NOT_APPLICABLE, Indicator, Report, annual_report
 from .lifecycle import LIFECYCLE, Lifecycle, Transition, apply, open_pathway, replay
 from .pathway import Pathway, State
 from .people import Child, Family, Guardian
+from .periods import CalendarYear, DateRange, Period, SchoolYear
 from .plan import Action, Objective, Review, derive_attainment
 from .programme import (
     Eligibility,
@@ -92,7 +94,9 @@ except _PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "EVENT_TYPES",
+    "INDICATORS",
     "LIFECYCLE",
+    "NOT_APPLICABLE",
     "RULES",
     "Action",
     "ActionEnded",
@@ -106,11 +110,13 @@ __all__ = [
     "Attainment",
     "BudgetLine",
     "BudgetSummary",
+    "CalendarYear",
     "Child",
     "Consent",
     "ConsentGiven",
     "ConsentWithdrawn",
     "ContactLost",
+    "DateRange",
     "DeclaredIneligible",
     "Eligibility",
     "EligibilityCriterion",
@@ -128,6 +134,7 @@ __all__ = [
     "HandedOver",
     "Handover",
     "HandoverRecipient",
+    "Indicator",
     "InvalidInput",
     "InvalidLifecycle",
     "InvalidValue",
@@ -142,6 +149,7 @@ __all__ = [
     "ObjectiveUpdated",
     "Pathway",
     "PathwayClosed",
+    "Period",
     "PriorityEducation",
     "Programme",
     "ProgrammeRules",
@@ -152,12 +160,14 @@ __all__ = [
     "ReferralReason",
     "ReferralSource",
     "Referred",
+    "Report",
     "ReussiteError",
     "Review",
     "Reviewed",
     "Rule",
     "SchoolLevel",
     "SchoolLevelGroup",
+    "SchoolYear",
     "Sex",
     "Started",
     "State",
@@ -169,6 +179,7 @@ __all__ = [
     "VersionConflict",
     "__version__",
     "age_on",
+    "annual_report",
     "apply",
     "assess_eligibility",
     "classify_expense",

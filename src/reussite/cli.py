@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "reussite.budget._cli",
     "reussite._cli_serialization",
     "reussite._cli_report",
+    "reussite._cli_privacy",
 )
 """Modules whose ``register(subparsers)`` adds sub-commands; each sets ``handler``."""
 

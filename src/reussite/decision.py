@@ -12,6 +12,7 @@ import datetime as dt
 
 import attrs
 
+from . import _sensitivity as sens
 from . import _validate as v
 from .codes import ObjectiveDomain
 
@@ -28,12 +29,15 @@ class Assessment:
         summary: free text (a direct identifier for privacy purposes).
     """
 
-    on: dt.date = attrs.field(validator=v.date_between())
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
     needs: tuple[ObjectiveDomain, ...] = attrs.field(
         default=(),
         validator=v.all_of(v.tuple_of(v.member(ObjectiveDomain)), v.unique(lambda d: d, "domains")),
+        metadata=sens.FAMILY,
     )
-    summary: str | None = attrs.field(default=None, validator=v.optional(v.text()))
+    summary: str | None = attrs.field(
+        default=None, validator=v.optional(v.text()), metadata=sens.DIRECT
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -53,10 +57,15 @@ class TeamDecision:
             eligibility criteria (*dérogation*).
     """
 
-    team_id: str = attrs.field(validator=v.IDENTIFIER)
-    on: dt.date = attrs.field(validator=v.date_between())
+    team_id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
     members_present: tuple[str, ...] = attrs.field(
-        validator=v.all_of(v.tuple_of(v.IDENTIFIER, min_length=1), v.unique(str, "member ids"))
+        validator=v.all_of(v.tuple_of(v.IDENTIFIER, min_length=1), v.unique(str, "member ids")),
+        metadata=sens.ORDINARY,
     )
-    justification: str | None = attrs.field(default=None, validator=v.optional(v.text()))
-    derogation: str | None = attrs.field(default=None, validator=v.optional(v.text()))
+    justification: str | None = attrs.field(
+        default=None, validator=v.optional(v.text()), metadata=sens.DIRECT
+    )
+    derogation: str | None = attrs.field(
+        default=None, validator=v.optional(v.text()), metadata=sens.DIRECT
+    )

@@ -15,6 +15,7 @@ import datetime as dt
 
 import attrs
 
+from . import _sensitivity as sens
 from . import _validate as v
 from .codes import Attainment, ExitReason, HandoverRecipient, NotTakenOnReason
 from .decision import TeamDecision
@@ -27,8 +28,8 @@ __all__ = ["Exit", "ExitProposal", "Handover", "NotTakenOn"]
 class ExitProposal:
     """An exit proposed at a review, awaiting the EPS (*proposition de sortie*)."""
 
-    on: dt.date = attrs.field(validator=v.date_between())
-    reason: ExitReason = attrs.field(validator=v.member(ExitReason))
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
+    reason: ExitReason = attrs.field(validator=v.member(ExitReason), metadata=sens.ORDINARY)
 
 
 @attrs.frozen(kw_only=True)
@@ -45,14 +46,14 @@ class Exit:
             which closes at once; the EPS is told afterwards).
     """
 
-    on: dt.date = attrs.field(validator=v.date_between())
-    reason: ExitReason = attrs.field(validator=v.member(ExitReason))
-    attainment: Attainment = attrs.field(validator=v.member(Attainment))
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
+    reason: ExitReason = attrs.field(validator=v.member(ExitReason), metadata=sens.ORDINARY)
+    attainment: Attainment = attrs.field(validator=v.member(Attainment), metadata=sens.ORDINARY)
     satisfactory_evolution: bool | None = attrs.field(
-        default=None, validator=v.optional(v.typed(bool))
+        default=None, validator=v.optional(v.typed(bool)), metadata=sens.ORDINARY
     )
     decision: TeamDecision | None = attrs.field(
-        default=None, validator=v.optional(v.typed(TeamDecision))
+        default=None, validator=v.optional(v.typed(TeamDecision)), metadata=sens.DIRECT
     )
 
 
@@ -76,12 +77,15 @@ class Handover:
     without EPS validation; records whether the parents were informed and, if not, why.
     """
 
-    on: dt.date = attrs.field(validator=v.date_between())
-    recipient: HandoverRecipient = attrs.field(validator=v.member(HandoverRecipient))
-    parents_informed: bool = attrs.field(validator=v.typed(bool))
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.CHILD_PROTECTION)
+    recipient: HandoverRecipient = attrs.field(
+        validator=v.member(HandoverRecipient), metadata=sens.CHILD_PROTECTION
+    )
+    parents_informed: bool = attrs.field(validator=v.typed(bool), metadata=sens.CHILD_PROTECTION)
     reason_not_informed: str | None = attrs.field(
         default=None,
         validator=v.all_of(v.optional(v.text()), _reason_when_not_informed),
+        metadata=sens.DIRECT,
     )
 
 
@@ -89,9 +93,13 @@ class Handover:
 class NotTakenOn:
     """Why a referral never became an active pathway (*situation non prise en charge*)."""
 
-    on: dt.date = attrs.field(validator=v.date_between())
-    reason: NotTakenOnReason = attrs.field(validator=v.member(NotTakenOnReason))
-    decision: TeamDecision | None = attrs.field(
-        default=None, validator=v.optional(v.typed(TeamDecision))
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
+    reason: NotTakenOnReason = attrs.field(
+        validator=v.member(NotTakenOnReason), metadata=sens.ORDINARY
     )
-    note: str | None = attrs.field(default=None, validator=v.optional(v.text()))
+    decision: TeamDecision | None = attrs.field(
+        default=None, validator=v.optional(v.typed(TeamDecision)), metadata=sens.DIRECT
+    )
+    note: str | None = attrs.field(
+        default=None, validator=v.optional(v.text()), metadata=sens.DIRECT
+    )

@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import attrs
 
+from . import _sensitivity as sens
 from . import _validate as v
 from .codes import Attainment, ExitReason, ObjectiveStatus
 from .decision import Assessment, TeamDecision
@@ -75,18 +76,21 @@ class Referred(Event):
 
     Attributes:
         pathway_id: the new pathway's identifier.
-        child, family: who the pathway is for, as known at referral.
+        child: who the pathway is for, as known at referral.
+        family: the child's family, as known at referral.
         referral: the referral form.
         previous_pathway_id: the child's earlier pathway when this is a re-entry.
     """
 
     tag: ClassVar[str] = "referred"
     label_fr: ClassVar[str] = "orientation"
-    pathway_id: str = attrs.field(validator=v.IDENTIFIER)
-    child: Child = attrs.field(validator=v.typed(Child))
-    family: Family = attrs.field(validator=v.typed(Family))
-    referral: Referral = attrs.field(validator=v.typed(Referral))
-    previous_pathway_id: str | None = attrs.field(default=None, validator=v.optional(v.IDENTIFIER))
+    pathway_id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.DIRECT)
+    child: Child = attrs.field(validator=v.typed(Child), metadata=sens.DIRECT)
+    family: Family = attrs.field(validator=v.typed(Family), metadata=sens.DIRECT)
+    referral: Referral = attrs.field(validator=v.typed(Referral), metadata=sens.DIRECT)
+    previous_pathway_id: str | None = attrs.field(
+        default=None, validator=v.optional(v.IDENTIFIER), metadata=sens.DIRECT
+    )
 
     @property
     def on(self) -> dt.date:
@@ -100,7 +104,7 @@ class ConsentGiven(Event):
 
     tag: ClassVar[str] = "consent_given"
     label_fr: ClassVar[str] = "accord de la famille"
-    consent: Consent = attrs.field(validator=v.typed(Consent))
+    consent: Consent = attrs.field(validator=v.typed(Consent), metadata=sens.ORDINARY)
 
     @property
     def on(self) -> dt.date:
@@ -114,9 +118,9 @@ class ConsentWithdrawn(Event):
 
     tag: ClassVar[str] = "consent_withdrawn"
     label_fr: ClassVar[str] = "retrait de l'accord"
-    on: dt.date = attrs.field(validator=_date)
-    by: str = attrs.field(validator=v.IDENTIFIER)
-    note: str | None = attrs.field(default=None, validator=_optional_text)
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    by: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    note: str | None = attrs.field(default=None, validator=_optional_text, metadata=sens.DIRECT)
 
 
 @attrs.frozen(kw_only=True)
@@ -125,8 +129,8 @@ class FamilyRefused(Event):
 
     tag: ClassVar[str] = "family_refused"
     label_fr: ClassVar[str] = "refus de la famille"
-    on: dt.date = attrs.field(validator=_date)
-    note: str | None = attrs.field(default=None, validator=_optional_text)
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    note: str | None = attrs.field(default=None, validator=_optional_text, metadata=sens.DIRECT)
 
 
 @attrs.frozen(kw_only=True)
@@ -135,7 +139,7 @@ class Assessed(Event):
 
     tag: ClassVar[str] = "assessed"
     label_fr: ClassVar[str] = "diagnostic"
-    assessment: Assessment = attrs.field(validator=v.typed(Assessment))
+    assessment: Assessment = attrs.field(validator=v.typed(Assessment), metadata=sens.DIRECT)
 
     @property
     def on(self) -> dt.date:
@@ -149,8 +153,8 @@ class Admitted(Event):
 
     tag: ClassVar[str] = "admitted"
     label_fr: ClassVar[str] = "entrée validée par l'EPS"
-    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision))
-    referent_id: str = attrs.field(validator=v.IDENTIFIER)
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision), metadata=sens.DIRECT)
+    referent_id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
 
     @property
     def on(self) -> dt.date:
@@ -164,8 +168,8 @@ class Redirected(Event):
 
     tag: ClassVar[str] = "redirected"
     label_fr: ClassVar[str] = "réorientation par l'EPS"
-    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision))
-    note: str | None = attrs.field(default=None, validator=_optional_text)
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision), metadata=sens.DIRECT)
+    note: str | None = attrs.field(default=None, validator=_optional_text, metadata=sens.DIRECT)
 
     @property
     def on(self) -> dt.date:
@@ -179,8 +183,8 @@ class DeclaredIneligible(Event):
 
     tag: ClassVar[str] = "declared_ineligible"
     label_fr: ClassVar[str] = "hors critères"
-    on: dt.date = attrs.field(validator=_date)
-    note: str | None = attrs.field(default=None, validator=_optional_text)
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    note: str | None = attrs.field(default=None, validator=_optional_text, metadata=sens.DIRECT)
 
 
 @attrs.frozen(kw_only=True)
@@ -189,7 +193,7 @@ class Started(Event):
 
     tag: ClassVar[str] = "started"
     label_fr: ClassVar[str] = "démarrage du parcours"
-    on: dt.date = attrs.field(validator=_date)
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
 
 
 @attrs.frozen(kw_only=True)
@@ -198,8 +202,8 @@ class ObjectiveSet(Event):
 
     tag: ClassVar[str] = "objective_set"
     label_fr: ClassVar[str] = "objectif fixé"
-    on: dt.date = attrs.field(validator=_date)
-    objective: Objective = attrs.field(validator=v.typed(Objective))
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    objective: Objective = attrs.field(validator=v.typed(Objective), metadata=sens.DIRECT)
 
 
 @attrs.frozen(kw_only=True)
@@ -208,9 +212,11 @@ class ObjectiveUpdated(Event):
 
     tag: ClassVar[str] = "objective_updated"
     label_fr: ClassVar[str] = "mise à jour d'un objectif"
-    on: dt.date = attrs.field(validator=_date)
-    objective_id: str = attrs.field(validator=v.IDENTIFIER)
-    status: ObjectiveStatus = attrs.field(validator=v.member(ObjectiveStatus))
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    objective_id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    status: ObjectiveStatus = attrs.field(
+        validator=v.member(ObjectiveStatus), metadata=sens.ORDINARY
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -219,8 +225,8 @@ class ActionPlanned(Event):
 
     tag: ClassVar[str] = "action_planned"
     label_fr: ClassVar[str] = "action programmée"
-    on: dt.date = attrs.field(validator=_date)
-    action: Action = attrs.field(validator=v.typed(Action))
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    action: Action = attrs.field(validator=v.typed(Action), metadata=sens.DIRECT)
 
 
 @attrs.frozen(kw_only=True)
@@ -229,8 +235,8 @@ class ActionEnded(Event):
 
     tag: ClassVar[str] = "action_ended"
     label_fr: ClassVar[str] = "fin d'action"
-    on: dt.date = attrs.field(validator=_date)
-    action_id: str = attrs.field(validator=v.IDENTIFIER)
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    action_id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
 
 
 @attrs.frozen(kw_only=True)
@@ -239,7 +245,7 @@ class Reviewed(Event):
 
     tag: ClassVar[str] = "reviewed"
     label_fr: ClassVar[str] = "bilan"
-    review: Review = attrs.field(validator=v.typed(Review))
+    review: Review = attrs.field(validator=v.typed(Review), metadata=sens.DIRECT)
 
     @property
     def on(self) -> dt.date:
@@ -253,8 +259,8 @@ class ReferentChanged(Event):
 
     tag: ClassVar[str] = "referent_changed"
     label_fr: ClassVar[str] = "changement de référent"
-    on: dt.date = attrs.field(validator=_date)
-    referent_id: str = attrs.field(validator=v.IDENTIFIER)
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    referent_id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
 
 
 @attrs.frozen(kw_only=True)
@@ -263,8 +269,8 @@ class ExitProposed(Event):
 
     tag: ClassVar[str] = "exit_proposed"
     label_fr: ClassVar[str] = "proposition de sortie"
-    on: dt.date = attrs.field(validator=_date)
-    reason: ExitReason = attrs.field(validator=v.member(ExitReason))
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    reason: ExitReason = attrs.field(validator=v.member(ExitReason), metadata=sens.ORDINARY)
 
 
 @attrs.frozen(kw_only=True)
@@ -273,7 +279,7 @@ class ExitRejected(Event):
 
     tag: ClassVar[str] = "exit_rejected"
     label_fr: ClassVar[str] = "sortie non validée"
-    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision))
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision), metadata=sens.DIRECT)
 
     @property
     def on(self) -> dt.date:
@@ -294,9 +300,9 @@ class ExitValidated(Event):
 
     tag: ClassVar[str] = "exit_validated"
     label_fr: ClassVar[str] = "sortie validée par l'EPS"
-    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision))
-    attainment: Attainment = attrs.field(validator=v.member(Attainment))
-    satisfactory_evolution: bool = attrs.field(validator=v.typed(bool))
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision), metadata=sens.DIRECT)
+    attainment: Attainment = attrs.field(validator=v.member(Attainment), metadata=sens.ORDINARY)
+    satisfactory_evolution: bool = attrs.field(validator=v.typed(bool), metadata=sens.ORDINARY)
 
     @property
     def on(self) -> dt.date:
@@ -310,7 +316,7 @@ class ContactLost(Event):
 
     tag: ClassVar[str] = "contact_lost"
     label_fr: ClassVar[str] = "perte de contact"
-    on: dt.date = attrs.field(validator=_date)
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
 
 
 @attrs.frozen(kw_only=True)
@@ -319,7 +325,7 @@ class HandedOver(Event):
 
     tag: ClassVar[str] = "handed_over"
     label_fr: ClassVar[str] = "passage de relais"
-    handover: Handover = attrs.field(validator=v.typed(Handover))
+    handover: Handover = attrs.field(validator=v.typed(Handover), metadata=sens.DIRECT)
 
     @property
     def on(self) -> dt.date:

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from . import _sensitivity as sens
 from ._enum import LabelledEnum
 from .decision import Assessment, TeamDecision
 from .ending import Exit, ExitProposal, Handover, NotTakenOn
@@ -45,7 +46,8 @@ class Pathway:
     Attributes:
         id: the pathway's identifier.
         programme: the PRE it belongs to (its rules are checked on every event).
-        child, family: who the pathway is for, as known at referral.
+        child: who the pathway is for, as known at referral.
+        family: the child's family, as known at referral.
         referral: the referral that opened it.
         eligibility: the child's eligibility on the referral date.
         previous_pathway_id: the earlier pathway of a child who re-entered.
@@ -57,35 +59,41 @@ class Pathway:
         admission: the EPS decision that admitted the child.
         referent_id: the current referent.
         started_on: when the pathway became active.
-        objectives, actions, reviews: the plan and its follow-up.
+        objectives: the plan's objectives.
+        actions: the actions serving them.
+        reviews: the follow-up reviews (*bilans*).
         exit_proposal: an exit awaiting the EPS.
         exit: how a pathway that was taken on ended.
         handover: the handover that ended it, if any.
         not_taken_on: why it never became active, if so.
     """
 
-    id: str
-    programme: Programme = attrs.field(repr=False)
-    child: Child = attrs.field(repr=False)
-    family: Family = attrs.field(repr=False)
-    referral: Referral = attrs.field(repr=False)
-    eligibility: Eligibility = attrs.field(repr=False)
-    previous_pathway_id: str | None = None
-    state: State
-    history: tuple[Event, ...] = attrs.field(repr=False)
-    consents: tuple[Consent, ...] = attrs.field(default=(), repr=False)
-    consent_withdrawn_on: dt.date | None = attrs.field(default=None, repr=False)
-    assessment: Assessment | None = attrs.field(default=None, repr=False)
-    admission: TeamDecision | None = attrs.field(default=None, repr=False)
-    referent_id: str | None = None
-    started_on: dt.date | None = attrs.field(default=None, repr=False)
-    objectives: tuple[Objective, ...] = attrs.field(default=(), repr=False)
-    actions: tuple[Action, ...] = attrs.field(default=(), repr=False)
-    reviews: tuple[Review, ...] = attrs.field(default=(), repr=False)
-    exit_proposal: ExitProposal | None = attrs.field(default=None, repr=False)
-    exit: Exit | None = attrs.field(default=None, repr=False)
-    handover: Handover | None = attrs.field(default=None, repr=False)
-    not_taken_on: NotTakenOn | None = attrs.field(default=None, repr=False)
+    id: str = attrs.field(metadata=sens.DIRECT)
+    programme: Programme = attrs.field(repr=False, metadata=sens.DIRECT)
+    child: Child = attrs.field(repr=False, metadata=sens.DIRECT)
+    family: Family = attrs.field(repr=False, metadata=sens.DIRECT)
+    referral: Referral = attrs.field(repr=False, metadata=sens.DIRECT)
+    eligibility: Eligibility = attrs.field(repr=False, metadata=sens.ORDINARY)
+    previous_pathway_id: str | None = attrs.field(default=None, metadata=sens.DIRECT)
+    state: State = attrs.field(metadata=sens.ORDINARY)
+    history: tuple[Event, ...] = attrs.field(repr=False, metadata=sens.DIRECT)
+    consents: tuple[Consent, ...] = attrs.field(default=(), repr=False, metadata=sens.ORDINARY)
+    consent_withdrawn_on: dt.date | None = attrs.field(
+        default=None, repr=False, metadata=sens.ORDINARY
+    )
+    assessment: Assessment | None = attrs.field(default=None, repr=False, metadata=sens.DIRECT)
+    admission: TeamDecision | None = attrs.field(default=None, repr=False, metadata=sens.DIRECT)
+    referent_id: str | None = attrs.field(default=None, metadata=sens.ORDINARY)
+    started_on: dt.date | None = attrs.field(default=None, repr=False, metadata=sens.ORDINARY)
+    objectives: tuple[Objective, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
+    actions: tuple[Action, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
+    reviews: tuple[Review, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
+    exit_proposal: ExitProposal | None = attrs.field(
+        default=None, repr=False, metadata=sens.ORDINARY
+    )
+    exit: Exit | None = attrs.field(default=None, repr=False, metadata=sens.DIRECT)
+    handover: Handover | None = attrs.field(default=None, repr=False, metadata=sens.DIRECT)
+    not_taken_on: NotTakenOn | None = attrs.field(default=None, repr=False, metadata=sens.DIRECT)
 
     @property
     def version(self) -> int:

@@ -21,6 +21,7 @@ import datetime as dt
 
 import attrs
 
+from . import _sensitivity as sens
 from . import _validate as v
 from .codes import PriorityEducation, SchoolLevel, Sex
 
@@ -33,17 +34,25 @@ class Guardian:
 
     Attributes:
         id: the guardian's identifier within the family.
-        first_name, last_name: their names (direct identifiers).
+        first_name: their first name (a direct identifier).
+        last_name: their last name (a direct identifier).
         relationship: their tie to the child, in words (``"mère"``, ``"tuteur"``).
-        phone, email: contact details, when known.
+        phone: their phone number, when known.
+        email: their e-mail address, when known.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
-    first_name: str = attrs.field(validator=v.text(max_length=200))
-    last_name: str = attrs.field(validator=v.text(max_length=200))
-    relationship: str = attrs.field(default="parent", validator=v.text(max_length=100))
-    phone: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=40)))
-    email: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=320)))
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    first_name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.DIRECT)
+    last_name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.DIRECT)
+    relationship: str = attrs.field(
+        default="parent", validator=v.text(max_length=100), metadata=sens.FAMILY
+    )
+    phone: str | None = attrs.field(
+        default=None, validator=v.optional(v.text(max_length=40)), metadata=sens.DIRECT
+    )
+    email: str | None = attrs.field(
+        default=None, validator=v.optional(v.text(max_length=320)), metadata=sens.DIRECT
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -53,12 +62,13 @@ class Family:
     Rule: a family has at least one guardian, with distinct ids.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.DIRECT)
     guardians: tuple[Guardian, ...] = attrs.field(
         validator=v.all_of(
             v.tuple_of(v.typed(Guardian), min_length=1),
             v.unique(lambda g: g.id, "guardian ids"),
-        )
+        ),
+        metadata=sens.DIRECT,
     )
 
     def guardian(self, guardian_id: str) -> Guardian | None:
@@ -72,7 +82,8 @@ class Child:
 
     Attributes:
         id: the child's identifier (stable across pathways: a child may re-enter).
-        first_name, last_name: names (direct identifiers).
+        first_name: first name (a direct identifier).
+        last_name: last name (a direct identifier).
         birth_date: date of birth.
         sex: recorded sex.
         school_level: class attended (*niveau*).
@@ -83,16 +94,20 @@ class Child:
         family_id: the family the child belongs to.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
-    first_name: str = attrs.field(validator=v.text(max_length=200))
-    last_name: str = attrs.field(validator=v.text(max_length=200))
-    birth_date: dt.date = attrs.field(validator=v.date_between())
-    sex: Sex = attrs.field(validator=v.member(Sex))
-    school_level: SchoolLevel = attrs.field(validator=v.member(SchoolLevel))
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.DIRECT)
+    first_name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.DIRECT)
+    last_name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.DIRECT)
+    birth_date: dt.date = attrs.field(validator=v.date_between(), metadata=sens.QUASI)
+    sex: Sex = attrs.field(validator=v.member(Sex), metadata=sens.ORDINARY)
+    school_level: SchoolLevel = attrs.field(validator=v.member(SchoolLevel), metadata=sens.SCHOOL)
     priority_education: PriorityEducation = attrs.field(
-        default=PriorityEducation.NONE, validator=v.member(PriorityEducation)
+        default=PriorityEducation.NONE, validator=v.member(PriorityEducation), metadata=sens.SCHOOL
     )
-    commune: str = attrs.field(validator=v.INSEE_COMMUNE)
-    qpv: str | None = attrs.field(default=None, validator=v.optional(v.QPV_CODE))
-    school_uai: str | None = attrs.field(default=None, validator=v.optional(v.UAI_CODE))
-    family_id: str = attrs.field(validator=v.IDENTIFIER)
+    commune: str = attrs.field(validator=v.INSEE_COMMUNE, metadata=sens.QUASI)
+    qpv: str | None = attrs.field(
+        default=None, validator=v.optional(v.QPV_CODE), metadata=sens.QUASI
+    )
+    school_uai: str | None = attrs.field(
+        default=None, validator=v.optional(v.UAI_CODE), metadata=sens.QUASI
+    )
+    family_id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.DIRECT)

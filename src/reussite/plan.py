@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from . import _sensitivity as sens
 from . import _validate as v
 from .codes import (
     ActionFunding,
@@ -44,11 +45,13 @@ class Objective:
         status: how far it has been reached.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
-    domain: ObjectiveDomain = attrs.field(validator=v.member(ObjectiveDomain))
-    label: str = attrs.field(validator=v.text(max_length=500))
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    domain: ObjectiveDomain = attrs.field(validator=v.member(ObjectiveDomain), metadata=sens.FAMILY)
+    label: str = attrs.field(validator=v.text(max_length=500), metadata=sens.DIRECT)
     status: ObjectiveStatus = attrs.field(
-        default=ObjectiveStatus.NOT_STARTED, validator=v.member(ObjectiveStatus)
+        default=ObjectiveStatus.NOT_STARTED,
+        validator=v.member(ObjectiveStatus),
+        metadata=sens.ORDINARY,
     )
 
 
@@ -90,34 +93,46 @@ class Action:
         id: identifies the action within the pathway.
         label: what it is (``"À plus dans le bus"``).
         objective_ids: the objectives it serves (at least one).
-        funding, kind, timing: how it is classified in the indicators.
-        start, end: its dates (``end`` is ``None`` while it runs).
+        funding: mainstream or PRE-funded (classified in the indicators).
+        kind: individual or collective (classified in the indicators).
+        timing: in or out of school time (classified in the indicators).
+        start: the day it starts.
+        end: the day it ends (``None`` while it runs).
         cost_cents: its cost to the PRE, in cents.
         family_share_cents: what the family pays, in cents.
         provider: who delivers it.
         cancelled: true when the pathway ended before the action could start.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
-    label: str = attrs.field(validator=v.text(max_length=500))
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    label: str = attrs.field(validator=v.text(max_length=500), metadata=sens.DIRECT)
     objective_ids: tuple[str, ...] = attrs.field(
-        validator=v.all_of(v.tuple_of(v.IDENTIFIER, min_length=1), v.unique(str, "objective ids"))
+        validator=v.all_of(v.tuple_of(v.IDENTIFIER, min_length=1), v.unique(str, "objective ids")),
+        metadata=sens.ORDINARY,
     )
-    funding: ActionFunding = attrs.field(validator=v.member(ActionFunding))
-    kind: ActionKind = attrs.field(default=ActionKind.INDIVIDUAL, validator=v.member(ActionKind))
+    funding: ActionFunding = attrs.field(validator=v.member(ActionFunding), metadata=sens.ORDINARY)
+    kind: ActionKind = attrs.field(
+        default=ActionKind.INDIVIDUAL, validator=v.member(ActionKind), metadata=sens.ORDINARY
+    )
     timing: ActionTiming = attrs.field(
-        default=ActionTiming.OUT_OF_SCHOOL_TIME, validator=v.member(ActionTiming)
+        default=ActionTiming.OUT_OF_SCHOOL_TIME,
+        validator=v.member(ActionTiming),
+        metadata=sens.ORDINARY,
     )
-    start: dt.date = attrs.field(validator=v.date_between())
+    start: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
     end: dt.date | None = attrs.field(
-        default=None, validator=v.optional(v.all_of(v.date_between(), _end_after_start))
+        default=None,
+        validator=v.optional(v.all_of(v.date_between(), _end_after_start)),
+        metadata=sens.ORDINARY,
     )
-    cost_cents: int = attrs.field(default=0, validator=v.cents())
+    cost_cents: int = attrs.field(default=0, validator=v.cents(), metadata=sens.ORDINARY)
     family_share_cents: int = attrs.field(
-        default=0, validator=v.all_of(v.cents(), _share_within_cost)
+        default=0, validator=v.all_of(v.cents(), _share_within_cost), metadata=sens.ORDINARY
     )
-    provider: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=300)))
-    cancelled: bool = attrs.field(default=False, validator=v.typed(bool))
+    provider: str | None = attrs.field(
+        default=None, validator=v.optional(v.text(max_length=300)), metadata=sens.DIRECT
+    )
+    cancelled: bool = attrs.field(default=False, validator=v.typed(bool), metadata=sens.ORDINARY)
 
 
 @attrs.frozen(kw_only=True)
@@ -130,8 +145,10 @@ class Review:
         summary: free text (a direct identifier for privacy purposes).
     """
 
-    on: dt.date = attrs.field(validator=v.date_between())
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
     participants: tuple[str, ...] = attrs.field(
-        default=(), validator=v.tuple_of(v.text(max_length=300))
+        default=(), validator=v.tuple_of(v.text(max_length=300)), metadata=sens.DIRECT
     )
-    summary: str | None = attrs.field(default=None, validator=v.optional(v.text()))
+    summary: str | None = attrs.field(
+        default=None, validator=v.optional(v.text()), metadata=sens.DIRECT
+    )

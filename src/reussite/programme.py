@@ -28,6 +28,7 @@ import datetime as dt
 
 import attrs
 
+from . import _sensitivity as sens
 from . import _validate as v
 from ._enum import LabelledEnum
 from .calendar import age_on
@@ -55,9 +56,9 @@ class Referent:
     Rule: ``fte`` is in (0, 1]; the seed's three referents follow 76 children per FTE.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
-    name: str = attrs.field(validator=v.text(max_length=200))
-    fte: float = attrs.field(default=1.0, validator=v.fraction())
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.DIRECT)
+    fte: float = attrs.field(default=1.0, validator=v.fraction(), metadata=sens.ORDINARY)
 
 
 @attrs.frozen(kw_only=True)
@@ -67,11 +68,12 @@ class SupportTeam:
     It validates entries and exits; its members are named by id.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
-    name: str = attrs.field(validator=v.text(max_length=200))
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.ORDINARY)
     members: tuple[str, ...] = attrs.field(
         default=(),
         validator=v.all_of(v.tuple_of(v.IDENTIFIER), v.unique(str, "member ids")),
+        metadata=sens.ORDINARY,
     )
 
 
@@ -79,9 +81,11 @@ class SupportTeam:
 class Territory:
     """The communes (INSEE codes) and priority neighbourhoods (QPV codes) a PRE covers."""
 
-    communes: frozenset[str] = attrs.field(validator=v.frozenset_of(v.INSEE_COMMUNE))
+    communes: frozenset[str] = attrs.field(
+        validator=v.frozenset_of(v.INSEE_COMMUNE), metadata=sens.ORDINARY
+    )
     qpv_codes: frozenset[str] = attrs.field(
-        default=frozenset(), validator=v.frozenset_of(v.QPV_CODE)
+        default=frozenset(), validator=v.frozenset_of(v.QPV_CODE), metadata=sens.ORDINARY
     )
 
 
@@ -100,7 +104,8 @@ class ProgrammeRules:
     each is configurable because PREs differ (some go to 18).
 
     Attributes:
-        min_age, max_age: the age band on the referral date, in whole years (2 to 16).
+        min_age: the youngest age on the referral date, in whole years (2 by default).
+        max_age: the oldest age on the referral date, in whole years (16 by default).
         require_priority_area: whether a child must live in a QPV of the territory or
             attend a REP/REP+ school (*prioritairement*): when false, it is not checked.
         min_decision_members: fewest EPS members present for a decision to be valid
@@ -108,17 +113,22 @@ class ProgrammeRules:
         review_interval_months: the longest gap between reviews before one is overdue.
     """
 
-    min_age: int = attrs.field(default=2, validator=v.integer(min_value=0, max_value=25))
+    min_age: int = attrs.field(
+        default=2, validator=v.integer(min_value=0, max_value=25), metadata=sens.ORDINARY
+    )
     max_age: int = attrs.field(
         default=16,
         validator=v.all_of(v.integer(min_value=0, max_value=25), _max_age_after_min),
+        metadata=sens.ORDINARY,
     )
-    require_priority_area: bool = attrs.field(default=True, validator=v.typed(bool))
+    require_priority_area: bool = attrs.field(
+        default=True, validator=v.typed(bool), metadata=sens.ORDINARY
+    )
     min_decision_members: int = attrs.field(
-        default=2, validator=v.integer(min_value=1, max_value=50)
+        default=2, validator=v.integer(min_value=1, max_value=50), metadata=sens.ORDINARY
     )
     review_interval_months: int = attrs.field(
-        default=6, validator=v.integer(min_value=1, max_value=36)
+        default=6, validator=v.integer(min_value=1, max_value=36), metadata=sens.ORDINARY
     )
 
 
@@ -133,7 +143,8 @@ class Programme:
     """A Programme de Réussite Éducative (*PRE*): territory, teams, referents and rules.
 
     Attributes:
-        id, name: identify the programme.
+        id: identifies the programme.
+        name: the programme's name.
         territory: the communes and QPVs covered, by date.
         support_teams: the EPS that validate entries and exits (at least one).
         referents: the pathway referents and their FTE.
@@ -141,22 +152,27 @@ class Programme:
             territory's first date).
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
-    name: str = attrs.field(validator=v.text(max_length=300))
-    territory: Timeline[Territory] = attrs.field(validator=v.typed(Timeline))
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    name: str = attrs.field(validator=v.text(max_length=300), metadata=sens.ORDINARY)
+    territory: Timeline[Territory] = attrs.field(
+        validator=v.typed(Timeline), metadata=sens.ORDINARY
+    )
     support_teams: tuple[SupportTeam, ...] = attrs.field(
         validator=v.all_of(
             v.tuple_of(v.typed(SupportTeam), min_length=1),
             v.unique(lambda t: t.id, "support team ids"),
-        )
+        ),
+        metadata=sens.ORDINARY,
     )
     referents: tuple[Referent, ...] = attrs.field(
         default=(),
         validator=v.all_of(v.tuple_of(v.typed(Referent)), v.unique(lambda r: r.id, "referent ids")),
+        metadata=sens.DIRECT,
     )
     rules: Timeline[ProgrammeRules] = attrs.field(
         default=attrs.Factory(_default_rules, takes_self=True),
         validator=v.typed(Timeline),
+        metadata=sens.ORDINARY,
     )
 
     def support_team(self, team_id: str) -> SupportTeam | None:
@@ -192,10 +208,10 @@ class Eligibility:
         territory_since: start date of the territory that applied.
     """
 
-    on: dt.date
-    unmet: tuple[EligibilityCriterion, ...]
-    rules_since: dt.date
-    territory_since: dt.date
+    on: dt.date = attrs.field(metadata=sens.ORDINARY)
+    unmet: tuple[EligibilityCriterion, ...] = attrs.field(metadata=sens.ORDINARY)
+    rules_since: dt.date = attrs.field(metadata=sens.ORDINARY)
+    territory_since: dt.date = attrs.field(metadata=sens.ORDINARY)
 
     @property
     def eligible(self) -> bool:

@@ -18,6 +18,7 @@ import datetime as dt
 
 import attrs
 
+from . import _sensitivity as sens
 from . import _validate as v
 from .codes import ReferralReason, ReferralSource
 from .errors import InvalidValue
@@ -37,16 +38,19 @@ class Referral:
         notes: free text (a direct identifier for privacy purposes).
     """
 
-    on: dt.date = attrs.field(validator=v.date_between())
-    source: ReferralSource = attrs.field(validator=v.member(ReferralSource))
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
+    source: ReferralSource = attrs.field(validator=v.member(ReferralSource), metadata=sens.ORDINARY)
     reasons: tuple[ReferralReason, ...] = attrs.field(
         validator=v.all_of(
             v.tuple_of(v.member(ReferralReason), min_length=1),
             v.unique(lambda r: r, "reasons"),
-        )
+        ),
+        metadata=sens.FAMILY,
     )
-    referrer: str = attrs.field(validator=v.text(max_length=300))
-    notes: str | None = attrs.field(default=None, validator=v.optional(v.text()))
+    referrer: str = attrs.field(validator=v.text(max_length=300), metadata=sens.DIRECT)
+    notes: str | None = attrs.field(
+        default=None, validator=v.optional(v.text()), metadata=sens.DIRECT
+    )
 
 
 def _valid_until_after_start(
@@ -72,17 +76,19 @@ class Consent:
         valid_until: last day it applies, if limited.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER)
-    on: dt.date = attrs.field(validator=v.date_between())
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
     given_by: tuple[str, ...] = attrs.field(
-        validator=v.all_of(v.tuple_of(v.IDENTIFIER, min_length=1), v.unique(str, "guardian ids"))
+        validator=v.all_of(v.tuple_of(v.IDENTIFIER, min_length=1), v.unique(str, "guardian ids")),
+        metadata=sens.ORDINARY,
     )
     recipients: tuple[str, ...] = attrs.field(
-        default=(), validator=v.tuple_of(v.text(max_length=300))
+        default=(), validator=v.tuple_of(v.text(max_length=300)), metadata=sens.ORDINARY
     )
     valid_until: dt.date | None = attrs.field(
         default=None,
         validator=v.optional(v.all_of(v.date_between(), _valid_until_after_start)),
+        metadata=sens.ORDINARY,
     )
 
     def covers(self, on: dt.date) -> bool:

@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from . import _sensitivity as sens
 from .errors import InvalidValue, NotInForce
 
 __all__ = ["Timeline"]
@@ -67,9 +68,13 @@ class Timeline(Generic[T]):
         name: what the value is, for error messages.
     """
 
-    periods: tuple[tuple[dt.date, T], ...] = attrs.field(validator=_check_periods)
-    name: str = "value"
-    _starts: tuple[dt.date, ...] = attrs.field(init=False, repr=False, eq=False)
+    periods: tuple[tuple[dt.date, T], ...] = attrs.field(
+        validator=_check_periods, metadata=sens.ORDINARY
+    )
+    name: str = attrs.field(default="value", metadata=sens.ORDINARY)
+    _starts: tuple[dt.date, ...] = attrs.field(
+        init=False, repr=False, eq=False, metadata=sens.ORDINARY
+    )
 
     def __attrs_post_init__(self) -> None:
         # Runs after the validators: ``periods`` is known to be well formed here.

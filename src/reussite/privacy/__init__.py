@@ -1,0 +1,111 @@
+"""Privacy by construction: sensitivity catalogue, pseudonymised exports, retention.
+
+A child's PRE file holds health and family data. Evaluators, the State's annual survey
+and researchers need data out of it; nobody outside the team may be able to identify a
+child from what leaves (*protection des données*, RGPD and CNIL). Safe is the default:
+
+- :func:`catalogue` lists every field of every domain type with its
+  :class:`Sensitivity` (direct identifier, quasi-identifier, health, family situation,
+  school, child protection, ordinary), declared once on the field;
+- :func:`export_pseudonymised` writes JSON Lines or CSV with keyed pseudonyms scoped by
+  a :class:`Purpose`, age bands instead of birth dates, no direct identifier nor free
+  text, health and child protection only when the purpose names them;
+- :func:`suppress_small_counts` masks the small counts of a published table and the
+  cells that would let them be recomputed;
+- :func:`may_share` answers from the family's consents, with the child-protection
+  exception;
+- :class:`RetentionSchedule`, :func:`retention_due` and :func:`purge` follow the CNIL's
+  three phases (active base, intermediate archive, purge).
+
+>>> import io, datetime as dt
+>>> from reussite.privacy import export_pseudonymised, Sensitivity
+>>> manifest = export_pseudonymised([], key=b"0" * 32, purpose="evaluation",
+...                                 as_of=dt.date(2024, 1, 1), out=io.StringIO())
+>>> Sensitivity.HEALTH in manifest.categories_kept
+False
+"""
+
+from .._sensitivity import Sensitivity
+from ._catalogue import FieldSensitivity, UncategorisedField, catalogue, domain_types
+from ._consent import may_share
+from ._export import (
+    AGE_BANDS,
+    COLUMNS,
+    Column,
+    ExportManifest,
+    Transform,
+    age_band,
+    export_pseudonymised,
+)
+from ._purpose import (
+    DEFAULT_CATEGORIES,
+    EVALUATION,
+    MIN_KEY_BYTES,
+    PURPOSES,
+    RESEARCH,
+    SURVEY,
+    Purpose,
+    check_key,
+    pseudonymise,
+)
+from ._retention import (
+    EXAMPLE_SCHEDULE,
+    ActionTrace,
+    ObjectiveTrace,
+    Phase,
+    RetentionDue,
+    RetentionPeriod,
+    RetentionSchedule,
+    Tombstone,
+    purge,
+    retention_due,
+)
+from ._suppress import (
+    CountTable,
+    SuppressedTable,
+    determined,
+    report_tables,
+    suppress_report,
+    suppress_small_counts,
+)
+
+__all__ = [
+    "AGE_BANDS",
+    "COLUMNS",
+    "DEFAULT_CATEGORIES",
+    "EVALUATION",
+    "EXAMPLE_SCHEDULE",
+    "MIN_KEY_BYTES",
+    "PURPOSES",
+    "RESEARCH",
+    "SURVEY",
+    "ActionTrace",
+    "Column",
+    "CountTable",
+    "ExportManifest",
+    "FieldSensitivity",
+    "ObjectiveTrace",
+    "Phase",
+    "Purpose",
+    "RetentionDue",
+    "RetentionPeriod",
+    "RetentionSchedule",
+    "Sensitivity",
+    "SuppressedTable",
+    "Tombstone",
+    "Transform",
+    "UncategorisedField",
+    "age_band",
+    "catalogue",
+    "check_key",
+    "determined",
+    "domain_types",
+    "export_pseudonymised",
+    "may_share",
+    "pseudonymise",
+    "purge",
+    "report_tables",
+    "retention_due",
+    "suppress_report",
+    "suppress_small_counts",
+]

@@ -1,0 +1,535 @@
+"""Valid events and histories: one builder per event type, and walks through the table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+from ..codes import (
+    Attainment,
+    ExitReason,
+    ObjectiveDomain,
+    ObjectiveStatus,
+)
+from ..decision import Assessment, TeamDecision
+from ..events import (
+    EVENT_TYPES,
+    ActionEnded,
+    ActionPlanned,
+    Admitted,
+    Assessed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    ContactLost,
+    DeclaredIneligible,
+    Event,
+    ExitProposed,
+    ExitRejected,
+    ExitValidated,
+    FamilyRefused,
+    HandedOver,
+    ObjectiveSet,
+    ObjectiveUpdated,
+    Redirected,
+    ReferentChanged,
+    Referred,
+    Reviewed,
+    Started,
+)
+from ..lifecycle import LIFECYCLE, Transition, apply, open_pathway, replay
+from ..pathway import Pathway, State
+from ..people import Family
+from ..plan import Objective, Review, derive_attainment
+from ..programme import (
+    Programme,
+)
+from ..referral import Consent
+from ._values import (
+    _FAMILIES,
+    _MAX_DAY,
+    _PROGRAMMES,
+    _REFERRALS,
+    _action_of,
+    _check_bounds,
+    _date,
+    _day,
+    _deciding_teams,
+    _gap,
+    _handover_on,
+    _ids,
+    _names,
+    _needs,
+    _notes,
+    _one_of,
+    _participants,
+    _pick,
+    _recipients,
+    _require,
+    children,
+    families,
+    programmes,
+)
+
+# --- events: one builder per type, valid for the pathway it is given ----------------------
+
+Builder = Callable[[st.DrawFn, Pathway, dt.date], Event]
+"""Builds an event valid for a pathway on a date (once its prerequisites hold)."""
+
+
+def _guardian(draw: st.DrawFn, p: Pathway) -> str:
+    return _pick(draw, [g.id for g in p.family.guardians])
+
+
+def _decision(draw: st.DrawFn, p: Pathway, on: dt.date, **extra: Any) -> TeamDecision:
+    team = _pick(draw, _deciding_teams(p.programme, on))
+    count = p.programme.rules.at(on).min_decision_members
+    members = team.members[:count] if team.members else tuple(f"m{i}" for i in range(count))
+    return TeamDecision(team_id=team.id, on=on, members_present=members, **extra)
+
+
+def _consent(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    return ConsentGiven(
+        consent=Consent(
+            id=f"acc-{len(p.consents) + 1}",
+            on=on,
+            given_by=(_guardian(draw, p),),
+            recipients=tuple(draw(_recipients)),
+        )
+    )
+
+
+def _admitted(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    derogation = None if p.eligibility.eligible else "Situation jugée prioritaire par l'EPS"
+    return Admitted(
+        decision=_decision(draw, p, on, derogation=derogation),
+        referent_id=_pick(draw, [r.id for r in p.programme.referents]),
+    )
+
+
+def _objective(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    objective = Objective(
+        id=f"obj-{len(p.objectives) + 1}",
+        domain=draw(_one_of(ObjectiveDomain)),
+        label=draw(_names),
+    )
+    return ObjectiveSet(on=on, objective=objective)
+
+
+def _objective_update(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    return ObjectiveUpdated(
+        on=on,
+        objective_id=_pick(draw, [o.id for o in p.objectives]),
+        status=draw(_one_of(ObjectiveStatus)),
+    )
+
+
+def _action(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    action = _action_of(
+        draw,
+        objective_ids=[o.id for o in p.objectives],
+        start=_day(on, draw(st.integers(0, 20))),
+        id=f"act-{len(p.actions) + 1}",
+    )
+    return ActionPlanned(on=on, action=action)
+
+
+def _action_end(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    action = _pick(draw, [a for a in p.actions if a.end is None])
+    return ActionEnded(on=max(on, action.start), action_id=action.id)
+
+
+def _referent_change(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    others = [r.id for r in p.programme.referents if r.id != p.referent_id]
+    return ReferentChanged(on=on, referent_id=_pick(draw, others))
+
+
+def _exit_validated(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    derived = derive_attainment(p.objectives)
+    others = [a for a in Attainment if a is not derived]
+    attainment = _pick(draw, others) if draw(st.integers(0, 9)) == 9 else derived
+    justification = None if attainment is derived else "Appréciation de l'équipe"
+    return ExitValidated(
+        decision=_decision(draw, p, on, justification=justification),
+        attainment=attainment,
+        satisfactory_evolution=draw(st.booleans()),
+    )
+
+
+def _handover(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    return HandedOver(handover=_handover_on(draw, on))
+
+
+_BUILDERS: Mapping[type[Event], Builder] = {
+    ConsentGiven: _consent,
+    FamilyRefused: lambda d, p, on: FamilyRefused(on=on, note=d(_notes)),
+    DeclaredIneligible: lambda d, p, on: DeclaredIneligible(on=on),
+    ConsentWithdrawn: lambda d, p, on: ConsentWithdrawn(on=on, by=_guardian(d, p)),
+    ContactLost: lambda d, p, on: ContactLost(on=on),
+    Assessed: lambda d, p, on: Assessed(
+        assessment=Assessment(on=on, needs=d(_needs), summary=d(_notes))
+    ),
+    Admitted: _admitted,
+    Redirected: lambda d, p, on: Redirected(decision=_decision(d, p, on)),
+    ObjectiveSet: _objective,
+    ObjectiveUpdated: _objective_update,
+    ReferentChanged: _referent_change,
+    Started: lambda d, p, on: Started(on=on),
+    ActionPlanned: _action,
+    ActionEnded: _action_end,
+    Reviewed: lambda d, p, on: Reviewed(
+        review=Review(on=on, participants=d(_participants), summary=d(_notes))
+    ),
+    ExitProposed: lambda d, p, on: ExitProposed(on=on, reason=d(_one_of(ExitReason))),
+    ExitRejected: lambda d, p, on: ExitRejected(decision=_decision(d, p, on)),
+    ExitValidated: _exit_validated,
+    HandedOver: _handover,
+}
+
+
+def _can_decide(p: Pathway) -> bool:
+    return bool(_deciding_teams(p.programme, p.last_event_on))
+
+
+_NEEDS: Mapping[type[Event], Callable[[Pathway], bool]] = {
+    Admitted: lambda p: bool(p.programme.referents) and _can_decide(p),
+    Redirected: _can_decide,
+    ExitRejected: _can_decide,
+    ExitValidated: _can_decide,
+    ObjectiveUpdated: lambda p: bool(p.objectives),
+    Started: lambda p: any(o.status is not ObjectiveStatus.DROPPED for o in p.objectives),
+    ActionPlanned: lambda p: bool(p.objectives),
+    ActionEnded: lambda p: any(a.end is None for a in p.actions),
+    ReferentChanged: lambda p: any(r.id != p.referent_id for r in p.programme.referents),
+}
+"""What the pathway must already hold for a builder to make a valid event of that type."""
+
+
+def _possible(p: Pathway, kind: type[Event]) -> bool:
+    """Whether the table accepts ``kind`` now and a valid one can be built."""
+    needs = _NEEDS.get(kind)
+    return LIFECYCLE.target(p.state, kind) is not None and (needs is None or needs(p))
+
+
+def _next_on(draw: st.DrawFn, p: Pathway) -> dt.date:
+    return _day(p.last_event_on, draw(_gap))
+
+
+_ONGOING = tuple(s for s in State if s not in LIFECYCLE.finals)
+_FINALS = tuple(s for s in State if s in LIFECYCLE.finals)
+_KINDS = tuple(t for t in EVENT_TYPES.values() if t is not Referred)
+_TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.EXIT_PROPOSED, State.CLOSED)
+
+
+def _distances(target: State) -> dict[State, int]:
+    """How many transitions each state is from ``target`` (absent: unreachable)."""
+    distance = {target: 0}
+    queue = deque([target])
+    while queue:
+        state = queue.popleft()
+        for t in LIFECYCLE.transitions:
+            if t.target is state and t.source not in distance:
+                distance[t.source] = distance[state] + 1
+                queue.append(t.source)
+    return distance
+
+
+def _first_day(programme: Programme) -> dt.date:
+    return max(programme.territory.first_start, programme.rules.first_start)
+
+
+def _check_reachable(programme: Programme, state: State | None, max_value: dt.date) -> None:
+    _require(isinstance(programme, Programme), f"programme must be a Programme, not {programme!r}")
+    _require(
+        state is None or isinstance(state, State), f"state must be a State or None, got {state!r}"
+    )
+    first = _first_day(programme)
+    _require(first <= max_value, f"programme {programme.id!r} only applies from {first}")
+    if state in _TAKEN_ON:
+        _require(
+            bool(programme.referents),
+            f"programme {programme.id!r} has no referent: no pathway reaches {state.value!r}",
+        )
+        _require(
+            any(_deciding_teams(programme, on) for on, _ in programme.rules.periods),
+            f"no EPS of {programme.id!r} can reach the quorum: no pathway reaches {state.value!r}",
+        )
+
+
+@st.composite
+def _referred(
+    draw: st.DrawFn,
+    programme: Programme,
+    *,
+    min_value: dt.date,
+    max_value: dt.date,
+    eligible: bool | None = None,
+) -> Referred:
+    """The referral that opens a pathway, dated when the programme applies."""
+    on = _date(draw, max(min_value, _first_day(programme)), max_value)
+    family = draw(_FAMILIES)
+    child = draw(children(programme=programme, on=on, family_id=family.id, eligible=eligible))
+    return Referred(
+        pathway_id="p-" + draw(_ids),
+        child=child,
+        family=family,
+        referral=attrs.evolve(draw(_REFERRALS), on=on),
+    )
+
+
+def _road_rank(t: Transition) -> int:
+    """Order of preference of a walk: the main road first, the early endings last.
+
+    0: a way forward (admission, start, exit validated...); 1: an event that keeps the
+    state (objectives, actions, reviews); 2: a renewed consent, or an early ending
+    (refusal, withdrawal, lost contact, handover). Shrinking heads for low ranks, so
+    minimal examples follow the main road.
+    """
+    if t.target is not t.source and (t.target not in LIFECYCLE.finals or t.event is ExitValidated):
+        return 0
+    if t.target is t.source and t.event is not ConsentGiven:
+        return 1
+    return 2
+
+
+def _walk(draw: st.DrawFn, pathway: Pathway, *, state: State | None, max_events: int) -> Pathway:
+    """Apply valid events from ``pathway`` until the drawn length (and ``state``) is met.
+
+    Within the drawn length the walk follows the road (see :func:`_road_rank`), leaving
+    it for an early ending only rarely; past it, it heads for ``state`` by the shortest
+    road (setting an objective first when starting needs one), or without a ``state``
+    stops or ends the pathway.
+    """
+    distance = _distances(state) if state is not None else None
+    length = draw(st.integers(0, max_events))
+    while pathway.is_open:
+        steps = pathway.version - 1
+        at_target = state is not None and pathway.state is state
+        # Past the length: stop at the target; without one, stop two times in three.
+        if steps >= length and (at_target or (state is None and draw(st.integers(0, 2)) < 2)):
+            break
+        moves = sorted(
+            (
+                t
+                for t in LIFECYCLE.transitions
+                if t.source is pathway.state
+                and (distance is None or t.target in distance)
+                and _possible(pathway, t.event)
+            ),
+            key=_road_rank,
+        )
+        if not moves:  # at the target, and any move would lose it
+            break
+        if distance is not None and steps >= length:
+            here = distance[pathway.state]
+            closer = [t for t in moves if distance[t.target] < here]
+            moves = closer or [t for t in moves if t.event is ObjectiveSet]
+        elif steps >= length:  # no target, past the length: end the pathway
+            moves = [t for t in moves if t.target in LIFECYCLE.finals]
+        elif draw(st.integers(0, 19)) < 19:  # within the length: rarely leave the road
+            moves = [t for t in moves if _road_rank(t) < 2] or moves
+        if not moves:  # pragma: no cover - every open state has a buildable way on
+            raise AssertionError(f"no buildable event from {pathway.state}")
+        transition = moves[draw(st.integers(0, len(moves) - 1))]
+        event = _BUILDERS[transition.event](draw, pathway, _next_on(draw, pathway))
+        pathway = apply(pathway, event)
+    return pathway
+
+
+@st.composite
+def histories(
+    draw: st.DrawFn,
+    *,
+    programme: Programme | None = None,
+    state: State | None = None,
+    max_events: int = 25,
+    min_value: dt.date = dt.date(2010, 1, 1),
+    max_value: dt.date = _MAX_DAY,
+    eligible: bool | None = None,
+) -> list[Event]:
+    """Valid event sequences of one pathway, each accepted by :func:`~reussite.apply`.
+
+    The first event is a :class:`~reussite.Referred`; the others follow the lifecycle
+    table (*cycle de vie du parcours*) and every rule of :data:`~reussite.RULES`.
+
+    Args:
+        draw: supplied by Hypothesis.
+        programme: the PRE (drawn when ``None``).
+        state: the state the history must end in; ``None`` lets the walk stop anywhere.
+        max_events: how many events after the referral, at most (more may be needed to
+            reach ``state``).
+        min_value: earliest referral date.
+        max_value: latest referral date.
+        eligible: force the child eligible or not (``None`` lets it vary).
+    """
+    _require(isinstance(max_events, int) and max_events >= 0, f"max_events={max_events!r} is < 0")
+    _check_bounds(min_value, max_value)
+    programme = programme or draw(_PROGRAMMES)
+    _check_reachable(programme, state, max_value)
+    first = draw(_referred(programme, min_value=min_value, max_value=max_value, eligible=eligible))
+    pathway = _walk(draw, open_pathway(programme, first), state=state, max_events=max_events)
+    return list(pathway.history)
+
+
+def pathways(
+    *,
+    programme: Programme | None = None,
+    state: State | None = None,
+    max_events: int = 25,
+    min_value: dt.date = dt.date(2010, 1, 1),
+    max_value: dt.date = _MAX_DAY,
+    eligible: bool | None = None,
+) -> st.SearchStrategy[Pathway]:
+    """Pathways (*parcours*) built by applying a valid history, in any or a given state.
+
+    The arguments are those of :func:`histories`.
+    """
+
+    @st.composite
+    def strategy(draw: st.DrawFn) -> Pathway:
+        chosen = programme or draw(_PROGRAMMES)
+        events = draw(
+            histories(
+                programme=chosen,
+                state=state,
+                max_events=max_events,
+                min_value=min_value,
+                max_value=max_value,
+                eligible=eligible,
+            )
+        )
+        return replay(events, programme=chosen)
+
+    return strategy()
+
+
+@st.composite
+def cohorts(
+    draw: st.DrawFn,
+    *,
+    programme: Programme | None = None,
+    min_size: int = 1,
+    max_size: int = 10,
+    max_events: int = 15,
+    min_value: dt.date = dt.date(2010, 1, 1),
+    max_value: dt.date = _MAX_DAY,
+) -> list[Pathway]:
+    """Cohorts (*file active*): pathways of one programme, siblings sharing a family.
+
+    Pathway ids are distinct (``p-1``, ``p-2``...), and so are children's ids, except
+    a child who re-enters after an earlier pathway ended: the new pathway names it
+    in ``previous_pathway_id`` and keeps the child's id.
+
+    Args:
+        draw: supplied by Hypothesis.
+        programme: the PRE every pathway belongs to (drawn when ``None``).
+        min_size: fewest pathways.
+        max_size: most pathways.
+        max_events: the ``max_events`` of each pathway's history.
+        min_value: earliest first referral date.
+        max_value: latest first referral date.
+    """
+    _require(
+        0 <= min_size <= max_size, f"need 0 <= min_size <= max_size, got {min_size}, {max_size}"
+    )
+    _check_bounds(min_value, max_value)
+    programme = programme or draw(_PROGRAMMES)
+    _check_reachable(programme, None, max_value)
+    cohort: list[Pathway] = []
+    family: Family | None = None
+    for n in range(1, draw(st.integers(min_size, max_size)) + 1):
+        # 0-3: a new family; 4: a brother or sister of the last child; 5: the last child
+        # re-enters once their pathway has ended.
+        choice = draw(st.integers(0, 5)) if cohort else 0
+        previous = cohort[-1] if choice == 5 and cohort[-1].ended_on is not None else None
+        if previous is not None:
+            assert previous.ended_on is not None
+            on = _day(previous.ended_on, draw(st.integers(1, 400)))
+            child, family = previous.child, previous.family
+        else:
+            on = _date(draw, max(min_value, _first_day(programme)), max_value)
+            if family is None or choice < 4:
+                family = draw(families(id=f"fam-{n}"))
+            child = draw(children(programme=programme, on=on, family_id=family.id))
+            child = attrs.evolve(child, id=f"enf-{n}")
+        first = Referred(
+            pathway_id=f"p-{n}",
+            child=child,
+            family=family,
+            referral=attrs.evolve(draw(_REFERRALS), on=on),
+            previous_pathway_id=previous.id if previous is not None else None,
+        )
+        cohort.append(
+            _walk(draw, open_pathway(programme, first), state=None, max_events=max_events)
+        )
+    return cohort
+
+
+@st.composite
+def _next_event(draw: st.DrawFn, pathway: Pathway, kinds: tuple[type[Event], ...]) -> Event:
+    kind = _pick(draw, kinds)
+    return _BUILDERS[kind](draw, pathway, _next_on(draw, pathway))
+
+
+def _prepare(draw: st.DrawFn, p: Pathway, kind: type[Event]) -> Pathway:
+    """Apply the events ``kind`` needs first: an objective, or an action to end."""
+    while not _possible(p, kind):
+        if kind is ActionEnded and _possible(p, ActionPlanned):
+            p = apply(p, _action(draw, p, _next_on(draw, p)))
+        elif _possible(p, ObjectiveSet):
+            p = apply(p, _objective(draw, p, _next_on(draw, p)))
+        else:  # pragma: no cover - the states chosen in _free_event can always prepare
+            raise AssertionError(f"cannot prepare {kind.tag} in {p.state}")
+    return p
+
+
+@st.composite
+def _free_event(draw: st.DrawFn, kinds: tuple[type[Event], ...]) -> Event:
+    """An event of one of ``kinds``, valid for a pathway drawn to receive it."""
+    kind = _pick(draw, kinds)
+    programme = draw(programmes(min_referents=2))
+    if kind is Referred:
+        return draw(_referred(programme, min_value=dt.date(2010, 1, 1), max_value=_MAX_DAY))
+    states = [s for s in _ONGOING if LIFECYCLE.target(s, kind) is not None]
+    if kind is ActionEnded:  # only an active pathway can plan the action to end
+        states = [State.ACTIVE]
+    state = _pick(draw, states)
+    pathway = _prepare(draw, draw(pathways(programme=programme, state=state, max_events=8)), kind)
+    return draw(_next_event(pathway, (kind,)))
+
+
+def events(
+    *, pathway: Pathway | None = None, kinds: Iterable[type[Event]] | None = None
+) -> st.SearchStrategy[Event]:
+    """Events (*événements*) of ``kinds`` (all by default), each valid where it is drawn.
+
+    With a ``pathway``, every event is one it accepts now (``apply(pathway, event)``
+    succeeds), dated on or up to 45 days after its last event. Without one, each event is
+    valid for a pathway drawn to receive it (the pathway is not returned).
+
+    Raises:
+        InvalidArgument: for a final pathway, an unknown kind, or kinds the pathway
+            cannot accept now.
+    """
+    chosen = tuple(EVENT_TYPES.values()) if kinds is None else tuple(kinds)
+    _require(bool(chosen), "kinds must name at least one event type")
+    unknown = [k for k in chosen if k not in EVENT_TYPES.values()]
+    _require(not unknown, f"not event types: {unknown!r} (see reussite.EVENT_TYPES)")
+    if pathway is None:
+        return _free_event(chosen)
+    _require(
+        pathway.is_open,
+        f"pathway {pathway.id!r} is {pathway.state.value!r}, a final state: it accepts no event",
+    )
+    possible = tuple(k for k in chosen if k is not Referred and _possible(pathway, k))
+    _require(
+        bool(possible),
+        f"pathway {pathway.id!r} in state {pathway.state.value!r} can accept none of "
+        f"{', '.join(k.tag for k in chosen)} now (allowed: "
+        f"{', '.join(LIFECYCLE.allowed(pathway.state))})",
+    )
+    return _next_event(pathway, possible)

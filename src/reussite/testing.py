@@ -1,0 +1,402 @@
+"""A stateful test of the PRE lifecycle that adopters point at their own system.
+
+:class:`PathwayMachine` is a Hypothesis ``RuleBasedStateMachine`` (*test à états*): it
+refers a child, then sends valid events one at a time (one rule per event type, enabled
+when the declared lifecycle table accepts it), and after every step checks the
+library's invariants and that **your** system agrees with the library. Subclass it, send
+each event to your system in :meth:`~PathwayMachine.record`, read your view back in
+:meth:`~PathwayMachine.read_back`, and collect ``YourMachine.TestCase`` with pytest or
+unittest. Importing this module imports Hypothesis; ``import reussite`` never does.
+
+A system that forgets withdrawals of consent is caught, with the steps that show it:
+
+>>> from hypothesis import settings
+>>> from hypothesis.stateful import run_state_machine_as_test
+>>> import reussite
+>>> class Forgetful(PathwayMachine):
+...     def __init__(self):
+...         super().__init__()
+...         self.stored = {}
+...     def record(self, pathway_before, event, pathway_after):
+...         if not isinstance(event, reussite.ConsentWithdrawn):
+...             self.stored[pathway_after.id] = pathway_after
+...     def read_back(self, pathway_id):
+...         return self.stored[pathway_id]
+>>> run_state_machine_as_test(Forgetful, settings=settings(
+...     max_examples=300, database=None, deadline=None, derandomize=True,
+...     print_blob=False))  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+AssertionError: the system disagrees with the library on pathway ... after consent_withdrawn...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from .errors import PathwayClosed
+from .events import (
+    ActionEnded,
+    ActionPlanned,
+    Admitted,
+    Assessed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    ContactLost,
+    DeclaredIneligible,
+    Event,
+    ExitProposed,
+    ExitRejected,
+    ExitValidated,
+    FamilyRefused,
+    HandedOver,
+    ObjectiveSet,
+    ObjectiveUpdated,
+    Redirected,
+    ReferentChanged,
+    Referred,
+    Reviewed,
+    Started,
+)
+from .lifecycle import LIFECYCLE, apply, open_pathway, replay
+from .pathway import Pathway, State
+from .programme import Programme
+from .strategies import events
+from .strategies._values import _PROGRAMMES, _REFERRALS
+from .strategies._walks import _possible, _referred
+
+__all__ = ["PathwayMachine"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.EXIT_PROPOSED)
+
+
+def _event_rule(kind: type[Event]) -> Callable[[F], F]:
+    """Make a method the machine's rule for ``kind``, enabled when the table accepts it.
+
+    The precondition is the declared table (``LIFECYCLE.target(state, kind)``) plus what a
+    valid event of that kind needs (an objective to update, an action to end...); the
+    event is drawn for the current pathway and printed on one line in a counterexample.
+    """
+
+    def decorate(method: F) -> F:
+        drawn = st.runner().flatmap(lambda machine: machine._events_of(kind))
+        enabled = precondition(lambda machine: machine._accepts(kind))
+        return cast(F, enabled(rule(event=drawn)(method)))
+
+    return decorate
+
+
+@st.composite
+def _reentries(draw: st.DrawFn, previous: Pathway, pathway_id: str) -> Referred:
+    """The same child referred again once ``previous`` has ended (*nouvelle orientation*)."""
+    assert previous.ended_on is not None
+    on = previous.ended_on + dt.timedelta(days=draw(st.integers(1, 400)))
+    return Referred(
+        pathway_id=pathway_id,
+        child=previous.child,
+        family=previous.family,
+        referral=attrs.evolve(draw(_REFERRALS), on=on),
+        previous_pathway_id=previous.id,
+    )
+
+
+def _view(pathway: Any, on: dt.date) -> dict[str, Any]:
+    """What :meth:`PathwayMachine.assert_agrees` compares, read from a pathway-like view."""
+    return {
+        "state": pathway.state,
+        "version": pathway.version,
+        "referent_id": pathway.referent_id,
+        "objective statuses": {o.id: o.status for o in pathway.objectives},
+        "consent in force": pathway.consent_in_force(on),
+        "actions": tuple(pathway.actions),
+    }
+
+
+class PathwayMachine(RuleBasedStateMachine):
+    """A stateful test of a system that tracks PRE pathways (*parcours*) against the library.
+
+    Each run opens a pathway with a referral, then applies valid events chosen by
+    Hypothesis, one rule per event type of the lifecycle, enabled by the declared table
+    (:data:`~reussite.LIFECYCLE`). Once the pathway has ended the child may be referred
+    again: a new pathway that names the old one. After every step the invariants are
+    checked: consent in force while active, one referent of the programme once admitted,
+    the history replays to the same pathway, versions go up by one, a final pathway
+    refuses every event (:class:`~reussite.PathwayClosed`), and the system under test
+    agrees with the library.
+
+    Override the hooks to plug your system in; a subclass is about fifteen lines:
+
+    - :meth:`record` sends each accepted event to your system;
+    - :meth:`read_back` reads your system's view of a pathway back;
+    - :meth:`assert_agrees` compares it with the library's (override it when your view
+      is not pathway-like);
+    - :meth:`teardown` (from Hypothesis) closes what ``__init__`` opened.
+
+    ``YourMachine.TestCase`` is a :class:`unittest.TestCase` that pytest collects; set
+    ``YourMachine.TestCase.settings`` to change the number of runs or steps.
+
+    Attributes:
+        programme: the PRE pathways belong to; set it on your subclass to test with your
+            own programme, or leave ``None`` to draw one per run.
+        pathway: the current pathway as the library computes it (``None`` until the first
+            referral).
+        pathways: every pathway of the run by id, oldest first.
+    """
+
+    programme: Programme | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pathway: Pathway | None = None
+        self.pathways: dict[str, Pathway] = {}
+
+    # --- the hooks an adopter overrides ---------------------------------------------------
+
+    def record(self, pathway_before: Pathway | None, event: Event, pathway_after: Pathway) -> None:
+        """Send an event the library accepted to the system under test (default: nothing).
+
+        Args:
+            pathway_before: the pathway before the event (``None`` for a referral, which
+                opens a new pathway).
+            event: the event, valid for ``pathway_before``.
+            pathway_after: the pathway the library computes once it is applied.
+        """
+
+    def read_back(self, pathway_id: str) -> Any:
+        """Read the system's view of a pathway back (default: the library's own pathway).
+
+        Return a :class:`~reussite.Pathway` (rebuilt by your system, e.g. by replaying the
+        events it stored), or any view that :meth:`assert_agrees` understands.
+        """
+        return self.pathways[pathway_id]
+
+    def assert_agrees(self, expected: Pathway, actual: Any) -> None:
+        """Fail unless the system's view ``actual`` agrees with the library's ``expected``.
+
+        By default ``actual`` is read like a pathway: its state, version, referent,
+        objectives' statuses, whether consent is in force on the last event's date and
+        actions must equal the library's. Override it to compare another kind of view
+        (a database row, an export line).
+
+        Raises:
+            AssertionError: listing every field that differs.
+        """
+        on = expected.last_event_on
+        if actual is None:
+            raise AssertionError(f"the system has no pathway {expected.id!r}")
+        try:
+            got = _view(actual, on)
+        except AttributeError as error:
+            raise AssertionError(
+                f"cannot read the system's view {type(actual).__name__} like a pathway "
+                f"({error}): override assert_agrees to compare it"
+            ) from error
+        wanted = _view(expected, on)
+        differences = [
+            f"{name}: library {wanted[name]!r}, system {got[name]!r}"
+            for name in wanted
+            if got[name] != wanted[name]
+        ]
+        if differences:
+            raise AssertionError(
+                f"the system disagrees with the library on pathway {expected.id!r} after "
+                f"{expected.history[-1].tag} (version {expected.version}):\n  "
+                + "\n  ".join(differences)
+            )
+
+    # --- steps ----------------------------------------------------------------------------
+
+    @initialize(data=st.data())
+    def choose_programme(self, data: st.DataObject) -> None:
+        """Use the class's programme, or draw one for this run."""
+        if self.programme is None:
+            self.programme = data.draw(_PROGRAMMES, label="programme")
+
+    def _accepts(self, kind: type[Event]) -> bool:
+        return self.pathway is not None and _possible(self.pathway, kind)
+
+    def _events_of(self, kind: type[Event]) -> st.SearchStrategy[Event]:
+        assert self.pathway is not None
+        return events(pathway=self.pathway, kinds=(kind,))
+
+    def _referrals(self) -> st.SearchStrategy[Referred]:
+        assert self.programme is not None
+        if self.pathway is None:
+            return _referred(
+                self.programme, min_value=dt.date(2010, 1, 1), max_value=dt.date(2030, 12, 31)
+            )
+        first = next(iter(self.pathways))
+        return _reentries(self.pathway, f"{first}-{len(self.pathways) + 1}")
+
+    def _accept(self, before: Pathway | None, event: Event, after: Pathway) -> None:
+        self.record(before, event, after)
+        self.pathway = after
+        self.pathways[after.id] = after
+
+    def _apply(self, event: Event) -> None:
+        before = self.pathway
+        assert before is not None
+        after = apply(before, event, expected_version=before.version)
+        assert after.version == before.version + 1, "versions go up by one"
+        self._accept(before, event, after)
+
+    @precondition(lambda self: self.pathway is None or not self.pathway.is_open)
+    @rule(event=st.runner().flatmap(lambda machine: machine._referrals()))
+    def referred(self, event: Referred) -> None:
+        """A child is referred (*orientation*): first, or again once their pathway ended."""
+        assert self.programme is not None
+        pathway = open_pathway(self.programme, event)
+        assert pathway.version == 1
+        self._accept(None, event, pathway)
+        for earlier in self.pathways.values():  # the new pathway must not touch the old
+            self.assert_agrees(earlier, self.read_back(earlier.id))
+
+    @_event_rule(ConsentGiven)
+    def consent_given(self, event: ConsentGiven) -> None:
+        """The family signs its agreement (*accord écrit*)."""
+        self._apply(event)
+
+    @_event_rule(FamilyRefused)
+    def family_refused(self, event: FamilyRefused) -> None:
+        """The family declines (*refus de la famille*)."""
+        self._apply(event)
+
+    @_event_rule(DeclaredIneligible)
+    def declared_ineligible(self, event: DeclaredIneligible) -> None:
+        """The referral is outside the criteria (*hors critères*)."""
+        self._apply(event)
+
+    @_event_rule(ConsentWithdrawn)
+    def consent_withdrawn(self, event: ConsentWithdrawn) -> None:
+        """The family withdraws its agreement (*retrait de l'accord*)."""
+        self._apply(event)
+
+    @_event_rule(ContactLost)
+    def contact_lost(self, event: ContactLost) -> None:
+        """The family can no longer be reached (*perte de contact*)."""
+        self._apply(event)
+
+    @_event_rule(Assessed)
+    def assessed(self, event: Assessed) -> None:
+        """The situation is assessed (*diagnostic*)."""
+        self._apply(event)
+
+    @_event_rule(Admitted)
+    def admitted(self, event: Admitted) -> None:
+        """The EPS admits the child and names the referent (*entrée validée*)."""
+        self._apply(event)
+
+    @_event_rule(Redirected)
+    def redirected(self, event: Redirected) -> None:
+        """The EPS redirects the child (*réorientation*)."""
+        self._apply(event)
+
+    @_event_rule(ObjectiveSet)
+    def objective_set(self, event: ObjectiveSet) -> None:
+        """An objective is added to the plan (*objectif fixé*)."""
+        self._apply(event)
+
+    @_event_rule(ObjectiveUpdated)
+    def objective_updated(self, event: ObjectiveUpdated) -> None:
+        """An objective's status changes (*mise à jour d'un objectif*)."""
+        self._apply(event)
+
+    @_event_rule(ReferentChanged)
+    def referent_changed(self, event: ReferentChanged) -> None:
+        """Another referent takes over (*changement de référent*)."""
+        self._apply(event)
+
+    @_event_rule(Started)
+    def started(self, event: Started) -> None:
+        """The pathway starts (*démarrage du parcours*)."""
+        self._apply(event)
+
+    @_event_rule(ActionPlanned)
+    def action_planned(self, event: ActionPlanned) -> None:
+        """An action is planned (*action programmée*)."""
+        self._apply(event)
+
+    @_event_rule(ActionEnded)
+    def action_ended(self, event: ActionEnded) -> None:
+        """An action ends (*fin d'action*)."""
+        self._apply(event)
+
+    @_event_rule(Reviewed)
+    def reviewed(self, event: Reviewed) -> None:
+        """A review takes place (*bilan*)."""
+        self._apply(event)
+
+    @_event_rule(ExitProposed)
+    def exit_proposed(self, event: ExitProposed) -> None:
+        """An exit is proposed (*proposition de sortie*)."""
+        self._apply(event)
+
+    @_event_rule(ExitRejected)
+    def exit_rejected(self, event: ExitRejected) -> None:
+        """The EPS keeps the pathway open (*sortie non validée*)."""
+        self._apply(event)
+
+    @_event_rule(ExitValidated)
+    def exit_validated(self, event: ExitValidated) -> None:
+        """The EPS validates the exit (*sortie validée*)."""
+        self._apply(event)
+
+    @_event_rule(HandedOver)
+    def handed_over(self, event: HandedOver) -> None:
+        """The child is handed over (*passage de relais*)."""
+        self._apply(event)
+
+    # --- invariants -----------------------------------------------------------------------
+
+    @invariant()
+    def consent_in_force_while_active(self) -> None:
+        """An active pathway has the family's consent in force (*accord en vigueur*)."""
+        p = self.pathway
+        if p is not None and p.state is State.ACTIVE:
+            assert p.consent_in_force(p.last_event_on), f"{p.id}: active without consent"
+
+    @invariant()
+    def one_referent_once_admitted(self) -> None:
+        """An admitted pathway has one referent, a referent of the programme."""
+        p = self.pathway
+        if p is not None and p.state in _TAKEN_ON:
+            assert p.referent_id is not None, f"{p.id}: {p.state.value} without a referent"
+            assert p.programme.referent(p.referent_id) is not None, p.referent_id
+
+    @invariant()
+    def history_replays(self) -> None:
+        """Replaying the history rebuilds the same pathway, version included."""
+        p = self.pathway
+        if p is not None:
+            assert replay(p.history, programme=p.programme) == p, f"{p.id}: replay differs"
+            assert p.version == len(p.history)
+
+    @invariant()
+    def final_states_accept_nothing(self) -> None:
+        """A closed, handed-over or not-taken-on pathway refuses every event."""
+        p = self.pathway
+        if p is None or p.is_open:
+            return
+        assert p.state in LIFECYCLE.finals
+        for event in (ContactLost(on=p.last_event_on), Started(on=p.last_event_on)):
+            try:
+                apply(p, event)
+            except PathwayClosed as error:
+                refused = error.rule
+            else:
+                raise AssertionError(f"{p.id} is {p.state.value} but accepted {event.tag}")
+            assert refused == "R-FINAL", f"{event.tag} refused by {refused}, not R-FINAL"
+
+    @invariant()
+    def system_agrees(self) -> None:
+        """The system under test agrees with the library on the current pathway."""
+        if self.pathway is not None:
+            self.assert_agrees(self.pathway, self.read_back(self.pathway.id))

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+import reussite as r
+from conftest import make_programme, to_state
+from reussite.cli import main
+from reussite.privacy import EVALUATION, pseudonymise
+from reussite.serialization import dump_cohort
+
+KEY = b"0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def files(tmp_path):
+    programme = make_programme()
+    pathways = [to_state(programme, r.State.ACTIVE), to_state(programme, r.State.CONSENTED)]
+    cohort = tmp_path / "cohorte.jsonl"
+    dump_cohort(pathways, cohort)
+    key = tmp_path / "K"
+    key.write_bytes(KEY)
+    return cohort, key
+
+
+def test_export_writes_pseudonymised_json_lines_to_stdout(files, capsys):
+    cohort, key = files
+    code = main(["export", "--purpose", "evaluation", "--key-file", str(key), str(cohort)])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    header = json.loads(lines[0])["reussite_export"]
+    assert header["purpose"] == "evaluation"
+    rows = [json.loads(line) for line in lines[1:]]
+    assert len(rows) == 2
+    assert rows[0]["child"] == pseudonymise("enf-1", key=KEY, purpose=EVALUATION, kind="child")
+    assert "Yanis" not in out
+    assert "Kaci" not in out
+    assert "enf-1" not in out
+    assert "2009-05-04" not in out
+
+
+def test_export_writes_csv_to_a_file(files, tmp_path, capsys):
+    cohort, key = files
+    target = tmp_path / "export.csv"
+    argv = ["export", "--purpose", "survey", "--key-file", str(key), "--format", "csv"]
+    argv += ["-o", str(target), "--as-of", "2019-01-01", "--include", "health", str(cohort)]
+    assert main(argv) == 0
+    assert "2 parcours exportés" in capsys.readouterr().err
+    lines = target.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0].removeprefix("# "))["reussite_export"]
+    assert header["as_of"] == "2019-01-01"
+    assert "health" in header["categories_kept"]
+    rows = list(csv.DictReader(lines[1:]))
+    assert [row["state"] for row in rows] == ["active", "consented"]
+    assert "objectives_health" in rows[0]
+
+
+def test_a_short_key_file_is_refused(files, tmp_path, capsys):
+    cohort, _ = files
+    short = tmp_path / "short"
+    short.write_bytes(b"too short")
+    code = main(["export", "--purpose", "evaluation", "--key-file", str(short), str(cohort)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "at least 32 bytes" in err
+    assert "too short" not in err
+
+
+def test_missing_files_and_bad_dates_are_reported(files, tmp_path, capsys):
+    cohort, key = files
+    missing = tmp_path / "absent.jsonl"
+    assert main(["export", "--purpose", "evaluation", "--key-file", str(key), str(missing)]) == 1
+    assert "erreur" in capsys.readouterr().err
+    argv = ["export", "--purpose", "evaluation", "--key-file", str(key), "--as-of", "hier"]
+    assert main([*argv, str(cohort)]) == 2
+    assert "AAAA-MM-JJ" in capsys.readouterr().err

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+
+import pytest
+
+from reussite import _cli_report
+from reussite.cli import main
+
+DATA = (
+    pathlib.Path(__file__).resolve().parent.parent
+    / "examples"
+    / "data"
+    / "pays-salonais-2017-2018.jsonl"
+)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_for_a_school_year_prints_the_french_table(capsys):
+    code, out, _ = run(capsys, "report", str(DATA), "--school-year", "2017")
+    assert code == 0
+    assert "Année scolaire 2017/2018 (données au 31/08/2018)" in out
+    assert "Enfants suivis                                   192" in out
+    assert "Détail des indicateurs" in out
+
+
+def test_report_for_a_calendar_year_as_json(capsys):
+    code, out, _ = run(capsys, "report", str(DATA), "--year", "2017", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["period"]["key"] == "2017"
+    followed = next(f for f in document["figures"] if f["indicator"] == "children_followed")
+    assert followed["value"] == 214
+
+
+def test_report_for_a_date_range_as_csv_with_an_as_of_date(capsys):
+    code, out, _ = run(
+        capsys,
+        "report",
+        str(DATA),
+        "--from",
+        "2018-01-01",
+        "--to",
+        "2018-06-30",
+        "--as-of",
+        "2018-09-30",
+        "--format",
+        "csv",
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("indicator,category,label_fr,value")
+    assert lines[1].endswith(",2018-01-01..2018-06-30,2018-09-30")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "x.jsonl"],  # no period
+        ["report", "x.jsonl", "--school-year", "2017", "--year", "2017"],
+        ["report", "x.jsonl", "--school-year", "17"],
+        ["report", "x.jsonl", "--from", "2018-13-01", "--to", "2018-12-01"],
+        ["report", "x.jsonl", "--year", "2017", "--format", "xml"],
+    ],
+)
+def test_usage_errors_exit_2(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "usage" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--from", "2018-01-01"], "--from needs --to"),
+        (["--from", "2018-02-01", "--to", "2018-01-01"], "on or after it"),
+    ],
+)
+def test_an_incomplete_range_is_a_usage_error(capsys, extra, message):
+    code, _, err = run(capsys, "report", str(DATA), *extra)
+    assert code == 2
+    assert message in err
+
+
+def test_bad_data_exits_1_with_the_line(capsys, tmp_path):
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([*lines[:3], '{"id": 1}', *lines[3:5]]) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "report", str(bad), "--school-year", "2017")
+    assert code == 1
+    assert err.startswith("erreur : ")
+    assert "line 4" in err
+    assert out == ""
+
+
+def test_a_missing_file_exits_1(capsys, tmp_path):
+    code, _, err = run(capsys, "report", str(tmp_path / "none.jsonl"), "--year", "2017")
+    assert code == 1
+    assert "erreur : " in err
+
+
+def test_demo_prints_the_seed_table(capsys):
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    assert out.startswith("PRE du Pays Salonais — en quelques chiffres\n")
+    assert "(214 enfants suivis en 2017)" in out
+    assert "52 % / 48 %" in out
+    assert "53 % / 29 %" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_demo_for_tools(capsys, fmt):
+    code, out, _ = run(capsys, "demo", "--format", fmt)
+    assert code == 0
+    assert "children_followed" in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_shown_only_on_a_terminal(monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert list(_cli_report._progress(iter(range(20_000)))) == list(range(20_000))
+    shown = terminal.getvalue()
+    assert "10000 parcours lus" in shown
+    assert shown.endswith("20000 parcours lus.\n")
+    quiet = io.StringIO()
+    monkeypatch.setattr("sys.stderr", quiet)
+    assert list(_cli_report._progress(iter(range(3)))) == [0, 1, 2]
+    assert quiet.getvalue() == ""

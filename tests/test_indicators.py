@@ -1,0 +1,547 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+
+import attrs
+import pytest
+
+import reussite as r
+from reussite.indicators import (
+    INDICATORS,
+    NOT_APPLICABLE,
+    RECORD_FIELDS,
+    AgeBand,
+    Kind,
+    MissingOptionalDependency,
+    PriorityArea,
+    Report,
+    Tally,
+    Unit,
+    annual_report,
+    format_fr,
+)
+from reussite.periods import CalendarYear, DateRange, SchoolYear
+from test_indicators_cohorts import PROGRAMME, action, followed, pathway
+
+D = dt.date
+SY17, SY18 = SchoolYear(2017), SchoolYear(2018)
+AS_OF = D(2019, 12, 31)
+
+
+def report(pathways, period=SY17, as_of=AS_OF, **kw):
+    return annual_report(pathways, period, as_of=as_of, **kw)
+
+
+# --- the definitions -------------------------------------------------------------------
+
+
+def test_every_indicator_is_defined_as_data_and_reported():
+    figures = report([]).figures
+    assert {f.indicator.id for f in figures} == set(INDICATORS)
+    for indicator in INDICATORS.values():
+        assert indicator.version >= 1
+        assert (indicator.denominator is None) == (indicator.kind is Kind.COUNT)
+        assert indicator.label_fr
+        assert indicator.description
+        assert indicator.in_period
+
+
+def test_an_indicator_definition_is_validated():
+    with pytest.raises(r.InvalidValue, match=r"Indicator\.unit"):
+        attrs.evolve(INDICATORS["entries"], unit="children")
+
+
+def test_age_bands_and_priority_areas():
+    assert [AgeBand.of(a) for a in (1, 2, 5, 6, 10, 11, 15, 16, 18)] == [
+        AgeBand.UNDER_2,
+        AgeBand.FROM_2_TO_5,
+        AgeBand.FROM_2_TO_5,
+        AgeBand.FROM_6_TO_10,
+        AgeBand.FROM_6_TO_10,
+        AgeBand.FROM_11_TO_15,
+        AgeBand.FROM_11_TO_15,
+        AgeBand.FROM_16,
+        AgeBand.FROM_16,
+    ]
+    assert PriorityArea.of(in_qpv=True, in_rep=True) is PriorityArea.QPV_AND_REP
+    assert PriorityArea.of(in_qpv=False, in_rep=True) is PriorityArea.REP_ONLY
+    assert PriorityArea.of(in_qpv=False, in_rep=False) is PriorityArea.NEITHER
+
+
+# --- children followed -----------------------------------------------------------------
+
+
+def test_a_pathway_spanning_two_school_years_counts_in_both():
+    p = followed("p-1", D(2018, 3, 1), exit_on=D(2018, 11, 20))
+    assert report([p], SY17).value("children_followed") == 1
+    assert report([p], SY18).value("children_followed") == 1
+    assert report([p], SchoolYear(2019)).value("children_followed") == 0
+    assert report([p], SchoolYear(2016)).value("children_followed") == 0
+
+
+def test_a_child_with_two_pathways_counts_once_with_the_latest_profile():
+    first = followed("p-1", D(2017, 9, 20), exit_on=D(2017, 12, 15), commune="13103")
+    second = followed(
+        "p-2", D(2018, 3, 1), commune="13014", qpv=None, priority_education=r.PriorityEducation.REP
+    )
+    other = followed("p-3", D(2018, 2, 1), child="enf-2")
+    rep = report([second, other, first])
+    assert rep.value("children_followed") == 2
+    assert rep.figure("children_by_commune", "13014").numerator == 1
+    assert rep.figure("children_by_commune", "13103").numerator == 1
+    assert rep.value("entries") == 3  # entries count pathways, not children
+    assert rep.figure("children_by_priority_area", "rep_only").numerator == 1
+    assert rep.figure("children_by_priority_area", "qpv_only").numerator == 1
+
+
+def test_a_pathway_before_admission_is_not_followed():
+    waiting = pathway("p-1", consent=D(2017, 10, 9))
+    rep = report([waiting])
+    assert rep.value("children_followed") == 0
+    assert rep.value("referrals_received") == 1
+
+
+def test_a_pathway_ending_the_day_before_the_period_is_not_followed():
+    p = followed("p-1", D(2017, 1, 10), exit_on=D(2017, 8, 31))
+    assert report([p]).value("children_followed") == 0
+    assert report([p], CalendarYear(2017)).value("children_followed") == 1
+
+
+def test_exits_outside_the_period_do_not_count():
+    p = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 9, 3))
+    rep = report([p])
+    assert rep.value("children_followed") == 1
+    assert rep.value("exits") == 0
+    assert rep.value("exits_by_attainment", "complete") is NOT_APPLICABLE
+    assert report([p], SY18).value("exits") == 1
+
+
+def test_children_per_referent_fte_uses_the_programme_fte():
+    pathways = [followed(f"p-{i}", D(2017, 10, 2), child=f"enf-{i}") for i in range(9)]
+    rep = report(pathways)
+    assert rep.figure("children_per_referent_fte").denominator == pytest.approx(1.8)
+    assert rep.value("children_per_referent_fte") == pytest.approx(9 / 1.8)
+    assert rep.value("children_per_referent_fte") == pytest.approx(5)
+    no_referent = attrs.evolve(PROGRAMME, referents=())
+    assert report([], programme=no_referent).value("children_per_referent_fte") is NOT_APPLICABLE
+
+
+def test_pathways_of_several_programmes_add_their_fte():
+    other = attrs.evolve(PROGRAMME, id="pre-autre", name="PRE autre")
+    a = followed("p-1", D(2017, 10, 2))
+    b = followed("p-2", D(2017, 10, 2), child="enf-2", programme=other)
+    rep = report([a, b])
+    assert rep.figure("children_per_referent_fte").denominator == pytest.approx(3.6)
+    assert rep.programme_names == ("PRE autre", "PRE du Pays Salonais")
+
+
+def test_a_pathway_of_another_programme_is_refused_when_one_is_given():
+    other = attrs.evolve(PROGRAMME, id="pre-autre")
+    p = followed("p-1", D(2017, 10, 2), programme=other)
+    with pytest.raises(r.InvalidInput, match="belongs to programme 'pre-autre'"):
+        report([p], programme=PROGRAMME)
+
+
+def test_one_programme_id_with_two_ftes_is_refused():
+    other = attrs.evolve(PROGRAMME, referents=(r.Referent(id="ref-a", name="A", fte=0.5),))
+    a = followed("p-1", D(2017, 10, 2))
+    b = followed("p-2", D(2017, 10, 2), child="enf-2", programme=other)
+    with pytest.raises(r.InvalidInput, match="two referent FTEs"):
+        report([a, b])
+    with pytest.raises(r.InvalidInput, match="two referent FTEs"):
+        report([a]).merge(report([b]))
+
+
+def test_the_same_pathway_twice_is_refused():
+    p = followed("p-1", D(2017, 10, 2))
+    with pytest.raises(r.InvalidInput, match="counted twice"):
+        report([p, p])
+    with pytest.raises(r.InvalidInput, match="counted twice"):
+        report([p]).merge(report([p]))
+
+
+# --- durations, exits ------------------------------------------------------------------
+
+
+def test_duration_runs_from_admission_to_exit_in_whole_months():
+    a = followed("p-1", D(2016, 11, 7), exit_on=D(2017, 12, 6), child="enf-1")  # 12 months
+    b = followed("p-2", D(2017, 1, 10), exit_on=D(2018, 2, 10), child="enf-2")  # 13 months
+    c = followed("p-3", D(2017, 3, 1), exit_on=D(2018, 6, 30), child="enf-3")  # 15 months
+    rep = report([a, b, c])
+    assert rep.value("finished_pathway_duration_mean") == pytest.approx(40 / 3)
+    assert rep.figure("finished_pathway_duration_mean").numerator == 40
+    assert rep.value("finished_pathway_duration_median") == 13
+    assert report([a, b]).value("finished_pathway_duration_median") == 12.5
+
+
+def test_exit_shares_by_attainment_reason_and_evolution():
+    met = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 5, 2))
+    part = followed(
+        "p-2",
+        D(2017, 10, 2),
+        exit_on=D(2018, 5, 2),
+        child="enf-2",
+        objective=r.ObjectiveStatus.PARTIALLY_MET,
+        satisfactory=False,
+    )
+    gone = followed("p-3", D(2017, 10, 2), child="enf-3", withdrawn=D(2018, 1, 5))
+    rep = report([met, part, gone])
+    assert rep.value("exits") == 3
+    assert rep.value("exits_by_attainment", "complete") == pytest.approx(100 / 3)
+    assert rep.value("exits_by_attainment", "partial") == pytest.approx(100 / 3)
+    assert rep.value("exits_by_attainment", "none") == pytest.approx(100 / 3)
+    assert rep.figure("exits_by_reason", "family_withdrawal").numerator == 1
+    # the withdrawal was not assessed: 1 satisfactory of 2 assessed
+    evolution = rep.figure("exits_satisfactory_evolution")
+    assert (evolution.numerator, evolution.denominator, evolution.value) == (1, 2, 50.0)
+
+
+def test_handovers_to_child_protection_in_the_period():
+    crip = followed("p-1", D(2017, 10, 2), handover=(D(2018, 2, 1), r.HandoverRecipient.CRIP))
+    other = followed(
+        "p-2",
+        D(2017, 10, 2),
+        child="enf-2",
+        handover=(D(2018, 2, 1), r.HandoverRecipient.OTHER_SERVICE),
+    )
+    early = pathway(
+        "p-3", child="enf-3", handover=(D(2017, 10, 3), r.HandoverRecipient.ASE)
+    )  # before consent: not followed, still a handover
+    late = followed(
+        "p-4", D(2017, 10, 2), child="enf-4", handover=(D(2018, 9, 1), r.HandoverRecipient.CRIP)
+    )
+    rep = report([crip, other, early, late])
+    assert rep.value("handovers_child_protection") == 2
+    assert rep.value("exits") == 0
+    assert rep.value("children_followed") == 3
+
+
+# --- referrals, delays ---------------------------------------------------------------
+
+
+def test_family_refusal_rate_counts_refusals_among_the_referrals_of_the_period():
+    refused = pathway("p-1", refused=D(2017, 10, 20))
+    withdrew = pathway("p-2", child="enf-2", consent=D(2017, 10, 9), withdrawn=D(2017, 10, 12))
+    before = pathway("p-3", child="enf-3", referred=D(2017, 8, 30), refused=D(2017, 9, 4))
+    rep = report([refused, withdrew, before])
+    figure = rep.figure("family_refusal_rate")
+    assert (figure.numerator, figure.denominator) == (1, 2)
+    assert figure.value == 50.0
+    assert report([]).value("family_refusal_rate") is NOT_APPLICABLE
+
+
+def test_delays_between_steps():
+    p = pathway(
+        "p-1",
+        referred=D(2017, 10, 2),
+        consent=D(2017, 10, 9),
+        admitted=D(2017, 11, 6),
+        started=D(2017, 11, 16),
+    )
+    q = pathway(
+        "p-2",
+        child="enf-2",
+        referred=D(2017, 10, 2),
+        consent=D(2017, 10, 5),
+        admitted=D(2017, 10, 20),
+        started=D(2017, 10, 20),
+    )
+    rep = report([p, q])
+    assert rep.value("delay_referral_to_consent_mean") == 5
+    assert rep.value("delay_referral_to_consent_median") == 5
+    assert rep.value("delay_consent_to_decision_mean") == (28 + 15) / 2
+    assert rep.value("delay_decision_to_start_median") == 5
+    assert rep.figure("delay_decision_to_start_mean").denominator == 2
+
+
+def test_referral_sources_are_by_child():
+    en = followed("p-1", D(2017, 10, 2))
+    caf = followed("p-2", D(2017, 10, 2), child="enf-2", source=r.ReferralSource.CAF)
+    rep = report([en, caf])
+    assert rep.value("referral_sources", "education_nationale") == 50.0
+    assert rep.value("referral_sources", "caf") == 50.0
+
+
+# --- actions ---------------------------------------------------------------------------
+
+
+def test_actions_counted_when_they_overlap_the_period():
+    start = D(2017, 3, 8)
+    p = followed(
+        "p-1",
+        D(2017, 3, 1),
+        actions=[
+            (start, action("a-old", start, funding=r.ActionFunding.MAINSTREAM)),
+            (start, action("a-run", start, funding=r.ActionFunding.MAINSTREAM)),
+            (
+                D(2017, 9, 5),
+                action(
+                    "a-school",
+                    D(2017, 9, 5),
+                    timing=r.ActionTiming.SCHOOL_TIME,
+                    kind=r.ActionKind.COLLECTIVE,
+                ),
+            ),
+        ],
+        action_ends=[(D(2017, 6, 30), "a-old")],
+    )
+    rep = report([p])
+    assert rep.figure("actions_out_of_school_time").denominator == 2
+    assert rep.value("actions_out_of_school_time") == 50.0
+    assert rep.value("actions_by_funding", "mainstream") == 50.0
+    assert rep.value("individual_pathways") == 100.0
+
+
+def test_cancelled_and_future_actions_do_not_count():
+    started = D(2017, 10, 9)
+    p = followed(
+        "p-1",
+        D(2017, 10, 2),
+        actions=[(started, action("a-later", D(2018, 1, 15)))],
+        withdrawn=D(2017, 12, 1),  # the action is cancelled: it never started
+    )
+    assert p.actions[0].cancelled
+    rep = report([p])
+    assert rep.value("actions_out_of_school_time") is NOT_APPLICABLE
+    assert rep.value("individual_pathways") is NOT_APPLICABLE
+    future = [(D(2018, 8, 8), action("a", D(2018, 9, 3)))]
+    q = followed("p-2", D(2018, 8, 1), child="enf-2", actions=future)
+    later = report([q], as_of=D(2018, 8, 31))
+    assert later.figure("actions_by_funding", "pre_funded").denominator == 0
+
+
+def test_a_child_with_only_collective_actions_is_not_in_an_individual_pathway():
+    started = D(2017, 10, 9)
+    solo = followed("p-1", D(2017, 10, 2))
+    group = followed(
+        "p-2",
+        D(2017, 10, 2),
+        child="enf-2",
+        actions=[(started, action("a", started, kind=r.ActionKind.COLLECTIVE))],
+    )
+    fig = report([solo, group]).figure("individual_pathways")
+    assert (fig.numerator, fig.denominator, fig.value) == (1, 2, 50.0)
+
+
+def test_objective_domains_of_followed_pathways():
+    health = followed("p-1", D(2017, 10, 2), domain=r.ObjectiveDomain.HEALTH)
+    rep = report([health])
+    assert rep.value("objectives_by_domain", "health") == 100.0
+    assert report([health], SchoolYear(2010)).value("objectives_by_domain", "health") is (
+        NOT_APPLICABLE
+    )
+
+
+# --- as of, reviews --------------------------------------------------------------------
+
+
+def test_events_after_the_as_of_date_are_not_yet_known():
+    p = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 6, 1))
+    late = followed("p-2", D(2018, 7, 1), child="enf-2")
+    rep = report([p, late], as_of=D(2018, 3, 31))
+    assert rep.value("exits") == 0  # the exit is not known on 31 March
+    assert rep.value("children_followed") == 1
+    assert rep.tally.not_yet_known == 1
+    assert rep.tally.pathways == 1
+    assert report([p, late], as_of=D(2018, 6, 30)).value("exits") == 1
+
+
+def test_reviews_overdue_is_a_snapshot_on_the_as_of_date():
+    started = D(2017, 10, 9)  # followed() starts a week after admission
+    never = followed("p-1", D(2017, 10, 2))
+    recent = followed("p-2", D(2017, 10, 2), child="enf-2", reviews=[D(2018, 1, 15)])
+    closed = followed("p-3", D(2017, 10, 2), child="enf-3", exit_on=D(2018, 1, 10))
+    on_time = report([never, recent, closed], as_of=started + dt.timedelta(days=180))
+    assert (on_time.figure("reviews_overdue").numerator, on_time.tally.in_progress) == (0, 2)
+    # six months after the start (review_interval_months = 6) plus a day: overdue
+    late = report([never, recent, closed], as_of=D(2018, 4, 10))
+    figure = late.figure("reviews_overdue")
+    assert (figure.numerator, figure.denominator) == (1, 2)
+    assert report([]).value("reviews_overdue") is NOT_APPLICABLE
+
+
+# --- merging, errors -------------------------------------------------------------------
+
+
+def test_merge_equals_one_pass():
+    pathways = [
+        followed("p-1", D(2017, 10, 2), exit_on=D(2018, 5, 2)),
+        followed("p-2", D(2018, 3, 1), exit_on=D(2018, 6, 1)),  # same child, re-entry
+        followed("p-3", D(2017, 11, 2), child="enf-3"),
+        pathway("p-4", child="enf-4", refused=D(2017, 11, 1)),
+    ]
+    whole = report(pathways)
+    merged = report(pathways[:2]).merge(report(pathways[2:3])).merge(report(pathways[3:]))
+    assert merged == whole
+    assert merged.figures == whole.figures
+    tally = Tally(period=SY17, as_of=AS_OF).add_all(pathways[::-1])
+    assert Report.from_tally(tally) == whole
+    assert whole != "a report"
+
+
+def test_merge_refuses_another_period_or_date():
+    with pytest.raises(r.InvalidValue, match=r"Tally\.period"):
+        report([]).merge(report([], SY18))
+    with pytest.raises(r.InvalidValue, match=r"Tally\.as_of"):
+        report([]).merge(report([], as_of=D(2020, 1, 1)))
+    with pytest.raises(r.InvalidValue, match=r"Report\.merge"):
+        report([]).merge("report")
+    with pytest.raises(r.InvalidValue, match=r"Tally\.merge"):
+        report([]).tally.merge("tally")
+    with pytest.raises(r.InvalidValue, match=r"Report\.tally"):
+        Report.from_tally("tally")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"pathways": "p-1"}, "pathways"),
+        ({"pathways": 3}, "pathways"),
+        ({"pathways": [object()]}, "pathways"),
+        ({"period": "2017"}, "period"),
+        ({"as_of": dt.datetime(2018, 1, 1, tzinfo=dt.UTC)}, "as_of"),
+        ({"as_of": "2018-01-01"}, "as_of"),
+        ({"programme": "pre"}, "programme"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, field):
+    arguments = {"pathways": [], "period": SY17, "as_of": AS_OF, **kwargs}
+    with pytest.raises(r.InvalidValue, match=rf"annual_report\.{field}"):
+        annual_report(arguments.pop("pathways"), arguments.pop("period"), **arguments)
+
+
+def test_unknown_figures_are_named():
+    rep = report([])
+    with pytest.raises(r.InvalidValue, match="one of children_followed"):
+        rep.figure("children")
+    with pytest.raises(r.InvalidValue, match="'complete', 'partial', 'none'"):
+        rep.figure("exits_by_attainment", "total")
+    with pytest.raises(r.InvalidValue, match="expected None"):
+        rep.figure("children_by_commune", "13103")
+    assert rep.value("children_by_commune") is NOT_APPLICABLE
+    with_programme = report([], programme=PROGRAMME)
+    assert with_programme.figure("children_by_commune", "13014").denominator == 0
+
+
+def test_progress_is_reported_every_ten_thousand_pathways():
+    future = pathway("p-1", referred=D(2030, 1, 1))
+    seen: list[int] = []
+    rep = annual_report([future] * 20_001, SY17, as_of=AS_OF, progress=seen.append)
+    assert seen == [10_000, 20_000]
+    assert rep.tally.not_yet_known == 20_001
+
+
+# --- renderings ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small() -> Report:
+    return report(
+        [
+            followed("p-1", D(2017, 10, 2), exit_on=D(2018, 5, 2)),
+            followed("p-2", D(2017, 11, 2), child="enf-2", commune="13014"),
+        ],
+        programme=PROGRAMME,
+    )
+
+
+def test_text_is_the_seed_box_in_french(small):
+    text = small.to_text()
+    assert text.startswith("PRE du Pays Salonais — en quelques chiffres\n")
+    assert "Année scolaire 2017/2018 (données au 31/12/2019)" in text
+    assert "dont Salon-de-Provence (13103)" in text
+    assert "dont Berre-l'Étang (13014)" in text
+    assert "Référents de parcours" in text
+    assert "Familles refusant le dispositif                  0 %" in text
+    assert str(small) == text
+    short = small.to_text(detail=False)
+    assert "Détail" not in short
+    assert short in text
+
+
+def test_records_json_and_csv_agree(small):
+    records = small.to_records()
+    assert all(tuple(rec) == RECORD_FIELDS for rec in records)
+    document = json.loads(small.to_json())
+    assert document["figures"] == records
+    assert document["period"]["key"] == "2017-2018"
+    assert {d["id"] for d in document["definitions"]} == set(INDICATORS)
+    rows = list(csv.DictReader(io.StringIO(small.to_csv())))
+    assert len(rows) == len(records)
+    assert rows[0]["indicator"] == "children_followed"
+    assert rows[0]["value"] == "2"
+
+
+def test_not_applicable_is_distinct_everywhere():
+    rep = report([])
+    record = next(x for x in rep.to_records() if x["indicator"] == "exits_satisfactory_evolution")
+    assert record["value"] is None
+    assert record["status"] == "not_applicable"
+    zero = next(x for x in rep.to_records() if x["indicator"] == "children_followed")
+    assert (zero["value"], zero["status"]) == (0, "ok")
+    assert "sans objet" in rep.to_text()
+    assert "sans objet" in rep._repr_html_()
+
+
+def test_html_escapes_and_has_one_row_per_figure(small):
+    html = small._repr_html_()
+    assert html.count("<tr>") == len(small.figures) + 1
+    assert "Berre-l&#x27;Étang" in html
+
+
+def test_dataframe_has_the_records(small):
+    pd = pytest.importorskip("pandas")
+    frame = small.to_dataframe()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == list(RECORD_FIELDS)
+    assert len(frame) == len(small.figures)
+
+
+def test_dataframe_without_pandas_says_how_to_get_it(small, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(MissingOptionalDependency, match=r"reussite\[pandas\]"):
+        small.to_dataframe()
+
+
+def test_repr_names_the_period(small):
+    assert repr(small) == (
+        "Report(period=SchoolYear(start_year=2017), as_of=datetime.date(2019, 12, 31), "
+        "children_followed=2)"
+    )
+    with pytest.raises(TypeError):
+        hash(small)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "unit", "precise", "shown"),
+    [
+        (1234, Kind.COUNT, Unit.CHILDREN, False, "1 234"),
+        (1234567, Kind.COUNT, Unit.CHILDREN, False, "1 234 567"),
+        (52.5, Kind.SHARE, Unit.ACTIONS, False, "53 %"),  # half up, not to even
+        (0.0, Kind.SHARE, Unit.ACTIONS, False, "0 %"),
+        (0.93, Kind.SHARE, Unit.REFERRALS, True, "0,93 %"),
+        (75.89, Kind.RATIO, Unit.CHILDREN_PER_FTE, False, "76"),
+        (13.0, Kind.MEAN, Unit.MONTHS, False, "13 mois"),
+        (7.25, Kind.MEDIAN, Unit.DAYS, True, "7,3 jours"),
+        (-2.5, Kind.MEAN, Unit.DAYS, False, "-3 jours"),
+        (NOT_APPLICABLE, Kind.MEAN, Unit.DAYS, False, "sans objet"),
+    ],
+)
+def test_format_fr(value, kind, unit, precise, shown):
+    assert format_fr(value, kind, unit, precise=precise) == shown
+
+
+def test_periods_other_than_school_years():
+    p = followed("p-1", D(2017, 10, 2))
+    assert (
+        report([p], DateRange(start=D(2017, 10, 2), end=D(2017, 10, 2))).value("children_followed")
+        == 1
+    )
+    assert (
+        report([p], DateRange(start=D(2017, 10, 1), end=D(2017, 10, 1))).value("children_followed")
+        == 0
+    )
