@@ -432,6 +432,22 @@ def test_exit_attainment_derives_from_objectives_unless_justified(programme):
     assert r.apply(p, justified).exit.attainment == r.Attainment.COMPLETE
 
 
+def test_an_active_pathway_keeps_at_least_one_objective(programme):
+    p = to_state(programme, r.State.ACTIVE)
+    drop = r.ObjectiveUpdated(
+        on=D(2018, 1, 2), objective_id="obj-1", status=r.ObjectiveStatus.DROPPED
+    )
+    error = refused(p, drop, "R-ACTIVE-PLAN")
+    assert "without an objective" in error.detail
+    p2 = r.apply(p, objective_set(D(2018, 1, 2), "obj-2"))
+    assert r.apply(p2, drop).objective("obj-1").status is r.ObjectiveStatus.DROPPED
+    # While the exit is proposed the last objective may be dropped, but the EPS cannot
+    # then send the pathway back to active without an objective.
+    proposed = r.apply(p, r.ExitProposed(on=D(2018, 1, 3), reason=r.ExitReason.RELAY_MAINSTREAM))
+    proposed = r.apply(proposed, attrs.evolve(drop, on=D(2018, 1, 4)))
+    refused(proposed, r.ExitRejected(decision=decision(D(2018, 1, 9))), "R-ACTIVE-PLAN")
+
+
 def test_eps_can_keep_a_pathway_open(programme):
     p = to_state(programme, r.State.EXIT_PROPOSED)
     p = r.apply(p, r.ExitRejected(decision=decision(D(2018, 6, 18))))

@@ -18,6 +18,9 @@ from .errors import InvalidValue
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
+_MEMO_SIZE = 4096
+"""How many accepted strings a pattern validator remembers before starting afresh."""
+
 
 def _fail(inst: object, attr: attrs.Attribute[Any], value: object, expected: str) -> None:
     raise InvalidValue(type(inst).__name__, attr.name, value, expected)
@@ -42,9 +45,11 @@ def _is_instance(value: object, cls: type | tuple[type, ...]) -> bool:
 
 def typed(cls: type | tuple[type, ...]) -> Validator:
     """Accept instances of ``cls`` (a bool is not an int; a datetime is not a date)."""
+    exact = cls if isinstance(cls, type) else None
 
     def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
-        if not _is_instance(value, cls):
+        # The exact type is by far the common case: decide it without a call.
+        if type(value) is not exact and not _is_instance(value, cls):
             _fail(inst, attr, value, f"a {_type_name(cls)}")
 
     return check
@@ -68,7 +73,9 @@ def text(*, min_length: int = 1, max_length: int = 10_000) -> Validator:
             _fail(inst, attr, value, "a string")
         if len(value) > max_length:
             _fail(inst, attr, value, f"at most {max_length} characters")
-        if len(value.strip()) < min_length:
+        # ``isspace`` and ``strip`` agree on what a blank is; it avoids a copy.
+        blank = (not value or value.isspace()) if min_length == 1 else None
+        if blank or (blank is None and len(value.strip()) < min_length):
             _fail(inst, attr, value, "a non-blank string")
 
     return check
@@ -77,10 +84,18 @@ def text(*, min_length: int = 1, max_length: int = 10_000) -> Validator:
 def pattern(regex: str, description: str) -> Validator:
     """Accept a string matching ``regex`` in full (``description`` says it in words)."""
     compiled = re.compile(regex, re.ASCII)
+    # Codes and ids repeat (the same commune, team or objective id on every line of a
+    # cohort): remember a bounded number of strings already accepted.
+    accepted: set[str] = set()
 
     def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        if type(value) is str and value in accepted:
+            return
         if not isinstance(value, str) or compiled.fullmatch(value) is None:
             _fail(inst, attr, value, description)
+        if len(accepted) >= _MEMO_SIZE:
+            accepted.clear()
+        accepted.add(value)
 
     return check
 
@@ -89,7 +104,7 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Va
     """Accept an ``int`` (never a bool or a float) within the bounds."""
 
     def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
-        if not _is_instance(value, int):
+        if type(value) is not int and not _is_instance(value, int):
             _fail(inst, attr, value, "an integer")
         if min_value is not None and value < min_value:
             _fail(inst, attr, value, f"an integer >= {min_value}")
@@ -137,7 +152,7 @@ def date_between(
     """Accept a :class:`datetime.date` (not a datetime) within plausible bounds."""
 
     def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
-        if not _is_instance(value, _dt.date):
+        if type(value) is not _dt.date and not _is_instance(value, _dt.date):
             _fail(inst, attr, value, "a datetime.date")
         if not (min_value <= value <= max_value):
             _fail(inst, attr, value, f"a date between {min_value} and {max_value}")

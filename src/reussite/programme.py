@@ -185,8 +185,11 @@ class Programme:
 
     @property
     def referent_fte(self) -> float:
-        """Total full-time equivalent of the referents (*ETP de référents*)."""
-        return sum(r.fte for r in self.referents)
+        """Total full-time equivalent of the referents (*ETP de référents*).
+
+        Rounded to 9 decimals, so that 1.0 + 0.8 + 0.73 reads 2.53, not 2.5300000000000002.
+        """
+        return round(sum(r.fte for r in self.referents), 9)
 
 
 class EligibilityCriterion(LabelledEnum):

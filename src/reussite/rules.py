@@ -40,7 +40,7 @@ from .events import (
     Reviewed,
     Started,
 )
-from .pathway import Pathway
+from .pathway import Pathway, State
 from .plan import derive_attainment
 
 __all__ = ["CHECKS", "RULES", "Rule"]
@@ -246,6 +246,19 @@ def _active_plan(p: Pathway, e: Event) -> str | None:
     return None
 
 
+def _keeps_an_objective(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, ObjectiveUpdated)
+    if p.state is not State.ACTIVE or e.status is not ObjectiveStatus.DROPPED:
+        return None
+    live = [o.id for o in p.objectives if o.status is not ObjectiveStatus.DROPPED]
+    if live == [e.objective_id]:
+        return (
+            f"dropping {e.objective_id!r} would leave the active pathway without an "
+            "objective: set another objective first, or propose the exit"
+        )
+    return None
+
+
 def _unique_objective(p: Pathway, e: Event) -> str | None:
     assert isinstance(e, ObjectiveSet)
     if p.objective(e.objective.id) is not None:
@@ -335,7 +348,10 @@ CHECKS: Mapping[type[Event], tuple[tuple[Rule, Check], ...]] = MappingProxyType(
         DeclaredIneligible: (),
         Started: (_CONSENT, _rule("R-ACTIVE-PLAN", _active_plan)),
         ObjectiveSet: (_rule("R-UNIQUE-ID", _unique_objective),),
-        ObjectiveUpdated: (_rule("R-KNOWN-REFERENCE", _known_objective),),
+        ObjectiveUpdated: (
+            _rule("R-KNOWN-REFERENCE", _known_objective),
+            _rule("R-ACTIVE-PLAN", _keeps_an_objective),
+        ),
         ActionPlanned: (
             _CONSENT,
             _rule("R-UNIQUE-ID", _unique_action),
@@ -346,7 +362,7 @@ CHECKS: Mapping[type[Event], tuple[tuple[Rule, Check], ...]] = MappingProxyType(
         Reviewed: (),
         ReferentChanged: (_rule("R-REFERENT", _referent),),
         ExitProposed: (),
-        ExitRejected: (_EPS,),
+        ExitRejected: (_EPS, _rule("R-ACTIVE-PLAN", _active_plan)),  # back to active
         ExitValidated: (_EPS, _rule("R-EXIT-ATTAINMENT", _exit_attainment)),
         ContactLost: (),
         HandedOver: (),

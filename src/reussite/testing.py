@@ -8,26 +8,24 @@ each event to your system in :meth:`~PathwayMachine.record`, read your view back
 :meth:`~PathwayMachine.read_back`, and collect ``YourMachine.TestCase`` with pytest or
 unittest. Importing this module imports Hypothesis; ``import reussite`` never does.
 
-A system that forgets withdrawals of consent is caught, with the steps that show it:
+A system that keeps the latest pathway in a dictionary agrees with the library:
 
 >>> from hypothesis import settings
 >>> from hypothesis.stateful import run_state_machine_as_test
->>> import reussite
->>> class Forgetful(PathwayMachine):
+>>> class InMemory(PathwayMachine):
 ...     def __init__(self):
 ...         super().__init__()
 ...         self.stored = {}
 ...     def record(self, pathway_before, event, pathway_after):
-...         if not isinstance(event, reussite.ConsentWithdrawn):
-...             self.stored[pathway_after.id] = pathway_after
+...         self.stored[pathway_after.id] = pathway_after
 ...     def read_back(self, pathway_id):
 ...         return self.stored[pathway_id]
->>> run_state_machine_as_test(Forgetful, settings=settings(
-...     max_examples=300, database=None, deadline=None, derandomize=True,
-...     print_blob=False))  # doctest: +ELLIPSIS
-Traceback (most recent call last):
-...
-AssertionError: the system disagrees with the library on pathway ... after consent_withdrawn...
+>>> run_state_machine_as_test(InMemory, settings=settings(
+...     max_examples=5, stateful_step_count=10, database=None, deadline=None))
+
+One that forgot withdrawals of consent would fail with the steps that lead there, one
+event a line (``state.consent_withdrawn(event=ConsentWithdrawn(...))``) and the fields
+that differ (``state: library 'not_taken_on', system 'consented'``).
 """
 
 from __future__ import annotations
@@ -67,9 +65,10 @@ from .events import (
 from .lifecycle import LIFECYCLE, apply, open_pathway, replay
 from .pathway import Pathway, State
 from .programme import Programme
-from .strategies import events
+from .strategies import events, histories
+from .strategies._invalid import _sent_after_the_end
 from .strategies._values import _PROGRAMMES, _REFERRALS
-from .strategies._walks import _possible, _referred
+from .strategies._walks import _possible
 
 __all__ = ["PathwayMachine"]
 
@@ -146,12 +145,15 @@ class PathwayMachine(RuleBasedStateMachine):
     Attributes:
         programme: the PRE pathways belong to; set it on your subclass to test with your
             own programme, or leave ``None`` to draw one per run.
+        opening_events: at most how many events follow the referral in the opening
+            history (``0``: the run starts from a bare referral).
         pathway: the current pathway as the library computes it (``None`` until the first
             referral).
         pathways: every pathway of the run by id, oldest first.
     """
 
     programme: Programme | None = None
+    opening_events: int = 20
 
     def __init__(self) -> None:
         super().__init__()
@@ -215,10 +217,26 @@ class PathwayMachine(RuleBasedStateMachine):
     # --- steps ----------------------------------------------------------------------------
 
     @initialize(data=st.data())
-    def choose_programme(self, data: st.DataObject) -> None:
-        """Use the class's programme, or draw one for this run."""
+    def start(self, data: st.DataObject) -> None:
+        """Choose the programme (unless the class sets one) and open a first pathway.
+
+        The opening history, drawn by :func:`~reussite.strategies.histories`, follows the
+        main road further than rules picked one at a time would (most events end an early
+        pathway); each of its events is recorded and checked like a step.
+        """
         if self.programme is None:
             self.programme = data.draw(_PROGRAMMES, label="programme")
+        opening = data.draw(
+            histories(programme=self.programme, max_events=self.opening_events),
+            label="opening history",
+        )
+        first = opening[0]
+        assert isinstance(first, Referred)
+        self._accept(None, first, open_pathway(self.programme, first))
+        self.system_agrees()
+        for event in opening[1:]:
+            self._apply(event)
+            self.system_agrees()
 
     def _accepts(self, kind: type[Event]) -> bool:
         return self.pathway is not None and _possible(self.pathway, kind)
@@ -227,12 +245,8 @@ class PathwayMachine(RuleBasedStateMachine):
         assert self.pathway is not None
         return events(pathway=self.pathway, kinds=(kind,))
 
-    def _referrals(self) -> st.SearchStrategy[Referred]:
-        assert self.programme is not None
-        if self.pathway is None:
-            return _referred(
-                self.programme, min_value=dt.date(2010, 1, 1), max_value=dt.date(2030, 12, 31)
-            )
+    def _reentries(self) -> st.SearchStrategy[Referred]:
+        assert self.pathway is not None
         first = next(iter(self.pathways))
         return _reentries(self.pathway, f"{first}-{len(self.pathways) + 1}")
 
@@ -248,16 +262,30 @@ class PathwayMachine(RuleBasedStateMachine):
         assert after.version == before.version + 1, "versions go up by one"
         self._accept(before, event, after)
 
-    @precondition(lambda self: self.pathway is None or not self.pathway.is_open)
-    @rule(event=st.runner().flatmap(lambda machine: machine._referrals()))
+    @precondition(lambda self: self.pathway is not None and not self.pathway.is_open)
+    @rule(event=st.runner().flatmap(lambda machine: machine._reentries()))
     def referred(self, event: Referred) -> None:
-        """A child is referred (*orientation*): first, or again once their pathway ended."""
+        """The child is referred again once their pathway ended (*nouvelle orientation*)."""
         assert self.programme is not None
         pathway = open_pathway(self.programme, event)
         assert pathway.version == 1
         self._accept(None, event, pathway)
         for earlier in self.pathways.values():  # the new pathway must not touch the old
             self.assert_agrees(earlier, self.read_back(earlier.id))
+
+    @precondition(lambda self: self.pathway is not None and not self.pathway.is_open)
+    @rule(event=st.runner().flatmap(lambda machine: _sent_after_the_end(machine.pathway)))
+    def event_after_the_end(self, event: Event) -> None:
+        """An event sent to an ended pathway is refused (*parcours terminé*, ``R-FINAL``)."""
+        p = self.pathway
+        assert p is not None
+        try:
+            apply(p, event)
+        except PathwayClosed as error:
+            refused = error.rule
+        else:
+            raise AssertionError(f"{p.id} is {p.state.value} but accepted {event.tag}")
+        assert refused == "R-FINAL", f"{event.tag} refused by {refused}, not R-FINAL"
 
     @_event_rule(ConsentGiven)
     def consent_given(self, event: ConsentGiven) -> None:

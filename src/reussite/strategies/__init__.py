@@ -151,10 +151,10 @@ def _type_strategies() -> dict[type, st.SearchStrategy[Any]]:
 
 
 def _hypothesis_setup_hook() -> None:
-    """Register a strategy for every public type, so ``st.from_type(Pathway)`` works.
+    """Register every public type with Hypothesis (see :mod:`reussite._hypothesis_plugin`)."""
+    from reussite._hypothesis_plugin import _hypothesis_setup_hook as hook
 
-    Hypothesis calls it when it is imported, through the ``hypothesis`` entry point
-    declared in ``pyproject.toml`` (``HYPOTHESIS_NO_PLUGINS=1`` turns that off).
-    """
-    for kind, strategy in _type_strategies().items():
-        st.register_type_strategy(kind, strategy)
+    hook()
+
+
+_hypothesis_setup_hook()  # also without the entry point, once strategies are imported

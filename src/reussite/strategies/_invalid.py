@@ -68,6 +68,7 @@ from ._walks import (
     _ONGOING,
     _action,
     _admitted,
+    _check_reachable,
     _consent,
     _decision,
     _first_day,
@@ -116,8 +117,14 @@ def _needs_met(p: Pathway, kind: type[Event]) -> bool:
 
 def _break_final(draw: st.DrawFn, programme: Programme) -> tuple[Pathway, Event]:
     p = _open_state(draw, programme, _FINALS)
+    return p, draw(_sent_after_the_end(p))
+
+
+@st.composite
+def _sent_after_the_end(draw: st.DrawFn, p: Pathway) -> Event:
+    """An event of any kind a final pathway could otherwise hold, which ``R-FINAL`` refuses."""
     kind = _pick(draw, [k for k in _KINDS if _needs_met(p, k)])
-    return p, _BUILDERS[kind](draw, p, _next_on(draw, p))
+    return _BUILDERS[kind](draw, p, _next_on(draw, p))
 
 
 _UNDATED = (
@@ -214,10 +221,28 @@ def _break_referent(draw: st.DrawFn, programme: Programme) -> tuple[Pathway, Eve
 
 
 def _break_active_plan(draw: st.DrawFn, programme: Programme) -> tuple[Pathway, Event]:
+    flaw = _pick(draw, ("start without objective", "drop the last", "reject with none"))
+    if flaw != "start without objective":
+        # Active: drop all objectives but one, then the last one. Exit proposed: drop them
+        # all, then reject the exit, which would make the pathway active again.
+        state = State.ACTIVE if flaw == "drop the last" else State.EXIT_PROPOSED
+        p = draw(pathways(programme=programme, state=state))
+        live = [o.id for o in p.objectives if o.status is not ObjectiveStatus.DROPPED]
+        for objective_id in live[1:] if state is State.ACTIVE else live:
+            p = apply(p, _dropped(draw, p, objective_id))
+        if state is State.ACTIVE:
+            return p, _dropped(draw, p, live[0])
+        return p, ExitRejected(decision=_decision(draw, p, _next_on(draw, p)))
     p = draw(pathways(programme=programme, state=State.ASSESSED))
     p = replay([e for e in p.history if not isinstance(e, ObjectiveSet)], programme=programme)
     p = apply(p, _admitted(draw, p, _next_on(draw, p)))  # admitted, with no objective
     return p, Started(on=_next_on(draw, p))
+
+
+def _dropped(draw: st.DrawFn, p: Pathway, objective_id: str) -> ObjectiveUpdated:
+    return ObjectiveUpdated(
+        on=_next_on(draw, p), objective_id=objective_id, status=ObjectiveStatus.DROPPED
+    )
 
 
 def _break_unique_id(draw: st.DrawFn, programme: Programme) -> tuple[Pathway, Event]:
@@ -344,6 +369,7 @@ def invalid_events(
     @st.composite
     def strategy(draw: st.DrawFn) -> tuple[Pathway, Event, str]:
         chosen = programme or draw(_PROGRAMMES)
+        _check_reachable(chosen, State.CLOSED, _MAX_DAY)  # most violations need an admission
         code = _pick(draw, codes)
         pathway, event = _VIOLATIONS[code](draw, chosen)
         return pathway, event, code

@@ -120,12 +120,23 @@ def _objective(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
     return ObjectiveSet(on=on, objective=objective)
 
 
+_KEPT = [s for s in ObjectiveStatus if s is not ObjectiveStatus.DROPPED]
+
+
+def _live(p: Pathway) -> list[str]:
+    return [o.id for o in p.objectives if o.status is not ObjectiveStatus.DROPPED]
+
+
 def _objective_update(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
-    return ObjectiveUpdated(
-        on=on,
-        objective_id=_pick(draw, [o.id for o in p.objectives]),
-        status=draw(_one_of(ObjectiveStatus)),
-    )
+    live = _live(p)
+    objective_id = _pick(draw, [o.id for o in p.objectives])
+    if not live or (p.state is State.ACTIVE and live == [objective_id]):
+        # An active pathway keeps an objective; with none left, one is taken up again
+        # (so that the EPS can reject an exit).
+        status = _pick(draw, _KEPT)
+    else:
+        status = _pick(draw, list(ObjectiveStatus))
+    return ObjectiveUpdated(on=on, objective_id=objective_id, status=status)
 
 
 def _action(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
@@ -198,10 +209,10 @@ def _can_decide(p: Pathway) -> bool:
 _NEEDS: Mapping[type[Event], Callable[[Pathway], bool]] = {
     Admitted: lambda p: bool(p.programme.referents) and _can_decide(p),
     Redirected: _can_decide,
-    ExitRejected: _can_decide,
+    ExitRejected: lambda p: _can_decide(p) and bool(_live(p)),
     ExitValidated: _can_decide,
     ObjectiveUpdated: lambda p: bool(p.objectives),
-    Started: lambda p: any(o.status is not ObjectiveStatus.DROPPED for o in p.objectives),
+    Started: lambda p: bool(_live(p)),
     ActionPlanned: lambda p: bool(p.objectives),
     ActionEnded: lambda p: any(a.end is None for a in p.actions),
     ReferentChanged: lambda p: any(r.id != p.referent_id for r in p.programme.referents),
@@ -327,7 +338,7 @@ def _walk(draw: st.DrawFn, pathway: Pathway, *, state: State | None, max_events:
         if distance is not None and steps >= length:
             here = distance[pathway.state]
             closer = [t for t in moves if distance[t.target] < here]
-            moves = closer or [t for t in moves if t.event is ObjectiveSet]
+            moves = closer or [t for t in moves if t.event in (ObjectiveSet, ObjectiveUpdated)]
         elif steps >= length:  # no target, past the length: end the pathway
             moves = [t for t in moves if t.target in LIFECYCLE.finals]
         elif draw(st.integers(0, 19)) < 19:  # within the length: rarely leave the road
