@@ -21,7 +21,7 @@ from ..codes import (
 )
 from ..errors import InvalidInput, InvalidValue
 from ..events import ActionPlanned, ObjectiveSet, ObjectiveUpdated
-from ..pathway import Pathway, State
+from ..pathway import Pathway, State, _derive
 from ..periods import Period
 from ..programme import Programme
 from ._definitions import AgeBand, PriorityArea
@@ -97,26 +97,29 @@ def _as_of(pathway: Pathway, as_of: dt.date) -> Pathway:
         state = State.ADMITTED
     else:
         state = State.REFERRED
-    return attrs.evolve(
+    # A pathway has no validators: copying its fields is exact, and cheaper than evolve.
+    return _derive(
         pathway,
-        state=state,
-        consents=tuple(c for c in pathway.consents if c.on <= as_of),
-        admission=admission,
-        started_on=started_on,
-        exit=exit_,
-        handover=handover,
-        not_taken_on=not_taken_on,
-        reviews=tuple(r for r in pathway.reviews if r.on <= as_of),
-        objectives=tuple(
-            o if o.status is statuses[o.id] else attrs.evolve(o, status=statuses[o.id])
-            for o in pathway.objectives
-            if o.id in statuses
-        ),
-        actions=tuple(
-            a if a.end is None or a.end <= as_of else attrs.evolve(a, end=None)
-            for a in pathway.actions
-            if a.id in planned
-        ),
+        {
+            "state": state,
+            "consents": tuple(c for c in pathway.consents if c.on <= as_of),
+            "admission": admission,
+            "started_on": started_on,
+            "exit": exit_,
+            "handover": handover,
+            "not_taken_on": not_taken_on,
+            "reviews": tuple(r for r in pathway.reviews if r.on <= as_of),
+            "objectives": tuple(
+                o if o.status is statuses[o.id] else attrs.evolve(o, status=statuses[o.id])
+                for o in pathway.objectives
+                if o.id in statuses
+            ),
+            "actions": tuple(
+                a if a.end is None or a.end <= as_of else attrs.evolve(a, end=None)
+                for a in pathway.actions
+                if a.id in planned
+            ),
+        },
     )
 
 
