@@ -18,9 +18,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    code: int = args.handler(args)
-    return code
+    from reussite.cli import main
+
+    return main(argv)
 
 
 def test_budget_prints_the_french_summary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,9 +71,13 @@ def test_bad_file_exits_1_with_located_errors(
     assert "line 2, column 'Montant'" in out.err
 
 
-def test_missing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _main(["budget", str(tmp_path / "missing.csv")]) == 2
-    assert "cannot read" in capsys.readouterr().err
+def test_missing_file_exits_1_like_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _main(["budget", str(tmp_path / "missing.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("erreur : ")
+    assert "missing.csv" in err
 
 
 @pytest.mark.parametrize(

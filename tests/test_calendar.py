@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import reussite as r
@@ -12,6 +12,16 @@ import reussite as r
 dates = st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31))
 
 
+def _birthday(birth: dt.date, year: int) -> dt.date:
+    """The birthday in ``year``: 29 February is celebrated on 1 March in common years."""
+    try:
+        return birth.replace(year=year)
+    except ValueError:
+        return dt.date(year, 3, 1)
+
+
+@example(dt.date(2008, 2, 29), dt.date(2018, 2, 28))
+@example(dt.date(2008, 2, 29), dt.date(2018, 3, 1))
 @given(dates, dates)
 def test_age_is_whole_years_and_a_birthday_adds_one(birth, on):
     if on < birth:
@@ -19,7 +29,7 @@ def test_age_is_whole_years_and_a_birthday_adds_one(birth, on):
             r.age_on(birth, on)
         return
     age = r.age_on(birth, on)
-    assert birth + relativedelta(years=age) <= on < birth + relativedelta(years=age + 1)
+    assert _birthday(birth, birth.year + age) <= on < _birthday(birth, birth.year + age + 1)
 
 
 @given(dates, dates)

@@ -79,14 +79,25 @@ def test_usage_errors_exit_2(capsys, argv):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--from", "2018-01-01"], "--from needs --to"),
-        (["--from", "2018-02-01", "--to", "2018-01-01"], "on or after it"),
+        (["--from", "2018-01-01"], "--from and --to go together"),
+        (["--from", "2018-02-01", "--to", "2018-01-01"], "--to on or after --from"),
+        (["--school-year", "2017", "--to", "2017-12-31"], "--from and --to go together"),
+        (["--year", "2017", "--to", "2017-12-31"], "(got --from None, --to 2017-12-31)"),
     ],
 )
 def test_an_incomplete_range_is_a_usage_error(capsys, extra, message):
     code, _, err = run(capsys, "report", str(DATA), *extra)
     assert code == 2
     assert message in err
+
+
+def test_an_as_of_date_before_the_period_is_refused(capsys):
+    code, out, err = run(
+        capsys, "report", str(DATA), "--school-year", "2017", "--as-of", "2017-08-31"
+    )
+    assert code == 1
+    assert out == ""
+    assert "on or after the period's start (2017-09-01)" in err
 
 
 def test_bad_data_exits_1_with_the_line(capsys, tmp_path):

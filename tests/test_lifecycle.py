@@ -600,3 +600,22 @@ def test_histories_reach_any_chosen_state(state):
         assert state == r.replay(events, programme=PROGRAMME).state
 
     check()
+
+
+def test_wrong_types_at_the_entry_points_raise_reussite_errors(programme):
+    p = r.open_pathway(programme, referred())
+    calls = [
+        lambda: r.apply("p-1", consent()),
+        lambda: r.open_pathway("pre", referred()),
+        lambda: r.replay(42, programme=programme),
+        lambda: r.age_on("2008-01-01", D(2018, 1, 1)),
+        lambda: r.months_between(D(2018, 1, 1), "2018-02-01"),
+        lambda: programme.rules.at("2017-01-01"),
+        lambda: r.assess_eligibility(programme, "child", D(2018, 1, 1)),
+        lambda: r.assess_eligibility("pre", p.child, D(2018, 1, 1)),
+        lambda: r.derive_attainment(None),
+        lambda: r.derive_attainment(["objective"]),
+    ]
+    for call in calls:
+        with pytest.raises(r.InvalidValue):
+            call()

@@ -115,3 +115,19 @@ def test_bad_questions_are_refused(recipient, category, on, message):
     pathway = to_state(PROGRAMME, r.State.CONSENTED)
     with pytest.raises(r.InvalidValue, match=message):
         may_share(pathway, recipient, category, on=on)
+
+
+def test_the_child_protection_exception_holds_whatever_the_recipient_spelling():
+    import reussite as r
+    from conftest import D, make_programme, to_state
+    from reussite.privacy import may_share
+
+    p = to_state(make_programme(), r.State.ACTIVE)
+    handover = r.Handover(
+        on=D(2018, 1, 5), recipient=r.HandoverRecipient.CRIP, parents_informed=True
+    )
+    p = r.apply(p, r.HandedOver(handover=handover))
+    for spelled in (r.HandoverRecipient.CRIP, "crip", " CRIP "):
+        assert may_share(p, spelled, "health", on=D(2018, 1, 6))
+    assert not may_share(p, "CMP", "health", on=D(2018, 1, 6))
+    assert not may_share(p, "crip", "health", on=D(2018, 1, 4))

@@ -68,28 +68,28 @@ class ForgetfulToolMachine(TrackingToolMachine):
     tool_class = store.ForgetfulTrackingTool
 
 
+# Derandomized, so the search is the same on every run; no shrinking, to stay fast. The
+# planted bug and the correct tool go through this very search.
+SEARCH = settings(
+    max_examples=300,
+    stateful_step_count=25,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.generate],
+)
+
+
 def test_the_kit_catches_a_tool_that_forgets_withdrawals_of_consent():
-    # Derandomized, so the search is the same on every run; no shrinking, to stay fast.
-    search = settings(
-        max_examples=300,
-        stateful_step_count=25,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.generate],
-    )
     with pytest.raises(AssertionError, match=r"after consent_withdrawn") as caught:
-        run_state_machine_as_test(ForgetfulToolMachine, settings=search)
+        run_state_machine_as_test(ForgetfulToolMachine, settings=SEARCH)
     message = str(caught.value)
     assert "state: library" in message
     assert "consent in force: library False, system True" in message
 
 
 def test_the_correct_tool_passes_the_same_search():
-    search = settings(
-        max_examples=60, stateful_step_count=25, deadline=None, database=None, derandomize=True
-    )
-    run_state_machine_as_test(TrackingToolMachine, settings=search)
+    run_state_machine_as_test(TrackingToolMachine, settings=SEARCH)
 
 
 # --- the tool itself ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from importlib import resources
 
+from .errors import InvalidValue
 from .indicators import Report, annual_report
 from .pathway import Pathway
 from .periods import CalendarYear, DateRange, Period, SchoolYear
@@ -101,6 +102,8 @@ def _format(parser: argparse.ArgumentParser) -> None:
 
 
 def _period(args: argparse.Namespace) -> Period | None:
+    if args.end is not None and args.start is None:
+        return None  # --to without --from: a usage error, never silently ignored
     if args.school_year is not None:
         return SchoolYear(args.school_year)
     if args.year is not None:
@@ -140,11 +143,16 @@ def _report(args: argparse.Namespace) -> int:
         parser: argparse.ArgumentParser = args.parser
         parser.print_usage(sys.stderr)
         print(
-            f"{parser.prog}: error: --from needs --to, on or after it (got --to {args.end})",
+            f"{parser.prog}: error: --from and --to go together, --to on or after --from "
+            f"(got --from {args.start}, --to {args.end})",
             file=sys.stderr,
         )
         return 2
     as_of = args.as_of or period.end
+    if as_of < period.start:
+        raise InvalidValue(
+            "report", "--as-of", as_of, f"a date on or after the period's start ({period.start})"
+        )
     with load_cohort(args.file) as cohort:
         report = annual_report(
             _progress(iter(cohort)), period, as_of=as_of, programme=cohort.programme

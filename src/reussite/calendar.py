@@ -22,6 +22,12 @@ from .errors import InvalidValue
 __all__ = ["age_on", "months_between"]
 
 
+def _check_dates(owner: str, **dates: object) -> None:
+    for name, value in dates.items():
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise InvalidValue(owner, name, value, "a datetime.date")
+
+
 def age_on(birth_date: dt.date, on: dt.date) -> int:
     """Age in whole years on a date (*âge révolu*).
 
@@ -30,6 +36,7 @@ def age_on(birth_date: dt.date, on: dt.date) -> int:
     Raises:
         InvalidValue: if ``on`` is before ``birth_date``.
     """
+    _check_dates("age_on", birth_date=birth_date, on=on)
     if on < birth_date:
         raise InvalidValue("age_on", "on", on, f"a date on or after the birth date {birth_date}")
     years = on.year - birth_date.year
@@ -45,5 +52,6 @@ def months_between(start: dt.date, end: dt.date) -> int:
     a shorter month: one month after 31 January is 28 February, so 31 January to
     28 February is 1 whole month, and 15 January to 14 February is 0.
     """
+    _check_dates("months_between", start=start, end=end)
     delta = relativedelta(end, start)
     return delta.years * 12 + delta.months

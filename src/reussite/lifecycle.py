@@ -25,6 +25,7 @@ from .ending import Exit, ExitProposal, NotTakenOn
 from .errors import (
     EventRefused,
     InvalidLifecycle,
+    InvalidValue,
     NotInForce,
     PathwayClosed,
     VersionConflict,
@@ -367,6 +368,8 @@ def open_pathway(programme: Programme, event: Referred) -> Pathway:
             programme has no territory or rules in force on the referral date
             (rule ``R-PROGRAMME-IN-FORCE``).
     """
+    if not isinstance(programme, Programme):
+        raise InvalidValue("open_pathway", "programme", programme, "a reussite.Programme")
     if not isinstance(event, Referred):
         raise EventRefused(
             rule="R-TRANSITION",
@@ -448,6 +451,8 @@ def apply(pathway: Pathway, event: Event, *, expected_version: int | None = None
         PathwayClosed: if the pathway is in a final state.
         VersionConflict: if ``expected_version`` is not the pathway's version.
     """
+    if not isinstance(pathway, Pathway):
+        raise InvalidValue("apply", "pathway", pathway, "a reussite.Pathway")
     if expected_version is not None and expected_version != pathway.version:
         raise VersionConflict(
             pathway_id=pathway.id, expected=expected_version, actual=pathway.version
@@ -466,7 +471,10 @@ def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
     Raises:
         EventRefused: at the first event the rules refuse (``.event`` says which).
     """
-    iterator = iter(events)
+    try:
+        iterator = iter(events)
+    except TypeError:
+        raise InvalidValue("replay", "events", events, "an iterable of events") from None
     first = next(iterator, None)
     if first is None:
         raise EventRefused(

@@ -73,7 +73,7 @@ class Pathway:
     child: Child = attrs.field(repr=False, metadata=sens.DIRECT)
     family: Family = attrs.field(repr=False, metadata=sens.DIRECT)
     referral: Referral = attrs.field(repr=False, metadata=sens.DIRECT)
-    eligibility: Eligibility = attrs.field(repr=False, metadata=sens.ORDINARY)
+    eligibility: Eligibility = attrs.field(repr=False, metadata=sens.QUASI)
     previous_pathway_id: str | None = attrs.field(default=None, metadata=sens.DIRECT)
     state: State = attrs.field(metadata=sens.ORDINARY)
     history: tuple[Event, ...] = attrs.field(repr=False, metadata=sens.DIRECT)

@@ -61,6 +61,12 @@ def derive_attainment(objectives: Iterable[Objective]) -> Attainment:
     Rule: dropped objectives do not count; all the others met gives complete; at least
     one met or partly met gives partial; otherwise (none met, or no objective) none.
     """
+    try:
+        objectives = tuple(objectives)
+    except TypeError:
+        raise InvalidValue("derive_attainment", "objectives", objectives, "objectives") from None
+    if not all(isinstance(o, Objective) for o in objectives):
+        raise InvalidValue("derive_attainment", "objectives", objectives, "Objective values")
     counted = [o.status for o in objectives if o.status is not ObjectiveStatus.DROPPED]
     if counted and all(s is ObjectiveStatus.MET for s in counted):
         return Attainment.COMPLETE

@@ -209,12 +209,17 @@ class Eligibility:
         unmet: the criteria the child does not meet (empty when eligible).
         rules_since: start date of the rule parameters that applied.
         territory_since: start date of the territory that applied.
+        in_qpv: whether the child lived in a QPV **of the territory in force** (a QPV code
+            elsewhere does not count): the one definition the profile tables use too.
+        in_rep: whether the child's school is REP or REP+.
     """
 
     on: dt.date = attrs.field(metadata=sens.ORDINARY)
     unmet: tuple[EligibilityCriterion, ...] = attrs.field(metadata=sens.ORDINARY)
     rules_since: dt.date = attrs.field(metadata=sens.ORDINARY)
     territory_since: dt.date = attrs.field(metadata=sens.ORDINARY)
+    in_qpv: bool = attrs.field(default=False, metadata=sens.QUASI)
+    in_rep: bool = attrs.field(default=False, metadata=sens.SCHOOL)
 
     @property
     def eligible(self) -> bool:
@@ -233,6 +238,10 @@ def assess_eligibility(programme: Programme, child: Child, on: dt.date) -> Eligi
     Raises:
         NotInForce: if the programme had no territory or rules yet on that date.
     """
+    if not isinstance(programme, Programme):
+        raise InvalidValue("assess_eligibility", "programme", programme, "a reussite.Programme")
+    if not isinstance(child, Child):
+        raise InvalidValue("assess_eligibility", "child", child, "a reussite.Child")
     rules = programme.rules.at(on)
     territory = programme.territory.at(on)
     unmet: list[EligibilityCriterion] = []
@@ -241,14 +250,15 @@ def assess_eligibility(programme: Programme, child: Child, on: dt.date) -> Eligi
         unmet.append(EligibilityCriterion.AGE)
     if child.commune not in territory.communes:
         unmet.append(EligibilityCriterion.TERRITORY)
-    if rules.require_priority_area:
-        in_qpv = child.qpv is not None and child.qpv in territory.qpv_codes
-        in_rep = child.priority_education is not PriorityEducation.NONE
-        if not (in_qpv or in_rep):
-            unmet.append(EligibilityCriterion.PRIORITY_AREA)
+    in_qpv = child.qpv is not None and child.qpv in territory.qpv_codes
+    in_rep = child.priority_education is not PriorityEducation.NONE
+    if rules.require_priority_area and not (in_qpv or in_rep):
+        unmet.append(EligibilityCriterion.PRIORITY_AREA)
     return Eligibility(
         on=on,
         unmet=tuple(unmet),
         rules_since=programme.rules.since(on),
         territory_since=programme.territory.since(on),
+        in_qpv=in_qpv,
+        in_rep=in_rep,
     )

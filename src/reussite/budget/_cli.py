@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-from ..errors import InvalidInput
 from ._categories import Chart
 from ._ledger import load_ledger
 from ._summary import Basis, BudgetSummary
@@ -98,23 +97,16 @@ def run(args: argparse.Namespace) -> int:
         args: the namespace :func:`register`'s parser produced.
 
     Returns:
-        0 on success, 1 when the ledger has errors (listed on stderr), 2 when the file
-        cannot be read.
+        0 on success, 1 when the ledger has errors (listed on stderr). A ledger that cannot
+        be read at all raises (``InvalidInput``, ``OSError``): :func:`reussite.cli.main`
+        prints it and exits 1, like every other command.
     """
-    try:
-        ledger = load_ledger(
-            args.file,
-            strict=not args.lenient,
-            chart={c.value: c for c in Chart}[args.chart],
-            year=args.year,
-        )
-    except InvalidInput as exc:
-        sys.stderr.write(f"reussite budget: {exc}\n")
-        return 1
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        sys.stderr.write(f"reussite budget: cannot read {args.file!r}: {reason}\n")
-        return 2
+    ledger = load_ledger(
+        args.file,
+        strict=not args.lenient,
+        chart={c.value: c for c in Chart}[args.chart],
+        year=args.year,
+    )
     summary = BudgetSummary.from_lines(
         ledger.lines,
         basis={b.value: b for b in Basis}[args.basis],

@@ -106,8 +106,9 @@ class AgeBand(LabelledEnum):
 class PriorityArea(LabelledEnum):
     """Whether a child lives in a QPV and/or attends a REP/REP+ school (*géographie prioritaire*).
 
-    A child "lives in a QPV" when the child record carries a QPV code; "attends REP" when
-    the school is REP or REP+.
+    As judged at referral (:class:`~reussite.programme.Eligibility`): a child "lives in a
+    QPV" when the child's QPV is one of the territory's in force on the referral date;
+    "attends REP" when the school is REP or REP+.
     """
 
     QPV_AND_REP = ("qpv_and_rep", "QPV et REP/REP+")

@@ -17,7 +17,6 @@ from ..codes import (
     ActionTiming,
     NotTakenOnReason,
     ObjectiveStatus,
-    PriorityEducation,
 )
 from ..errors import InvalidInput, InvalidValue
 from ..events import ActionPlanned, ObjectiveSet, ObjectiveUpdated
@@ -54,7 +53,6 @@ _DROPPED = ObjectiveStatus.DROPPED
 _INDIVIDUAL = ActionKind.INDIVIDUAL
 _OUT_OF_SCHOOL = ActionTiming.OUT_OF_SCHOOL_TIME
 _REFUSED = NotTakenOnReason.FAMILY_REFUSED
-_NO_REP = PriorityEducation.NONE
 
 
 def _as_of(pathway: Pathway, as_of: dt.date) -> Pathway:
@@ -265,9 +263,7 @@ class Tally:
             child.sex,
             AgeBand.of(age),
             child.school_level.group,
-            PriorityArea.of(
-                in_qpv=child.qpv is not None, in_rep=child.priority_education is not _NO_REP
-            ),
+            PriorityArea.of(in_qpv=p.eligibility.in_qpv, in_rep=p.eligibility.in_rep),
         )
         self._child(child.id, (referral_on.toordinal(), p.id, profile, flags))
 

@@ -58,25 +58,29 @@ def may_share(
     cat = sensitivity(category, owner="may_share", field="category")
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise InvalidValue("may_share", "on", on, "a datetime.date")
+    legal: HandoverRecipient | None
     if isinstance(recipient, HandoverRecipient):
-        handover = pathway.handover
-        if (
-            recipient.is_child_protection
-            and handover is not None
-            and handover.recipient is recipient
-            and handover.on <= on
-        ):
-            return True
-        name = recipient.value
+        name, legal = recipient.value, recipient
     elif isinstance(recipient, str) and recipient.strip():
+        # "crip" or "CRIP" names the same service as HandoverRecipient.CRIP.
         name = recipient
+        legal = next((h for h in HandoverRecipient if _same_partner(name, h.value)), None)
     else:
         raise InvalidValue(
             "may_share", "recipient", recipient, "a partner's name or a HandoverRecipient"
         )
+    handover = pathway.handover
+    if (
+        legal is not None
+        and legal.is_child_protection
+        and handover is not None
+        and handover.recipient is legal
+        and handover.on <= on
+    ):
+        return True
     if cat is Sensitivity.CHILD_PROTECTION:
         return False
-    if pathway.consent_withdrawn_on is not None and on >= pathway.consent_withdrawn_on:
+    if not pathway.consent_in_force(on):  # the one definition: signed, not expired, not withdrawn
         return False
     return any(
         consent.covers(on) and any(_same_partner(name, r) for r in consent.recipients)

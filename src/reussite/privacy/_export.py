@@ -29,6 +29,7 @@ from ..codes import (
     ReferralSource,
 )
 from ..errors import InvalidValue
+from ..indicators._definitions import AgeBand
 from ..pathway import Pathway
 from ._catalogue import catalogue
 from ._purpose import Purpose, categories_of, check_key, pseudonymise
@@ -46,9 +47,9 @@ __all__ = [
 Value = str | int | bool | list[str] | None
 """What one cell holds: text, a number, a flag, a list of codes, or nothing."""
 
-AGE_BANDS: tuple[tuple[int, int | None], ...] = ((0, 1), (2, 5), (6, 10), (11, 15), (16, None))
-"""Age bands (*tranches d'âge*), whole years, bounds included: those of the indicators'
-profile tables (0-1, 2-5, 6-10, 11-15, 16+), so exports and reports can be compared."""
+AGE_BANDS: tuple[str, ...] = tuple(band.value for band in AgeBand)
+"""Age bands (*tranches d'âge*), whole years: the indicators' profile bands
+(:class:`~reussite.indicators.AgeBand`), so exports and reports can be compared."""
 
 
 def age_band(birth_date: dt.date, on: dt.date) -> str:
@@ -57,13 +58,7 @@ def age_band(birth_date: dt.date, on: dt.date) -> str:
     >>> age_band(dt.date(2009, 5, 4), dt.date(2017, 10, 2))
     '6-10'
     """
-    age = age_on(birth_date, on)
-    for low, high in AGE_BANDS:
-        if high is None:
-            return f"{low}+"
-        if low <= age <= high:
-            return f"{low}-{high}"
-    raise AssertionError("AGE_BANDS covers every age")  # the last band is open
+    return AgeBand.of(age_on(birth_date, on)).value
 
 
 class Transform(LabelledEnum):

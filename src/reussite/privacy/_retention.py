@@ -223,9 +223,12 @@ class ActionTrace:
 class Tombstone:
     """What remains of a purged pathway: only what aggregate indicators need (*trace*).
 
-    No name, contact, raw id, birth date, note or free text: the state, the dates, the
-    commune and QPV, the age band, the codes (source, reasons, exit, attainment) and the
-    classification of the objectives and actions. Each field carries its category.
+    No name, contact, raw id, birth date, note or free text: the state, the dates
+    (referral, consent, admission, start, end), the commune and QPV, the age band, the codes
+    (source, reasons, exit, attainment) and the classification of the objectives and
+    actions. Each field carries its category. It keeps no child key: after a purge a child
+    with two pathways can no longer be counted once, so compute multi-year figures before
+    purging (:func:`reussite.indicators.annual_report` reads pathways, not tombstones).
     """
 
     programme_id: str = attrs.field(metadata=sens.ORDINARY)
@@ -243,6 +246,7 @@ class Tombstone:
     qpv: str | None = attrs.field(metadata=sens.QUASI)
     consent_on: dt.date | None = attrs.field(metadata=sens.ORDINARY)
     consent_withdrawn_on: dt.date | None = attrs.field(metadata=sens.ORDINARY)
+    admitted_on: dt.date | None = attrs.field(metadata=sens.ORDINARY)
     started_on: dt.date | None = attrs.field(metadata=sens.ORDINARY)
     ended_on: dt.date = attrs.field(metadata=sens.ORDINARY)
     exit_reason: ExitReason | None = attrs.field(metadata=sens.ORDINARY)
@@ -291,6 +295,7 @@ def purge(pathway: Pathway) -> Tombstone:
         qpv=pathway.child.qpv,
         consent_on=pathway.consents[0].on if pathway.consents else None,
         consent_withdrawn_on=pathway.consent_withdrawn_on,
+        admitted_on=None if pathway.admission is None else pathway.admission.on,
         started_on=pathway.started_on,
         ended_on=ended,
         exit_reason=exit_.reason if exit_ else None,
