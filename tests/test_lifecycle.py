@@ -21,6 +21,7 @@ from conftest import (
 )
 from reussite.lifecycle import Lifecycle
 from reussite.strategies import histories, pathways, programmes
+from reussite.testing import check_invariants
 
 PROGRAMME = make_programme()
 
@@ -515,21 +516,9 @@ def test_reentry_links_to_the_previous_pathway(programme):
 
 
 def _invariants(p: r.Pathway) -> None:
-    if p.state is r.State.ACTIVE:
-        assert p.consent_in_force(p.last_event_on)
-        assert p.referent_id is not None
-        assert p.programme.referent(p.referent_id) is not None
-        assert any(o.status is not r.ObjectiveStatus.DROPPED for o in p.objectives)
+    check_invariants(p)
     if p.state in r.LIFECYCLE.finals:
-        assert p.ended_on is not None
         assert not p.is_open
-    dates = [e.on for e in p.history]
-    assert dates == sorted(dates)
-    if p.started_on is not None:
-        assert all(a.start >= p.started_on for a in p.actions)
-    for a in p.actions:
-        assert a.end is None or a.end >= a.start
-        assert set(a.objective_ids) <= {o.id for o in p.objectives}
 
 
 @given(programmes(), st.data())

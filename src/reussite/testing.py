@@ -38,6 +38,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from .codes import ObjectiveStatus
 from .errors import PathwayClosed
 from .events import (
     ActionEnded,
@@ -70,11 +71,46 @@ from .strategies._invalid import _sent_after_the_end
 from .strategies._values import _PROGRAMMES, _REFERRALS
 from .strategies._walks import _possible
 
-__all__ = ["PathwayMachine"]
+__all__ = ["PathwayMachine", "check_invariants"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.EXIT_PROPOSED)
+
+
+def check_invariants(pathway: Pathway) -> None:
+    """Assert what must hold of any pathway the lifecycle produced (*invariants*).
+
+    Rules checked: an active pathway has the family's consent in force, one referent of
+    the programme and at least one objective not dropped; a taken-on pathway has a
+    referent; a final pathway has ended; event dates never go backwards; actions start
+    once the pathway has started, end after they start and serve objectives of the
+    pathway; the version counts the events. Adopters call it on what their system reads
+    back; :class:`PathwayMachine` checks it after every step.
+
+    Raises:
+        AssertionError: naming the pathway and the invariant that does not hold.
+    """
+    p = pathway
+    if p.state is State.ACTIVE:
+        assert p.consent_in_force(p.last_event_on), f"{p.id}: active without consent"
+        assert any(o.status is not ObjectiveStatus.DROPPED for o in p.objectives), (
+            f"{p.id}: active without an objective"
+        )
+    if p.state in _TAKEN_ON:
+        assert p.referent_id is not None, f"{p.id}: {p.state.value} without a referent"
+        assert p.programme.referent(p.referent_id) is not None, p.referent_id
+    if p.state in LIFECYCLE.finals:
+        assert p.ended_on is not None, f"{p.id}: {p.state.value} without an end date"
+    dates = [e.on for e in p.history]
+    assert dates == sorted(dates), f"{p.id}: event dates go backwards"
+    assert p.version == len(p.history), f"{p.id}: version {p.version} != events"
+    objective_ids = {o.id for o in p.objectives}
+    for a in p.actions:
+        assert p.started_on is not None, f"{p.id}: action {a.id} in a pathway not started"
+        assert a.start >= p.started_on, f"{p.id}: action {a.id} starts before the pathway"
+        assert a.end is None or a.end >= a.start, f"{p.id}: action {a.id} ends before it starts"
+        assert set(a.objective_ids) <= objective_ids, f"{p.id}: action {a.id} serves unknown"
 
 
 def _event_rule(kind: type[Event]) -> Callable[[F], F]:
@@ -385,19 +421,10 @@ class PathwayMachine(RuleBasedStateMachine):
     # --- invariants -----------------------------------------------------------------------
 
     @invariant()
-    def consent_in_force_while_active(self) -> None:
-        """An active pathway has the family's consent in force (*accord en vigueur*)."""
-        p = self.pathway
-        if p is not None and p.state is State.ACTIVE:
-            assert p.consent_in_force(p.last_event_on), f"{p.id}: active without consent"
-
-    @invariant()
-    def one_referent_once_admitted(self) -> None:
-        """An admitted pathway has one referent, a referent of the programme."""
-        p = self.pathway
-        if p is not None and p.state in _TAKEN_ON:
-            assert p.referent_id is not None, f"{p.id}: {p.state.value} without a referent"
-            assert p.programme.referent(p.referent_id) is not None, p.referent_id
+    def pathway_invariants(self) -> None:
+        """Every invariant of :func:`check_invariants` holds after every step."""
+        if self.pathway is not None:
+            check_invariants(self.pathway)
 
     @invariant()
     def history_replays(self) -> None:
