@@ -172,11 +172,6 @@ class Lifecycle:
         )
         return problems
 
-    @property
-    def final_states(self) -> frozenset[State]:
-        """The states that accept no event."""
-        return self.finals
-
     def target(self, state: State, event: type[Event]) -> State | None:
         """The state ``event`` leads to from ``state``, or ``None`` if not allowed."""
         return self._table.get((state, event))

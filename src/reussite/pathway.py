@@ -110,7 +110,7 @@ class Pathway:
         """Whether the pathway still accepts events (not in a final state)."""
         from .lifecycle import LIFECYCLE
 
-        return self.state not in LIFECYCLE.final_states
+        return self.state not in LIFECYCLE.finals
 
     @property
     def ended_on(self) -> dt.date | None:
