@@ -28,7 +28,7 @@ from ._documents import (
     structure,
 )
 from ._errors import Problems, show
-from ._json import decode_text, dump, parse
+from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version
 
 __all__ = ["Cohort", "LineError", "dump_cohort", "load_cohort"]
@@ -166,8 +166,11 @@ class Cohort:
             self.close()
             raise
 
-    def _next_line(self) -> str | None:
-        """The next non-blank line's text, or ``None`` at the end."""
+    def _next_line(self) -> str | bytes | None:
+        """The next non-blank line (text, or bytes from a binary stream), or ``None`` at the end.
+
+        Bytes are decoded by :func:`parse`, which reports a line that is not UTF-8.
+        """
         while True:
             try:
                 raw = next(self._lines)
@@ -179,9 +182,11 @@ class Cohort:
                     [f"not valid UTF-8 ({error.reason}): reading stopped here @ $"]
                 ) from None
             self.line += 1
-            text = decode_text(raw).rstrip("\r\n")  # positions are within the line
-            if text.strip():
-                return text
+            line: str | bytes = (
+                raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw.rstrip("\r\n")
+            )
+            if line.strip():  # positions are within the line
+                return line
 
     def _header(self) -> tuple[Programme, int]:
         try:

@@ -24,8 +24,17 @@ from ..events import EVENT_TYPES, Event
 from ..pathway import Pathway
 from ..timeline import Timeline
 from ._errors import Problems, WireError, at_index, at_key, show
+from ._fast import compilable, compile_class
+from ._scalars import (
+    INT_BOUND,
+    structure_bool,
+    structure_date,
+    structure_float,
+    structure_int,
+    structure_str,
+)
 
-__all__ = ["configure_converter", "converters", "make_converter"]
+__all__ = ["INT_BOUND", "configure_converter", "converters", "make_converter"]
 
 
 def get_origin(t: Any) -> Any:
@@ -35,72 +44,6 @@ def get_origin(t: Any) -> Any:
 
 T = TypeVar("T")
 Hook = Callable[..., Any]
-
-INT_BOUND = 2**63
-"""Integers on the wire fit in 64 bits, what JSON tools and databases can all hold."""
-
-
-# --- scalars ----------------------------------------------------------------------------
-
-
-def _structure_str(value: Any, _: Any = None) -> str:
-    if type(value) is str:
-        if value.isascii():
-            return value
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise WireError(
-                f"expected a string of Unicode characters, got {show(value)} "
-                "(it holds a lone surrogate)"
-            ) from None
-        return value
-    raise WireError(f"expected a string, got {show(value)}")
-
-
-def _structure_int(value: Any, _: Any = None) -> int:
-    if type(value) is int:
-        if -INT_BOUND <= value < INT_BOUND:
-            return value
-        raise WireError(f"expected an integer that fits in 64 bits, got {show(value)}")
-    raise WireError(f"expected an integer, got {show(value)}")
-
-
-def _structure_float(value: Any, _: Any = None) -> float:
-    kind = type(value)
-    if kind is float:
-        if value == value and value not in (float("inf"), float("-inf")):
-            return float(value)
-    elif kind is int and -INT_BOUND <= value < INT_BOUND:
-        return float(value)
-    raise WireError(f"expected a number, got {show(value)}")
-
-
-def _structure_bool(value: Any, _: Any = None) -> bool:
-    if value is True or value is False:
-        return bool(value)
-    raise WireError(f"expected true or false, got {show(value)}")
-
-
-_DATES: dict[str, dt.date] = {}
-"""Dates already read, shared: a cohort has few distinct dates and many mentions."""
-
-
-def _structure_date(value: Any, _: Any = None) -> dt.date:
-    known = _DATES.get(value) if type(value) is str else None
-    if known is not None:
-        return known
-    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            parsed = dt.date.fromisoformat(value)
-        except ValueError as error:
-            raise WireError(f"expected a date as YYYY-MM-DD, got {show(value)} ({error})") from None
-        if len(_DATES) >= 50_000:
-            _DATES.clear()
-        _DATES[value] = parsed
-        return parsed
-    raise WireError(f"expected a date as YYYY-MM-DD, got {show(value)}")
-
 
 # --- containers and special forms -------------------------------------------------------
 
@@ -221,6 +164,8 @@ def _object_guard(cls: type, fn: Hook) -> Hook:
 
 
 def _attrs_hook(cls: Any, conv: Converter) -> Hook:
+    if not conv.detailed_validation and compilable(cls):
+        return compile_class(cls, conv.get_structure_hook, forbid_extra_keys=conv.forbid_extra_keys)
     fn = make_dict_structure_fn(cls, conv)
     # A non-object fails on its first required key anyway; only a class whose every
     # field has a default would quietly accept ``[]``: those, and detailed mode, check.
@@ -286,6 +231,10 @@ def _unstructure_timeline(conv: Converter) -> Hook:
 
 def _event_body_hook(cls: type[Event], conv: Converter) -> Hook:
     """Structure an event object whose ``"type"`` was already read (and is ``cls.tag``)."""
+    if not conv.detailed_validation:
+        return compile_class(
+            cls, conv.get_structure_hook, forbid_extra_keys=conv.forbid_extra_keys, tag=cls.tag
+        )
     fn = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=False)
     allowed = frozenset(a.name for a in attrs.fields(cast(Any, cls))) | {"type"}
     forbid = conv.forbid_extra_keys
@@ -402,11 +351,11 @@ def configure_converter(conv: Converter) -> None:
     # Registered by class (cattrs looks these up first, subclasses included): the
     # enumerations are registered too, or their ``str`` base would take them.
     for kind, hook in (
-        (str, _structure_str),
-        (int, _structure_int),
-        (float, _structure_float),
-        (bool, _structure_bool),
-        (dt.date, _structure_date),
+        (str, structure_str),
+        (int, structure_int),
+        (float, structure_float),
+        (bool, structure_bool),
+        (dt.date, structure_date),
         (enum.Enum, _structure_enum),
         (enum.StrEnum, _structure_enum),
         (enum.IntEnum, _structure_enum),
