@@ -480,6 +480,9 @@ def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
             detail="there is no event to replay",
         )
     pathway = open_pathway(programme, cast(Referred, first))
+    # The pathway being rebuilt is private until returned: the fold updates its fields in
+    # place instead of copying them for every event (``apply`` always copies).
+    fields = pathway.__dict__
     history: list[Event] = [first]
     for event in iterator:
         target, changes = _fold(pathway, event)
@@ -487,5 +490,6 @@ def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
         # The rules read only the last event's date: the full history is attached once.
         changes["state"] = target
         changes["history"] = (event,)
-        pathway = _derive(pathway, changes)
-    return _derive(pathway, {"history": tuple(history)})
+        fields.update(changes)
+    fields["history"] = tuple(history)
+    return pathway
