@@ -10,7 +10,10 @@ On one generated cohort of realistic pathways (``benchmarks/_cohort.py``), writt
 * ``pydantic``: a pydantic v2 model of the same document (strict, extra keys forbidden,
   events a discriminated union), ``model_validate_json`` per line; types only;
 * ``msgspec``: msgspec structs of the same document (tagged union, unknown fields
-  forbidden); types only.
+  forbidden); types only;
+* ``cattrs plain converter``: for reference, cattrs' preconfigured JSON converter as it
+  comes (no strict hooks, unknown keys ignored), which issue 8 estimated at about 0.5x
+  pydantic's time.
 
 The pydantic models and msgspec structs are generated from the same attrs classes, so
 the three describe one document. Times are per pathway, best of ``--repeat`` runs, with
@@ -152,6 +155,26 @@ def _plain(default: Any) -> Any:
     return default if not isinstance(default, attrs.Factory) else default.factory()
 
 
+def plain_cattrs_decoder() -> Decoder:
+    """cattrs' preconfigured JSON converter as it comes (the issue's reference point).
+
+    Standard-library parsing, no strict hooks (``12.5`` would become ``12``), unknown keys
+    ignored, events a tagged union on ``"type"``; the attrs validators still run.
+    """
+    import json
+
+    from cattrs.preconf.json import make_converter
+    from cattrs.strategies import configure_tagged_union
+
+    converter = make_converter()
+    union = Union[tuple(r.EVENT_TYPES.values())]  # noqa: UP007
+    tags = {cls: tag for tag, cls in r.EVENT_TYPES.items()}
+    configure_tagged_union(union, converter, tag_generator=tags.__getitem__, tag_name="type")
+    converter.register_structure_hook(r.Event, lambda v, _: converter.structure(v, union))
+    structure, loads = converter.structure, json.loads
+    return lambda lines: [structure(loads(b), PathwayLine) for b in lines]
+
+
 # --- reussite ---------------------------------------------------------------------------
 
 
@@ -234,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     contenders: dict[str, Decoder] = {
         "reussite typed": typed_decoder(),
         "reussite fully validated": validated_decoder(header.encode()),
+        "cattrs plain converter": plain_cattrs_decoder(),
     }
     missing = []
     for name, build in (("pydantic", pydantic_decoder), ("msgspec", msgspec_decoder)):
@@ -244,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Correctness first: the same bytes decode everywhere, and reussite gives them back.
     assert contenders["reussite fully validated"](lines) == pathways
+    assert contenders["cattrs plain converter"](lines) == contenders["reussite typed"](lines)
     for name, decode in contenders.items():
         assert len(decode(lines)) == len(lines), name
     print("correctness: every contender decodes every line; reussite gives the pathways back")
@@ -274,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nnot installed (pip install -e '.[bench]'): {', '.join(missing)}")
         return 0
 
-    typed, full, pyd, msg = (rows[n] for n in contenders)
+    typed, full, plain, pyd, msg = (rows[n] for n in contenders)
     print()
     print("| ratio | GC on | GC off | target | met (GC on) |")
     print("|---|---:|---:|---|---|")
@@ -282,8 +307,12 @@ def main(argv: list[str] | None = None) -> int:
         ("typed / pydantic", typed, pyd, 0.6),
         ("typed / msgspec", typed, msg, 4.0),
         ("fully validated / pydantic", full, pyd, 1.0),
+        ("(reference) cattrs plain / pydantic", plain, pyd, None),
     ):
         on, off = mine[0] / theirs[0], mine[1] / theirs[1]
+        if target is None:
+            print(f"| {label} | {on:.2f}x | {off:.2f}x | | |")
+            continue
         met = "yes" if on <= target else "NO"
         print(f"| {label} | {on:.2f}x | {off:.2f}x | ≤ {target}x | {met} |")
     print()
