@@ -377,8 +377,8 @@ def configure_converter(conv: Converter) -> None:
         lambda t: t is Timeline or get_origin(t) is Timeline, lambda t: _timeline_hook(t, conv)
     )
     conv.register_structure_hook_factory(_is_event_class, lambda t: _event_class_hook(t, conv))
-    event_hook = functools.cache(lambda: _event_hook(conv))
-    conv.register_structure_hook_func(lambda t: t is Event, lambda v, t: event_hook()(v, t))
+    # A factory is called on first use, once every event class's hook can be made.
+    conv.register_structure_hook_factory(lambda t: t is Event, lambda _: _event_hook(conv))
     conv.register_structure_hook_func(lambda t: t is Pathway, _pathway_hook(conv))
 
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
