@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -159,17 +160,19 @@ _CHILD_PROTECTION = frozenset(h.value for h in HandoverRecipient if h.is_child_p
 
 def _figures(t: Tally) -> tuple[Figure, ...]:
     ind = INDICATORS
-    facts = list(t.children.values())
+    facts = t.children.values()
     followed = len(facts)
+    # Children with the same profile (or flags) are counted together: one C-level pass.
     columns: list[Counter[str]] = [Counter() for _ in range(6)]
-    with_action = with_individual = 0
-    for _, _, profile, flags in facts:
+    for profile, n in Counter(map(itemgetter(2), facts)).items():
         for column, value in zip(columns, profile, strict=True):
-            column[value] += 1
+            column[value] += n
+    with_action = with_individual = 0
+    for flags, n in Counter(map(itemgetter(3), facts)).items():
         if flags & HAS_ACTION:
-            with_action += 1
+            with_action += n
         if flags & HAS_INDIVIDUAL_ACTION:
-            with_individual += 1
+            with_individual += n
     communes, sources, sexes, ages, levels, areas = columns
     fte = (
         t.programme.referent_fte
@@ -411,12 +414,13 @@ def annual_report(
     if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
         raise InvalidValue("annual_report", "pathways", pathways, "an iterable of Pathway")
     tally = Tally(period=period, as_of=as_of, programme=programme)
-    if progress is None:
-        tally.add_all(pathways)
-    else:
-        add = tally.add
-        for read, pathway in enumerate(pathways, start=1):
-            add(pathway)
-            if read % 10_000 == 0:
-                progress(read)
+    tally.add_all(pathways if progress is None else _reporting(pathways, progress))
     return Report(tally=tally)
+
+
+def _reporting(pathways: Iterable[Pathway], progress: Callable[[int], None]) -> Iterator[Pathway]:
+    """Pass ``pathways`` through, calling ``progress`` once every 10,000 has been counted."""
+    for read, pathway in enumerate(pathways, start=1):
+        yield pathway  # the tally has read it when it asks for the next one
+        if read % 10_000 == 0:
+            progress(read)

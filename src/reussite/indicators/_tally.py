@@ -4,36 +4,45 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from ..calendar import age_on
 from ..codes import (
     ActionKind,
     ActionTiming,
     NotTakenOnReason,
     ObjectiveStatus,
+    ReferralSource,
+    SchoolLevel,
+    Sex,
 )
 from ..errors import InvalidInput, InvalidValue
-from ..events import ActionPlanned, ObjectiveSet, ObjectiveUpdated
-from ..pathway import Pathway, State, _derive
+from ..events import ActionPlanned, Event, ObjectiveSet, ObjectiveUpdated
+from ..pathway import Pathway, State
 from ..periods import Period
+from ..plan import Action
 from ..programme import Programme
 from ._definitions import AgeBand, PriorityArea
 
 __all__ = ["ChildFacts", "Tally"]
 
-ChildFacts = tuple[int, str, tuple[str, str, str, str, str, str], int]
+Profile = tuple[str, str, str, str, str, str]
+"""A child's profile: the codes of commune, referral source, sex, age band, school level
+group and QPV/REP category (plain strings, not the enumerations' members: a tuple of
+plain strings is left alone by the garbage collector, and so are the facts holding it)."""
+
+ChildFacts = tuple[dt.date, str, Profile, int]
 """What a report keeps of one child followed in the period.
 
-``(referral ordinal, pathway id, profile, flags)``: the ordering key of the child's
-latest pathway followed in the period, that pathway's profile (commune, referral source,
-sex, age band, school level group, QPV/REP category), and flags OR-ed over the child's
-pathways (bit 1: an action in the period; bit 2: an individual action in the period).
+``(referral date, pathway id, profile, flags)``: the ordering key of the child's
+latest pathway followed in the period, that pathway's :data:`Profile`, and flags OR-ed
+over the child's pathways (bit 1: an action in the period; bit 2: an individual action in
+the period).
 """
 
 HAS_ACTION = 1
@@ -42,11 +51,10 @@ HAS_INDIVIDUAL_ACTION = 2
 DELAY_STEPS = ("referral_to_consent", "consent_to_decision", "decision_to_start")
 """The delays measured, each from one step of the pathway to the next."""
 
-
-class _Dated(Protocol):
-    @property
-    def on(self) -> dt.date: ...
-
+_CHUNK = 4096
+"""Pathways counted between two folds into the tally: the lists of histogram keys and the
+dictionary of children they gather stay small (memory is bounded whatever the number of
+pathways, and a small dictionary is quick to update)."""
 
 _IN_PROGRESS = frozenset({State.ACTIVE, State.EXIT_PROPOSED})
 _DROPPED = ObjectiveStatus.DROPPED
@@ -54,71 +62,106 @@ _INDIVIDUAL = ActionKind.INDIVIDUAL
 _OUT_OF_SCHOOL = ActionTiming.OUT_OF_SCHOOL_TIME
 _REFUSED = NotTakenOnReason.FAMILY_REFUSED
 
+# The profile's codes by lookup in small fixed tables (tests check them against
+# ReferralSource, Sex, AgeBand.of, SchoolLevel.group and PriorityArea.of).
+_CODE: dict[str, str] = {member: member.value for e in (ReferralSource, Sex) for member in e}
+"""The code of a referral source or a sex (the member's value, as a plain string)."""
+_GROUP_OF_LEVEL: dict[str, str] = {level: level.group.value for level in SchoolLevel}
+_AREA_OF = tuple(
+    tuple(PriorityArea.of(in_qpv=qpv, in_rep=rep).value for rep in (False, True))
+    for qpv in (False, True)
+)
+"""``_AREA_OF[in_qpv][in_rep]``: the code of the QPV/REP category."""
+_BAND_AGES = (16, 11, 6, 2)
+"""The first age of each age band but the youngest, oldest first."""
+_BAND_BY_CUTOFF = tuple(
+    band.value
+    for band in (
+        AgeBand.FROM_16,
+        AgeBand.FROM_11_TO_15,
+        AgeBand.FROM_6_TO_10,
+        AgeBand.FROM_2_TO_5,
+        AgeBand.UNDER_2,
+    )
+)
+"""``_BAND_BY_CUTOFF[bisect_left(_age_cutoffs(on), birth_date)]``: the age band's code."""
 
-def _as_of(pathway: Pathway, as_of: dt.date) -> Pathway:
-    """The pathway as it stood on ``as_of``: its events dated after it are not yet known.
 
-    Equal, for every field the indicators read, to replaying the events dated on or before
-    ``as_of`` (dates never go backwards: they are a prefix of the history), without
-    checking the rules again: one scan of the history gives which actions were planned
-    and each objective's status on that date; the dated records are kept when known.
+def _age_cutoffs(on: dt.date) -> tuple[dt.date, ...]:
+    """The latest birth dates of a child aged 16, 11, 6 and 2 on ``on`` (in that order).
+
+    A child is that old on ``on`` when born on or before that date: the same day ``age``
+    years earlier, or the 28th of February when that day is the 29th and the year is
+    common (:func:`reussite.calendar.age_on`: a child born on 29 February turns a year
+    older on 1 March in common years).
     """
-    planned: set[str] = set()
+    cutoffs = []
+    for age in _BAND_AGES:
+        year = on.year - age
+        day = min(on.day, calendar.monthrange(year, on.month)[1])
+        cutoffs.append(dt.date(year, on.month, day))
+    return tuple(cutoffs)
+
+
+_PLAN_EVENTS = frozenset({ActionPlanned, ObjectiveSet, ObjectiveUpdated})
+
+
+def _known_plan(pathway: Pathway, as_of: dt.date) -> tuple[Sequence[Action], list[str]] | None:
+    """The plan known on ``as_of``; ``None`` when no later event touched it.
+
+    ``(actions planned by as_of, domains of the objectives set by then and not dropped on
+    that date)``. The events after ``as_of`` end the history (dates never go backwards)
+    and are usually few; only they are read, and the actions and objectives they added are
+    left out. An objective they updated takes back the status of its latest event known on
+    ``as_of`` (read back from there). An action's end or cancellation recorded after
+    ``as_of`` needs no undoing: it does not change whether the action counts (see
+    :meth:`Tally._count`).
+    """
+    history = pathway.history
+    known = len(history)  # the events known on as_of are history[:known]
+    touched = False
+    while history[known - 1].on > as_of:  # the first event, the referral, is known
+        known -= 1
+        touched = touched or type(history[known]) in _PLAN_EVENTS
+    if not touched:
+        return None
+    planned_late: set[str] = set()
+    set_late: set[str] = set()
+    updated_late: set[str] = set()
+    for event in history[known:]:  # by exact type, as the lifecycle dispatches
+        if type(event) is ActionPlanned:
+            planned_late.add(event.action.id)
+        elif type(event) is ObjectiveSet:
+            set_late.add(event.objective.id)
+        elif type(event) is ObjectiveUpdated:
+            updated_late.add(event.objective_id)
+    actions: Sequence[Action] = pathway.actions
+    if planned_late:
+        actions = tuple(a for a in actions if a.id not in planned_late)
+    statuses = _statuses(history[:known], updated_late - set_late) if updated_late else {}
+    domains: list[str] = [
+        o.domain
+        for o in pathway.objectives
+        if o.id not in set_late and statuses.get(o.id, o.status) is not _DROPPED
+    ]
+    return actions, domains
+
+
+def _statuses(events: Sequence[Event], ids: set[str]) -> dict[str, ObjectiveStatus]:
+    """The status of each objective of ``ids`` after ``events`` (each is set in them)."""
     statuses: dict[str, ObjectiveStatus] = {}
-    for event in pathway.history:
-        if event.on > as_of:
-            break
-        if isinstance(event, ActionPlanned):
-            planned.add(event.action.id)
-        elif isinstance(event, ObjectiveSet):
-            statuses[event.objective.id] = event.objective.status
-        elif isinstance(event, ObjectiveUpdated):
-            statuses[event.objective_id] = event.status
-
-    def known(record: _Dated | None) -> Any:
-        return record if record is not None and record.on <= as_of else None
-
-    exit_, handover, not_taken_on = (
-        known(pathway.exit),
-        known(pathway.handover),
-        known(pathway.not_taken_on),
-    )
-    admission = known(pathway.admission)
-    started_on = pathway.started_on
-    if started_on is not None and started_on > as_of:
-        started_on = None
-    if exit_ or handover or not_taken_on:
-        state = pathway.state  # it ended by then: the final state is the same
-    elif started_on is not None:
-        state = State.ACTIVE
-    elif admission is not None:
-        state = State.ADMITTED
-    else:
-        state = State.REFERRED
-    # A pathway has no validators: copying its fields is exact, and cheaper than evolve.
-    return _derive(
-        pathway,
-        {
-            "state": state,
-            "consents": tuple(c for c in pathway.consents if c.on <= as_of),
-            "admission": admission,
-            "started_on": started_on,
-            "exit": exit_,
-            "handover": handover,
-            "not_taken_on": not_taken_on,
-            "reviews": tuple(r for r in pathway.reviews if r.on <= as_of),
-            "objectives": tuple(
-                o if o.status is statuses[o.id] else attrs.evolve(o, status=statuses[o.id])
-                for o in pathway.objectives
-                if o.id in statuses
-            ),
-            "actions": tuple(
-                a if a.end is None or a.end <= as_of else attrs.evolve(a, end=None)
-                for a in pathway.actions
-                if a.id in planned
-            ),
-        },
-    )
+    for event in reversed(events):  # pragma: no branch - each is set: the loop breaks
+        if type(event) is ObjectiveUpdated:
+            oid, status = event.objective_id, event.status
+        elif type(event) is ObjectiveSet:
+            oid, status = event.objective.id, event.objective.status
+        else:
+            continue
+        if oid in ids and oid not in statuses:
+            statuses[oid] = status
+            if len(statuses) == len(ids):
+                break
+    return statuses
 
 
 @attrs.define(kw_only=True)
@@ -161,24 +204,33 @@ class Tally:
     in_progress: int = 0
     overdue: int = 0
     handovers: Counter[str] = attrs.Factory(Counter)
-    _bounds: tuple[dt.date, dt.date] = attrs.field(init=False, eq=False, repr=False)
-    _checked: Programme | None = attrs.field(default=None, init=False, eq=False, repr=False)
-    _due: dict[tuple[dt.date, int], dt.date] = attrs.field(
+    _overdue_memo: dict[int, dict[dt.date, bool]] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
-
-    def __attrs_post_init__(self) -> None:
-        self._bounds = (self.period.start, self.period.end)
+    """For each review interval (months), whether a review on a date is overdue on as_of."""
+    _cutoffs_memo: dict[dt.date, tuple[dt.date, ...]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    """:func:`_age_cutoffs` of each referral date met."""
+    _profiles: dict[Profile, Profile] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    """Each distinct profile met, once: the children's facts share these tuples."""
 
     def add_all(self, pathways: Iterable[Pathway]) -> Tally:
-        """Count every pathway of ``pathways`` (one pass, nothing kept); return ``self``."""
-        add = self.add
-        for pathway in pathways:
-            add(pathway)
+        """Count every pathway of ``pathways`` (one pass, nothing kept); return ``self``.
+
+        Raises:
+            InvalidValue: if an item is not a :class:`~reussite.pathway.Pathway` (the
+                pathways before it stay counted).
+            InvalidInput: as :meth:`add`. The tally is then left partly updated: count
+                again in a new one once the data are corrected.
+        """
+        iterator = iter(pathways)
+        while self._count(islice(iterator, _CHUNK)) == _CHUNK:
+            pass
         return self
 
     def add(self, pathway: Pathway) -> None:
-        """Count one pathway.
+        """Count one pathway (:meth:`add_all` is much quicker for many).
 
         Raises:
             InvalidValue: if ``pathway`` is not a :class:`~reussite.pathway.Pathway`.
@@ -186,91 +238,214 @@ class Tally:
                 programmes share an id with different referent FTEs, or if the same
                 pathway is counted twice for a child.
         """
-        if not isinstance(pathway, Pathway):
-            raise InvalidValue(
-                "annual_report", "pathways", pathway, "an iterable of reussite.Pathway"
-            )
-        as_of = self.as_of
-        referral_on = pathway.referral.on
-        if referral_on > as_of:
-            self.not_yet_known += 1
-            return
-        p = pathway if pathway.history[-1].on <= as_of else _as_of(pathway, as_of)
-        self._programme(p)
-        self.pathways += 1
-        start, end = self._bounds
-        if start <= referral_on <= end:
-            self.referrals += 1
-            ntl = p.not_taken_on
-            if ntl is not None and ntl.reason is _REFUSED:
-                self.refusals += 1
-        consent_on = p.consents[0].on if p.consents else None
-        if consent_on is not None and start <= consent_on <= end:
-            self.delays["referral_to_consent"][(consent_on - referral_on).days] += 1
-        handover = p.handover
-        if handover is not None and start <= handover.on <= end:
-            self.handovers[handover.recipient] += 1
-        admission = p.admission
-        if admission is None:
-            return
-        admitted_on = admission.on
-        if start <= admitted_on <= end:
-            self.entries += 1
-            if consent_on is not None:
-                self.delays["consent_to_decision"][(admitted_on - consent_on).days] += 1
-        started_on = p.started_on
-        if started_on is not None and start <= started_on <= end:
-            self.delays["decision_to_start"][(started_on - admitted_on).days] += 1
-        ended_on = p.ended_on
-        span_end = as_of if ended_on is None else ended_on
-        exit_ = p.exit
-        if exit_ is not None and start <= exit_.on <= end:
-            self.exits += 1
-            self.attainment[exit_.attainment] += 1
-            self.exit_reasons[exit_.reason] += 1
-            if exit_.satisfactory_evolution is not None:
-                self.evolution_assessed += 1
-                if exit_.satisfactory_evolution:
-                    self.evolution_satisfactory += 1
-            self.durations[_whole_months(admitted_on, exit_.on)] += 1
-        if p.state in _IN_PROGRESS:
-            self._review(p, started_on)
-        if not (admitted_on <= end and span_end >= start):
-            return
-        # followed in the period
-        flags = 0
-        for action in p.actions:
-            if action.cancelled or action.start > as_of:
-                continue
-            action_end = span_end if action.end is None else action.end
-            if action.start <= end and action_end >= start:
-                self.actions += 1
-                if action.timing is _OUT_OF_SCHOOL:
-                    self.actions_out_of_school += 1
-                self.funding[action.funding] += 1
-                flags |= HAS_ACTION
-                if action.kind is _INDIVIDUAL:
-                    flags |= HAS_INDIVIDUAL_ACTION
-        objectives = self.objectives
-        for objective in p.objectives:
-            if objective.status is not _DROPPED:
-                objectives[objective.domain] += 1
-        child = p.child
-        age = age_on(child.birth_date, referral_on) if referral_on >= child.birth_date else 0
-        profile = (
-            child.commune,
-            p.referral.source,
-            child.sex,
-            AgeBand.of(age),
-            child.school_level.group,
-            PriorityArea.of(in_qpv=p.eligibility.in_qpv, in_rep=p.eligibility.in_rep),
-        )
-        self._child(child.id, (referral_on.toordinal(), p.id, profile, flags))
+        self._count(iter((pathway,)))
 
-    def _programme(self, p: Pathway) -> None:
+    def _count(self, pathways: Iterator[Pathway]) -> int:
+        """Count the pathways of ``pathways``; return how many were read.
+
+        Each pathway is read as it stood on ``as_of`` without building that view. When
+        its last event is known on ``as_of`` (an ended pathway's last event is the one
+        that ended it), its records are read as they are. Otherwise the records dated
+        after ``as_of`` are left out (an end among them: an end is the last event), and
+        the plan is read by :func:`_known_plan`. Counts are kept in local variables,
+        histogram keys in lists and children in a dictionary of these pathways only, all
+        folded into the tally at the end, also when a pathway is refused.
+
+        An action counts in the period when it was not cancelled, started by the end of
+        the period (and by ``as_of``), and ended, if it did by ``as_of``, on or after the
+        period's start: an action still running on ``as_of`` runs to the end of the
+        followed span, which is in the period whenever the pathway is followed in it.
+        """
+        as_of = self.as_of
+        start, end = self.period.start, self.period.end
+        last_start = min(end, as_of)  # an action started after this does not count
+        children: dict[str, ChildFacts] = {}
+        first_facts = children.setdefault
+        same_profile = self._profiles.setdefault
+        cutoffs_memo = self._cutoffs_memo
+        overdue_memo: dict[dt.date, bool] = {}
+        not_yet_known = counted = referrals = refusals = entries = 0
+        in_progress = overdue = out_of_school = 0
+        to_consent: list[int] = []
+        to_decision: list[int] = []
+        to_start: list[int] = []
+        handovers: list[str] = []
+        exits: list[tuple[str, str, bool | None, int]] = []
+        funding: list[str] = []
+        domains: list[str] = []
+        programme: Programme | None = None
+        interval = 0  # months between reviews, by the rules of the programme
+        try:
+            for p in pathways:
+                if not isinstance(p, Pathway):
+                    raise InvalidValue(
+                        "annual_report", "pathways", p, "an iterable of reussite.Pathway"
+                    )
+                referral = p.referral
+                referral_on = referral.on
+                if referral_on > as_of:
+                    not_yet_known += 1
+                    continue
+                if p.programme is not programme:
+                    programme = self._programme(p)
+                    interval = programme.rules.at(as_of).review_interval_months
+                    overdue_memo = self._overdue_memo.setdefault(interval, {})
+                counted += 1
+                # --- the records known on as_of
+                exit_ = p.exit
+                handover = p.handover
+                not_taken_on = p.not_taken_on
+                if exit_ is not None:
+                    ended_on = exit_.on
+                elif handover is not None:
+                    ended_on = handover.on
+                elif not_taken_on is not None:
+                    ended_on = not_taken_on.on
+                else:
+                    ended_on = None
+                consents = p.consents
+                consent_on = consents[0].on if consents else None
+                admission = p.admission
+                started_on = p.started_on
+                # An ended pathway took no event after the one that ended it (R-FINAL).
+                late = (p.history[-1].on if ended_on is None else ended_on) > as_of
+                if late:  # some events were not yet known on as_of, nor the records they made
+                    exit_ = handover = not_taken_on = ended_on = None  # an end is the last event
+                    if consent_on is not None and consent_on > as_of:
+                        consent_on = None
+                    if admission is not None and admission.on > as_of:
+                        admission = None
+                    if started_on is not None and started_on > as_of:
+                        started_on = None
+                # --- referral, consent, handover
+                if start <= referral_on <= end:
+                    referrals += 1
+                    if not_taken_on is not None and not_taken_on.reason is _REFUSED:
+                        refusals += 1
+                if consent_on is not None and start <= consent_on <= end:
+                    to_consent.append((consent_on - referral_on).days)
+                if handover is not None and start <= handover.on <= end:
+                    handovers.append(handover.recipient)
+                if admission is None:
+                    continue
+                # --- admission, start, exit, reviews
+                admitted_on = admission.on
+                if start <= admitted_on <= end:
+                    entries += 1
+                    if consent_on is not None:  # pragma: no branch - consent comes first
+                        to_decision.append((admitted_on - consent_on).days)
+                if started_on is not None and start <= started_on <= end:
+                    to_start.append((started_on - admitted_on).days)
+                if exit_ is not None and start <= exit_.on <= end:
+                    exits.append(
+                        (
+                            exit_.attainment,
+                            exit_.reason,
+                            exit_.satisfactory_evolution,
+                            _whole_months(admitted_on, exit_.on),
+                        )
+                    )
+                if ended_on is not None:
+                    span_end = ended_on
+                else:
+                    span_end = as_of
+                    # In progress once started (read as is: as the state says, an exit
+                    # proposal included).
+                    if started_on is not None if late else p.state in _IN_PROGRESS:
+                        assert started_on is not None  # in progress means started
+                        in_progress += 1
+                        # reviews come in the order of their events: the last is the latest
+                        reviews = p.reviews
+                        last = reviews[-1].on if reviews else started_on
+                        if last > as_of:  # late: the latest review known on as_of
+                            last = started_on
+                            for review in reversed(reviews):
+                                if review.on <= as_of:
+                                    last = review.on
+                                    break
+                        is_overdue = overdue_memo.get(last)
+                        if is_overdue is None:  # one per distinct date: the memo stays small
+                            is_overdue = last + relativedelta(months=interval) < as_of
+                            overdue_memo[last] = is_overdue
+                        overdue += is_overdue
+                if admitted_on > end or span_end < start:
+                    continue
+                # --- followed in the period: objectives, actions, the child's facts
+                plan = _known_plan(p, as_of) if late else None
+                actions: Sequence[Action]
+                if plan is None:
+                    actions = p.actions
+                    for objective in p.objectives:
+                        if objective.status is not _DROPPED:
+                            domains.append(objective.domain)
+                else:
+                    actions, objectives = plan
+                    domains += objectives
+                flags = 0
+                for action in actions:
+                    if action.start <= last_start and not action.cancelled:
+                        action_end = action.end
+                        if action_end is None or action_end >= start:
+                            funding.append(action.funding)
+                            if action.timing is _OUT_OF_SCHOOL:
+                                out_of_school += 1
+                            if action.kind is _INDIVIDUAL:
+                                flags |= HAS_ACTION | HAS_INDIVIDUAL_ACTION
+                            else:
+                                flags |= HAS_ACTION
+                child = p.child
+                cutoffs = cutoffs_memo.get(referral_on)
+                if cutoffs is None:  # one per distinct date: the memo stays small
+                    cutoffs = cutoffs_memo[referral_on] = _age_cutoffs(referral_on)
+                eligibility = p.eligibility
+                profile: Profile = (
+                    child.commune,
+                    _CODE[referral.source],
+                    _CODE[child.sex],
+                    _BAND_BY_CUTOFF[bisect_left(cutoffs, child.birth_date)],
+                    _GROUP_OF_LEVEL[child.school_level],
+                    _AREA_OF[eligibility.in_qpv][eligibility.in_rep],
+                )
+                profile = same_profile(profile, profile)  # one tuple kept per profile
+                facts = (referral_on, p.id, profile, flags)
+                child_id = child.id
+                before = first_facts(child_id, facts)
+                if before is not facts:  # the child has another pathway among these
+                    children[child_id] = _combine(child_id, before, facts)
+        finally:
+            self.not_yet_known += not_yet_known
+            self.pathways += counted
+            self.referrals += referrals
+            self.refusals += refusals
+            self.entries += entries
+            self.in_progress += in_progress
+            self.overdue += overdue
+            self.actions += len(funding)
+            self.actions_out_of_school += out_of_school
+            self.funding.update(funding)
+            self.objectives.update(domains)
+            self.handovers.update(handovers)
+            for step, days in zip(DELAY_STEPS, (to_consent, to_decision, to_start), strict=True):
+                self.delays[step].update(days)
+            self._count_exits(exits)
+            self._add_children(children)
+        return not_yet_known + counted  # every pathway read is one or the other
+
+    def _count_exits(self, exits: list[tuple[str, str, bool | None, int]]) -> None:
+        """Count exits given as (attainment, reason, satisfactory evolution, months)."""
+        for (attainment, reason, satisfactory, months), n in Counter(exits).items():
+            self.exits += n
+            self.attainment[attainment] += n
+            self.exit_reasons[reason] += n
+            self.durations[months] += n
+            if satisfactory is not None:
+                self.evolution_assessed += n
+                if satisfactory:
+                    self.evolution_satisfactory += n
+
+    def _programme(self, p: Pathway) -> Programme:
+        """Check the pathway's programme against the report's and the ones seen; return it."""
         programme = p.programme
-        if programme is self._checked:
-            return
         if self.programme is not None and programme.id != self.programme.id:
             raise InvalidInput(
                 [
@@ -292,25 +467,14 @@ class Tally:
                 ],
                 source="annual_report",
             )
-        self._checked = programme
+        return programme
 
-    def _review(self, p: Pathway, started_on: dt.date | None) -> None:
-        last = max((r.on for r in p.reviews), default=started_on)
-        assert last is not None  # in progress means started
-        self.in_progress += 1
-        interval = p.programme.rules.at(self.as_of).review_interval_months
-        due = self._due.get((last, interval))
-        if due is None:  # at most one per distinct date: the memo stays small
-            due = self._due[last, interval] = last + relativedelta(months=interval)
-        if due < self.as_of:
-            self.overdue += 1
-
-    def _child(self, child_id: str, facts: ChildFacts) -> None:
-        known = self.children.get(child_id)
-        if known is None:
-            self.children[child_id] = facts
-            return
-        self.children[child_id] = _combine(child_id, known, facts)
+    def _add_children(self, children: dict[str, ChildFacts]) -> None:
+        """Add the facts of other pathways' children (combined in place when known)."""
+        known = self.children
+        for child_id in children.keys() & known.keys():
+            children[child_id] = _combine(child_id, known[child_id], children[child_id])
+        known.update(children)
 
     def merge(self, other: Tally) -> Tally:
         """A new tally counting the pathways of both (neither is changed).
@@ -340,8 +504,7 @@ class Tally:
                         [f"programme {pid!r} appears with two referent FTEs ({known[1]}, {fte})"],
                         source="Tally.merge",
                     )
-            for child_id, facts in part.children.items():
-                merged._child(child_id, facts)
+            merged._add_children(dict(part.children))
             for name in _SUMS:
                 setattr(merged, name, getattr(merged, name) + getattr(part, name))
             for name in _COUNTERS:
@@ -370,13 +533,16 @@ def _whole_months(start: dt.date, end: dt.date) -> int:
     """:func:`reussite.periods.whole_months` by arithmetic (``end`` not before ``start``).
 
     The largest ``m`` with ``start`` + ``m`` months (clipped to the month's last day, as
-    ``relativedelta`` does) on or before ``end``; a property test checks the two agree.
+    ``relativedelta`` does) on or before ``end``: the months between their months, less
+    one when ``start``'s day (clipped) is not reached in ``end``'s month, which happens
+    when it is after ``end``'s day and ``end`` is not its month's last day. A property
+    test checks the two agree.
     """
     months = (end.year - start.year) * 12 + end.month - start.month
-    day = start.day
-    if day > 28:
-        day = min(day, calendar.monthrange(end.year, end.month)[1])
-    return months - 1 if day > end.day else months
+    day = end.day
+    if start.day > day and (day < 28 or day < calendar.monthrange(end.year, end.month)[1]):
+        months -= 1
+    return months
 
 
 def _combine(child_id: str, a: ChildFacts, b: ChildFacts) -> ChildFacts:
