@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from .._french import number_fr
 from ..errors import InvalidValue
 
 __all__ = ["format_euros", "format_percent", "largest_remainder", "round_half_up"]
@@ -19,9 +20,7 @@ def format_euros(cents: int) -> str:
     >>> format_euros(-5)
     '-0,05 €'
     """
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    return f"{sign}{euros:,}".replace(",", " ") + f",{rest:02d} €"
+    return f"{number_fr(Decimal(cents).scaleb(-2), 2)} €"
 
 
 def format_percent(value: Decimal) -> str:
@@ -30,7 +29,9 @@ def format_percent(value: Decimal) -> str:
     >>> format_percent(Decimal("63.4")), format_percent(Decimal("83"))
     ('63,4 %', '83 %')
     """
-    return f"{value}".replace(".", ",") + " %"
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return f"{number_fr(value, places)} %"
 
 
 def round_half_up(value: Fraction, decimals: int = 0) -> Decimal:

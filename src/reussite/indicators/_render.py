@@ -7,9 +7,9 @@ import html
 import importlib
 import io
 import json
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from .._french import number_fr
 from ._definitions import INDICATORS, NOT_APPLICABLE, Kind, Unit
 
 if TYPE_CHECKING:
@@ -34,25 +34,6 @@ RECORD_FIELDS = (
 """The keys of every record, in order (the CSV header)."""
 
 
-def _round(value: float, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    return str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def _number_fr(value: float, places: int) -> str:
-    text = _round(value, places)
-    whole, _, fraction = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    digits = whole.lstrip("-")
-    groups: list[str] = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    out = sign + " ".join(groups)
-    return f"{out},{fraction}" if fraction else out
-
-
 def format_fr(value: Value, kind: Kind, unit: Unit, *, precise: bool = False) -> str:
     """A figure's value as a French report prints it.
 
@@ -73,15 +54,15 @@ def format_fr(value: Value, kind: Kind, unit: Unit, *, precise: bool = False) ->
         return NOT_APPLICABLE.label_fr
     assert not isinstance(value, type(NOT_APPLICABLE))
     if kind is Kind.COUNT:
-        return _number_fr(value, 0)
+        return number_fr(value, 0)
     if kind is Kind.SHARE:
         places = (1 if 0 < value < 1 else 0) + (1 if precise else 0)
-        return f"{_number_fr(value, places)} %"
+        return f"{number_fr(value, places)} %"
     if kind is Kind.RATIO:
-        return _number_fr(value, 1 if precise else 0)
+        return number_fr(value, 1 if precise else 0)
     places = 1 if precise else 0
     suffix = {Unit.MONTHS: " mois", Unit.DAYS: " jours"}.get(unit, "")
-    return f"{_number_fr(value, places)}{suffix}"
+    return f"{number_fr(value, places)}{suffix}"
 
 
 def _value(figure: Figure, *, precise: bool = False) -> str:
@@ -137,7 +118,7 @@ def _terms(figure: Figure) -> str:
     num, den = figure.numerator, figure.denominator
     if den is None:
         return ""
-    shown_den = _number_fr(den, 2).rstrip("0").rstrip(",") if isinstance(den, float) else den
+    shown_den = number_fr(den, 2).rstrip("0").rstrip(",") if isinstance(den, float) else den
     if num is None:
         return f"(sur {shown_den})"
     return f"({num} / {shown_den})"
@@ -155,7 +136,7 @@ def to_text(report: Report, *, detail: bool = True) -> str:
     lines += [f"  {label:<{width}} {value}" for label, value in _box(report)]
     programme = report.tally.programme
     if programme is not None and programme.referents:
-        fte = _number_fr(programme.referent_fte, 2)
+        fte = number_fr(programme.referent_fte, 2)
         lines.append(f"  {'Référents de parcours':<{width}} {len(programme.referents)} ({fte} ETP)")
     if not detail:
         return "\n".join(lines) + "\n"

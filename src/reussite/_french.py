@@ -1,0 +1,28 @@
+"""Numbers as French reports print them: a space between thousands, a decimal comma.
+
+One formatter for every report (indicators, budget): rounding is half up, as a reader
+rounding by hand would (2,5 → 3), on the decimal value written, not its binary float.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = ["number_fr"]
+
+
+def number_fr(value: Decimal | float | int, places: int = 0) -> str:
+    """``value`` rounded half up to ``places`` decimals, French style (*1 234,5*).
+
+    >>> number_fr(1234.56, 1), number_fr(2.5), number_fr(Decimal("-0.05"), 2)
+    ('1 234,6', '3', '-0,05')
+    >>> number_fr(10**20)
+    '100 000 000 000 000 000 000'
+    """
+    # A float is read as the shortest decimal that reads back as it (0.1, not 0.1000…).
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    whole, _, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-')):,}".replace(",", " ")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"

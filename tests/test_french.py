@@ -1,0 +1,38 @@
+"""French number formatting: one formatter, read back exactly."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reussite._french import number_fr
+from reussite.budget import format_euros
+
+
+def _read_back(text: str) -> Decimal:
+    return Decimal(text.replace(" ", "").replace(",", "."))
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4), st.integers(0, 3))
+def test_a_number_reads_back_as_its_value_rounded_half_up(value: Decimal, places: int) -> None:
+    text = number_fr(value, places)
+    quantum = Decimal(1).scaleb(-places)
+    assert _read_back(text) == value.quantize(quantum, rounding=ROUND_HALF_UP)
+    whole = text.lstrip("-").partition(",")[0]
+    assert all(len(group) == 3 for group in whole.split(" ")[1:])  # thousands grouped
+    assert 1 <= len(whole.split(" ")[0]) <= 3
+
+
+@given(st.integers(-(10**15), 10**15))
+def test_euros_are_cents_with_two_decimals(cents: int) -> None:
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    assert format_euros(cents) == f"{sign}{euros:,}".replace(",", " ") + f",{rest:02d} €"
+
+
+def test_floats_round_on_the_decimal_written() -> None:
+    assert number_fr(2.675, 2) == "2,68"  # the binary float is 2.67499…: we round what is written
+    assert number_fr(0.5) == "1"
+    assert number_fr(-1234.5) == "-1 235"
