@@ -43,6 +43,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 import reussite as r
+from reussite.periods import SchoolYear
 
 D = dt.date
 SEED = 20180630
@@ -157,6 +158,7 @@ class Planner:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.count = 0
+        self.rules = programme().rules  # the eligibility ages in force
 
     def day(self, low: dt.date, high: dt.date) -> dt.date:
         return low + dt.timedelta(days=self.rng.randint(0, (high - low).days))
@@ -166,11 +168,12 @@ class Planner:
         self.count += 1
         sex = r.Sex.FEMALE if rng.random() < 0.44 else r.Sex.MALE
         names = FIRST_NAMES_F if sex is r.Sex.FEMALE else FIRST_NAMES_M
-        school_year = referral_on.year if referral_on.month >= 9 else referral_on.year - 1
+        school_year = SchoolYear.containing(referral_on).start_year
         # Offset from CP (0): PS -3 ... CM2 4, 6e 5 ... 3e 8, lycée 9; mostly primary.
         offset = rng.choices(range(-3, 10), weights=(2, 3, 4, 9, 9, 9, 9, 9, 8, 6, 4, 3, 1))[0]
         birth = self.day(D(school_year - 6 - offset, 1, 1), D(school_year - 6 - offset, 12, 31))
-        birth = min(birth, referral_on - relativedelta(years=2))  # 2 years old at least
+        youngest = self.rules.at(referral_on).min_age  # old enough on the referral date
+        birth = min(birth, referral_on - relativedelta(years=youngest))
         level = LEVELS[offset]
         if commune == SALON:
             qpv = rng.choices((CANOURGUES, MONAQUE, BRESSONS, None), weights=(4, 3, 2, 1))[0]
