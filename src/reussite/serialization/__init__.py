@@ -5,6 +5,12 @@ Reading checks everything: exact types (nothing is coerced: ``12.5`` is not an i
 pathway's events. Every problem is reported as a line ``message @ $.json.path`` (plus
 ``(line N)`` in a cohort file) in one :class:`~reussite.errors.InvalidInput`.
 
+Good data pays for reading once, bad data for being explained: text exactly as
+``reussite`` writes it is parsed in C (msgspec) and structured by one generated function
+per class; anything else, and anything refused, goes through the standard library's
+parser and cattrs' detailed converter, which locate every problem. Both paths accept the
+same documents and give the same values (see ``docs/performance.md``).
+
 >>> import datetime as dt
 >>> from reussite import Consent
 >>> text = dumps(Consent(id="acc-1", on=dt.date(2016, 2, 29), given_by=("g-1",)))
