@@ -6,7 +6,7 @@ rounding by hand would (2,5 → 3), on the decimal value written, not its binary
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 __all__ = ["number_fr"]
 
@@ -16,12 +16,14 @@ def number_fr(value: Decimal | float | int, places: int = 0) -> str:
 
     >>> number_fr(1234.56, 1), number_fr(2.5), number_fr(Decimal("-0.05"), 2)
     ('1 234,6', '3', '-0,05')
-    >>> number_fr(10**20)
-    '100 000 000 000 000 000 000'
+    >>> number_fr(10**30, 2)
+    '1 000 000 000 000 000 000 000 000 000 000,00'
     """
     # A float is read as the shortest decimal that reads back as it (0.1, not 0.1000…).
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    # Enough digits for any size (the default context holds 28 and would refuse more).
+    digits = Context(prec=max(28, exact.adjusted() + places + 2))
+    text = str(exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, digits))
     whole, _, fraction = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     grouped = f"{int(whole.lstrip('-')):,}".replace(",", " ")

@@ -20,7 +20,7 @@ def format_euros(cents: int) -> str:
     >>> format_euros(-5)
     '-0,05 €'
     """
-    return f"{number_fr(Decimal(cents).scaleb(-2), 2)} €"
+    return f"{number_fr(Decimal(f'{cents}e-2'), 2)} €"  # exact, whatever the size
 
 
 def format_percent(value: Decimal) -> str:
