@@ -121,6 +121,19 @@ def test_one_child_from_referral_to_exit(programme):
     assert p == r.replay(p.history, programme=programme)
 
 
+def test_a_replayed_pathway_is_a_value_like_any_other(programme):
+    applied = to_state(programme, r.State.ACTIVE)
+    replayed = r.replay(applied.history, programme=programme)
+    assert replayed == applied
+    assert hash(replayed.history) == hash(applied.history)
+    reviewed = r.apply(replayed, r.Reviewed(review=r.Review(on=D(2018, 1, 15))))
+    assert reviewed.reviews == (r.Review(on=D(2018, 1, 15)),)
+    assert replayed == applied  # applying gave a new pathway, the replayed one is unchanged
+    assert replayed.reviews == ()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        replayed.state = r.State.CLOSED  # type: ignore[misc]
+
+
 def test_versions_count_events_and_stale_commands_conflict(programme):
     p = r.open_pathway(programme, referred())
     assert p.version == 1

@@ -54,7 +54,7 @@ from .events import (
     Reviewed,
     Started,
 )
-from .pathway import Pathway, State, _derive
+from .pathway import Pathway, State, _derive, _rebuild
 from .plan import Action, derive_attainment
 from .programme import Programme, assess_eligibility
 from .rules import CHECKS, CHRONOLOGY
@@ -492,4 +492,4 @@ def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
         changes["history"] = (event,)
         fields.update(changes)
     fields["history"] = tuple(history)
-    return pathway
+    return _rebuild(pathway)  # its fields kept in the object: quicker to read
