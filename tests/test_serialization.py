@@ -547,3 +547,15 @@ def test_undecodable_bytes_in_a_cohort() -> None:
     ]
     with pytest.raises(ValueError, match="on_error"):
         load_cohort(io.StringIO(cohort_text([pathway])), on_error="skip")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_blank_lines_are_json_whitespace_whatever_the_stream(binary: bool) -> None:
+    p = to_state(make_programme(), r.State.ACTIVE)
+    out = io.StringIO()
+    dump_cohort([p], out, programme=p.programme)
+    text = out.getvalue() + "\n \t \r\n\xa0\n"  # two blank lines, then one that is not
+    source: Any = io.BytesIO(text.encode()) if binary else io.StringIO(text)
+    with load_cohort(source, on_error="collect") as cohort:
+        assert list(cohort) == [p]
+    assert [e.line for e in cohort.errors] == [5]

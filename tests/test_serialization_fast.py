@@ -6,6 +6,7 @@ import json
 import math
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 import reussite as r
 import reussite.strategies as rs
 from conftest import action as make_action
-from conftest import make_child
+from conftest import make_child, make_programme, to_state
 from reussite.serialization import dump_pathway, dumps
 from reussite.serialization._converter import INT_BOUND, converters
 from reussite.serialization._documents import PathwayDocument
@@ -76,6 +77,35 @@ def test_the_fast_converter_reads_every_document_written(pathway: r.Pathway) -> 
     assert fast is not None
     assert fast == detailed
     assert fast.events == pathway.history
+
+
+def _document_with_everything() -> dict[str, Any]:
+    """A pathway document with its programme and the main road's events."""
+    pathway = to_state(make_programme(), r.State.EXIT_PROPOSED)
+    return dict(json.loads(dump_pathway(pathway)))
+
+
+@pytest.mark.parametrize("forbid", [True, False])
+def test_fast_and_detailed_converters_agree_on_every_key_left_out(forbid: bool) -> None:
+    # Every key, one at a time: the defaults (a factory reading ``self`` included) and
+    # the required keys of every class, from the programme down to the events' values.
+    document = _document_with_everything()
+    paths = [path for path in _paths(document) if path and isinstance(path[-1], str)]
+    assert len(paths) > 100
+    for path in paths:
+        mutated = _mutate(json.loads(json.dumps(document)), path, "delete", None)
+        fast, detailed = _decisions(mutated, PathwayDocument, forbid)
+        assert fast == detailed, path
+
+
+def test_a_programme_without_rules_takes_the_national_defaults() -> None:
+    document = json.loads(dumps(make_programme()))
+    del document["rules"]
+    fast, detailed = _decisions(document, r.Programme, True)
+    assert fast is not None
+    assert fast == detailed
+    given = {k: v for k, v in attrs.asdict(fast, recurse=False).items() if k != "rules"}
+    assert fast.rules == r.Programme(**given).rules  # the default, as in Python
 
 
 @pytest.mark.parametrize(

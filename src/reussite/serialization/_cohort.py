@@ -182,11 +182,16 @@ class Cohort:
                     [f"not valid UTF-8 ({error.reason}): reading stopped here @ $"]
                 ) from None
             self.line += 1
-            line: str | bytes = (
-                raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw.rstrip("\r\n")
-            )
-            if line.strip():  # positions are within the line
-                return line
+            # Positions are within the line; a line of JSON whitespace only is skipped,
+            # the same from a text or a binary stream.
+            if isinstance(raw, bytes):
+                data = raw.rstrip(b"\r\n")
+                if data.strip(b" \t"):
+                    return data
+            else:
+                text = raw.rstrip("\r\n")
+                if text.strip(" \t"):
+                    return text
 
     def _header(self) -> tuple[Programme, int]:
         try:

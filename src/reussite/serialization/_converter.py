@@ -11,7 +11,7 @@ import enum
 import functools
 import types
 from collections.abc import Callable
-from typing import Any, Generic, Literal, TypeVar, Union, cast, get_args
+from typing import Any, Generic, Literal, TypeVar, Union, get_args
 from typing import get_origin as _get_origin
 
 import attrs
@@ -24,11 +24,12 @@ from ..events import EVENT_TYPES, Event
 from ..pathway import Pathway
 from ..timeline import Timeline
 from ._errors import Problems, WireError, at_index, at_key, show
-from ._fast import compilable, compile_class
+from ._fast import compilable, compile_class, wire_keys
 from ._scalars import (
     INT_BOUND,
     structure_bool,
     structure_date,
+    structure_enum,
     structure_float,
     structure_int,
     structure_str,
@@ -133,20 +134,6 @@ def _literal_hook(t: Any, conv: Converter) -> Hook:
     return structure_literal
 
 
-@functools.cache
-def _members(cls: type[enum.Enum]) -> dict[Any, enum.Enum]:
-    return {member.value: member for member in cls}
-
-
-def _structure_enum(value: Any, cls: type[enum.Enum]) -> Any:
-    if type(value) is str:
-        member = _members(cls).get(value)
-        if member is not None:
-            return member
-    accepted = ", ".join(show(v) for v in _members(cls))
-    raise WireError(f"expected one of {accepted}, got {show(value)}")
-
-
 def _enum_value(member: enum.Enum) -> Any:
     return member.value
 
@@ -236,14 +223,11 @@ def _event_body_hook(cls: type[Event], conv: Converter) -> Hook:
             cls, conv.get_structure_hook, forbid_extra_keys=conv.forbid_extra_keys, tag=cls.tag
         )
     fn = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=False)
-    allowed = frozenset(a.name for a in attrs.fields(cast(Any, cls))) | {"type"}
+    allowed = wire_keys(cls, tagged=True)
     forbid = conv.forbid_extra_keys
-    detailed = conv.detailed_validation
 
     def structure_event_body(value: dict[str, Any]) -> Event:
         extra = value.keys() - allowed if forbid else ()
-        if extra and not detailed:
-            raise ForbiddenExtraKeysError("", cls, set(extra))
         try:
             event: Event = fn(value, cls)
         except Exception as error:
@@ -356,9 +340,9 @@ def configure_converter(conv: Converter) -> None:
         (float, structure_float),
         (bool, structure_bool),
         (dt.date, structure_date),
-        (enum.Enum, _structure_enum),
-        (enum.StrEnum, _structure_enum),
-        (enum.IntEnum, _structure_enum),
+        (enum.Enum, structure_enum),
+        (enum.StrEnum, structure_enum),
+        (enum.IntEnum, structure_enum),
     ):
         conv.register_structure_hook(kind, hook)
     conv.register_structure_hook_factory(attrs.has, lambda t: _attrs_hook(t, conv))

@@ -3,10 +3,10 @@
 Good data should pay for reading it once. cattrs' generated functions call one hook per
 field (a Python call for every string, integer or date); here each class gets a function
 whose source checks the wire types of its fields inline, and calls only for nested
-objects and arrays. It accepts exactly what the detailed converter accepts, and says
-nothing about why it refused: on any failure the caller reads the value again with the
-detailed converter, which locates every problem (``_documents.structure``). A property
-test holds the two to the same decisions and the same values.
+objects and arrays. It is meant to accept exactly what the detailed converter accepts,
+and says nothing about why it refused: on any failure the caller reads the value again
+with the detailed converter, which locates every problem, or gives the value if it finds
+none (``_documents.structure``). Tests hold the two to the same decisions and values.
 
 The wire rules are those of :func:`~reussite.serialization._converter.configure_converter`;
 the domain validators run when the values are built, as on every path.
@@ -23,7 +23,7 @@ from typing import Any, Union
 
 import attrs
 
-from ._scalars import DATES, INT_BOUND, structure_date, utf8_encodable
+from ._scalars import DATES, INT_BOUND, enum_members, structure_date, utf8_encodable
 
 Hook = Callable[..., Any]
 Resolve = Callable[[Any], Hook]
@@ -77,7 +77,7 @@ class _Source:
             add(f"{pad}{var}_ = dates_get({var}) if type({var}) is str else None")
             add(f"{pad}{var} = date({var}) if {var}_ is None else {var}_")
         elif isinstance(t, type) and issubclass(t, enum.Enum):
-            members = self.name({m.value: m for m in t}, "members")
+            members = self.name(enum_members(t), "members")
             add(f"{pad}{var} = {members}.get({var}) if type({var}) is str else None")
             add(f"{pad}if {var} is None:")
             add(f"{pad}    raise Refused")
@@ -121,6 +121,15 @@ def _item_function(t: Any, resolve: Resolve) -> Hook:
     return source.function("item")
 
 
+def wire_keys(cls: type, *, tagged: bool = False) -> frozenset[str]:
+    """The keys an object of attrs class ``cls`` may hold on the wire.
+
+    Its fields set by ``__init__``, and ``"type"`` for a tagged event.
+    """
+    names = frozenset(a.name for a in attrs.fields(cls) if a.init)
+    return names | {"type"} if tagged else names
+
+
 def compile_class(cls: type, resolve: Resolve, *, forbid_extra_keys: bool, tag: str = "") -> Hook:
     """The fast structure function of attrs class ``cls``: ``(value, type=None) -> cls``.
 
@@ -139,25 +148,22 @@ def compile_class(cls: type, resolve: Resolve, *, forbid_extra_keys: bool, tag: 
     add("    if type(o) is not dict:")
     add("        raise Refused")
     if forbid_extra_keys:
-        allowed = frozenset(a.name for a in fields) | ({"type"} if tag else set())
-        add(f"    if not o.keys() <= {source.name(allowed, 'allowed')}:")
+        allowed = source.name(wire_keys(cls, tagged=bool(tag)), "allowed")
+        add(f"    if not o.keys() <= {allowed}:")
         add("        raise Refused")
     arguments = []
+    add("    given = {}")  # the fields with a default that the object gives
     for index, a in enumerate(fields):
         var = f"v{index}"
         if a.default is attrs.NOTHING:
             add(f"    {var} = o[{a.name!r}]")
             source.check(var, hints[a.name], 4)
-        else:
+            arguments.append(f"{a.alias}={var}")
+        else:  # left out: ``__init__`` applies the default (a factory may read ``self``)
             add(f"    if {a.name!r} in o:")
             add(f"        {var} = o[{a.name!r}]")
             source.check(var, hints[a.name], 8)
-            add("    else:")
-            if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
-                factory = source.name(a.default.factory, "factory")
-                add(f"        {var} = {factory}()")
-            else:
-                add(f"        {var} = {source.name(a.default, 'default')}")
-        arguments.append(f"{a.alias}={var}")
+            add(f"        given[{a.alias!r}] = {var}")
+    arguments.append("**given")
     add(f"    return {source.name(cls, 'cls')}({', '.join(arguments)})")
     return source.function(fn)

@@ -1,4 +1,4 @@
-"""The wire rules for JSON scalars: strings, integers, numbers, booleans and dates.
+"""The wire rules for JSON scalars: strings, integers, numbers, booleans, dates, enumerations.
 
 Each hook takes a parsed JSON value and returns it typed, or raises
 :class:`~reussite.serialization._errors.WireError` saying what is accepted. Nothing is
@@ -10,6 +10,8 @@ checks inline and calls :func:`utf8_encodable` and :func:`structure_date`.
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import functools
 from typing import Any
 
 from ._errors import WireError, show
@@ -88,3 +90,19 @@ def structure_date(value: Any, _: Any = None) -> dt.date:
         DATES[value] = parsed
         return parsed
     raise WireError(f"expected a date as YYYY-MM-DD, got {show(value)}")
+
+
+@functools.cache
+def enum_members(cls: type[enum.Enum]) -> dict[str, enum.Enum]:
+    """The members of enumeration ``cls`` by their wire value."""
+    return {member.value: member for member in cls}
+
+
+def structure_enum(value: Any, cls: type[enum.Enum]) -> Any:
+    """A member of ``cls`` given by its value (``"education_nationale"``), never its label."""
+    if type(value) is str:
+        member = enum_members(cls).get(value)
+        if member is not None:
+            return member
+    accepted = ", ".join(show(v) for v in enum_members(cls))
+    raise WireError(f"expected one of {accepted}, got {show(value)}")
