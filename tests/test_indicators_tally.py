@@ -246,6 +246,27 @@ def test_a_pathway_counted_twice_is_refused_in_one_call_or_across_calls():
         tally.merge(tally)
 
 
+def test_a_pathway_counted_again_leaves_the_other_children_of_its_chunk_counted():
+    first, second = followed("p-1", D(2017, 10, 2)), followed("p-2", D(2017, 10, 2), child="enf-2")
+    tally = Tally(period=SY17, as_of=D(2019, 12, 31))
+    tally.add(first)
+    with pytest.raises(r.InvalidInput, match="counted twice"):
+        tally.add_all([second, first])
+    assert set(tally.children) == {"enf-1", "enf-2"}
+    assert (
+        tally.children["enf-1"]
+        == Tally(period=SY17, as_of=D(2019, 12, 31)).add_all([first]).children["enf-1"]
+    )
+
+
+def test_an_error_in_a_chunk_wins_over_a_pathway_counted_again():
+    first = followed("p-1", D(2017, 10, 2))
+    tally = Tally(period=SY17, as_of=D(2019, 12, 31))
+    tally.add(first)
+    with pytest.raises(r.InvalidValue, match=r"annual_report\.pathways"):
+        tally.add_all([first, "not a pathway"])  # type: ignore[list-item]
+
+
 def test_an_item_that_is_not_a_pathway_is_refused_and_those_before_it_stay_counted():
     tally = Tally(period=SY17, as_of=D(2019, 12, 31))
     with pytest.raises(r.InvalidValue, match=r"annual_report\.pathways"):

@@ -428,7 +428,9 @@ class Tally:
             for step, days in zip(DELAY_STEPS, (to_consent, to_decision, to_start), strict=True):
                 self.delays[step].update(days)
             self._count_exits(exits)
-            self._add_children(children)
+            twice = self._add_children(children)
+        if twice is not None:  # raised here, not in ``finally``: an error above comes first
+            raise twice
         return not_yet_known + counted  # every pathway read is one or the other
 
     def _count_exits(self, exits: list[tuple[str, str, bool | None, int]]) -> None:
@@ -469,12 +471,22 @@ class Tally:
             )
         return programme
 
-    def _add_children(self, children: dict[str, ChildFacts]) -> None:
-        """Add the facts of other pathways' children (combined in place when known)."""
+    def _add_children(self, children: dict[str, ChildFacts]) -> InvalidInput | None:
+        """Add the facts of other pathways' children (combined in place when known).
+
+        Every child is added; a pathway already counted for its child is left out, and
+        the error saying so is returned for the caller to raise.
+        """
         known = self.children
+        twice: InvalidInput | None = None
         for child_id in children.keys() & known.keys():
-            children[child_id] = _combine(child_id, known[child_id], children[child_id])
+            try:
+                children[child_id] = _combine(child_id, known[child_id], children[child_id])
+            except InvalidInput as error:
+                children[child_id] = known[child_id]
+                twice = twice or error
         known.update(children)
+        return twice
 
     def merge(self, other: Tally) -> Tally:
         """A new tally counting the pathways of both (neither is changed).
@@ -504,7 +516,9 @@ class Tally:
                         [f"programme {pid!r} appears with two referent FTEs ({known[1]}, {fte})"],
                         source="Tally.merge",
                     )
-            merged._add_children(dict(part.children))
+            twice = merged._add_children(dict(part.children))
+            if twice is not None:
+                raise twice
             for name in _SUMS:
                 setattr(merged, name, getattr(merged, name) + getattr(part, name))
             for name in _COUNTERS:
