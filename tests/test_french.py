@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -41,3 +42,23 @@ def test_floats_round_on_the_decimal_written() -> None:
     assert number_fr(Decimal("18308734994294264962582419.7350"), 3) == (
         "18 308 734 994 294 264 962 582 419,735"
     )
+
+
+def test_what_rounds_to_zero_prints_without_a_sign() -> None:
+    assert number_fr(-0.004, 2) == "0,00"
+    assert number_fr(-0.4) == "0"
+    assert number_fr(Decimal("-0")) == "0"
+    assert number_fr(-0.005, 2) == "-0,01"  # half up: away from zero
+
+
+def test_only_finite_numbers_print() -> None:
+    for value in (float("nan"), float("inf"), Decimal("-Infinity")):
+        with pytest.raises(ValueError, match="not a number a report can print"):
+            number_fr(value)
+
+
+def test_numbers_of_any_length_are_grouped() -> None:
+    text = number_fr(Decimal("1e5000"))
+    assert text.startswith("100 000 ")  # 5,001 digits: groups of three from the left too
+    assert text.endswith(" 000")
+    assert len(text.replace(" ", "")) == 5001

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 import re
 
 import attrs
@@ -125,7 +127,9 @@ def test_a_replayed_pathway_is_a_value_like_any_other(programme):
     applied = to_state(programme, r.State.ACTIVE)
     replayed = r.replay(applied.history, programme=programme)
     assert replayed == applied
-    assert hash(replayed.history) == hash(applied.history)
+    assert hash(replayed) == hash(applied)
+    assert pickle.loads(pickle.dumps(replayed)) == applied
+    assert copy.deepcopy(replayed) == applied
     reviewed = r.apply(replayed, r.Reviewed(review=r.Review(on=D(2018, 1, 15))))
     assert reviewed.reviews == (r.Review(on=D(2018, 1, 15)),)
     assert replayed == applied  # applying gave a new pathway, the replayed one is unchanged

@@ -21,10 +21,13 @@ def number_fr(value: Decimal | float | int, places: int = 0) -> str:
     """
     # A float is read as the shortest decimal that reads back as it (0.1, not 0.1000…).
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not exact.is_finite():
+        raise ValueError(f"{value!r} is not a number a report can print")
     # Enough digits for any size (the default context holds 28 and would refuse more).
     digits = Context(prec=max(28, exact.adjusted() + places + 2))
-    text = str(exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, digits))
-    whole, _, fraction = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    grouped = f"{int(whole.lstrip('-')):,}".replace(",", " ")
-    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+    rounded = exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, digits)
+    whole, _, fraction = f"{rounded.copy_abs():f}".partition(".")  # exact, as quantized
+    groups = [whole[max(0, end - 3) : end] for end in range(len(whole), 0, -3)]
+    sign = "-" if rounded < 0 else ""  # what rounds to zero prints without a sign
+    number = sign + " ".join(reversed(groups))
+    return f"{number},{fraction}" if fraction else number
