@@ -152,18 +152,28 @@ def compile_class(cls: type, resolve: Resolve, *, forbid_extra_keys: bool, tag: 
         add(f"    if not o.keys() <= {allowed}:")
         add("        raise Refused")
     arguments = []
-    add("    given = {}")  # the fields with a default that the object gives
+    reads_self = [a for a in fields if getattr(a.default, "takes_self", False)]
+    if reads_self:
+        add("    given = {}")  # the defaults computed from the instance: left to __init__
+        arguments.append("**given")
     for index, a in enumerate(fields):
         var = f"v{index}"
         if a.default is attrs.NOTHING:
             add(f"    {var} = o[{a.name!r}]")
             source.check(var, hints[a.name], 4)
             arguments.append(f"{a.alias}={var}")
-        else:  # left out: ``__init__`` applies the default (a factory may read ``self``)
-            add(f"    if {a.name!r} in o:")
-            add(f"        {var} = o[{a.name!r}]")
-            source.check(var, hints[a.name], 8)
+            continue
+        add(f"    if {a.name!r} in o:")
+        add(f"        {var} = o[{a.name!r}]")
+        source.check(var, hints[a.name], 8)
+        if a in reads_self:
             add(f"        given[{a.alias!r}] = {var}")
-    arguments.append("**given")
+            continue
+        add("    else:")
+        if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            add(f"        {var} = {source.name(a.default.factory, 'factory')}()")
+        else:
+            add(f"        {var} = {source.name(a.default, 'default')}")
+        arguments.append(f"{a.alias}={var}")
     add(f"    return {source.name(cls, 'cls')}({', '.join(arguments)})")
     return source.function(fn)
