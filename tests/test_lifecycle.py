@@ -551,6 +551,24 @@ def test_valid_histories_keep_every_invariant_and_replay(programme, data):
     assert r.replay(p.history, programme=p.programme) == p
 
 
+@given(programmes(), st.data())
+def test_records_the_fold_changes_still_pass_their_validators(programme, data):
+    # Ending actions and updating objectives copy them without re-running validators
+    # (the rules proved the change valid): the copies must be what __init__ would build.
+    events = data.draw(histories(programme=programme))
+    replayed = r.replay(events, programme=programme)
+    applied = r.open_pathway(programme, events[0])
+    for event in events[1:]:
+        applied = r.apply(applied, event)
+    for p in (replayed, applied):
+        for record in (*p.actions, *p.objectives):
+            attrs.validate(record)
+            rebuilt = attrs.evolve(record)
+            assert rebuilt == record
+            assert hash(rebuilt) == hash(record)
+            assert pickle.loads(pickle.dumps(record)) == record
+
+
 @given(st.data())
 def test_any_event_is_either_refused_with_a_reussite_error_or_keeps_invariants(data):
     p = data.draw(pathways(programme=PROGRAMME))

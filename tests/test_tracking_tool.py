@@ -147,8 +147,9 @@ def test_a_stale_version_and_a_second_referral_are_refused(tool):
     pathway = _store_history(tool, events)
     with pytest.raises(r.VersionConflict):
         tool.record(pathway.id, r.ContactLost(on=pathway.last_event_on), expected_version=1)
-    with pytest.raises(ValueError, match="already exists"):
+    with pytest.raises(r.EventRefused) as refused:
         tool.record(pathway.id, events[0])
+    assert refused.value.rule == "R-TRANSITION"
     with pytest.raises(KeyError):
         tool.load("p-unknown")
     assert tool.pathway_ids() == [pathway.id]

@@ -57,11 +57,13 @@ class TrackingTool:
         A referral opens a new pathway; any other event goes to ``pathway_id``, whose
         stored version must be ``expected_version`` when one is given.
         """
-        if isinstance(event, r.Referred):
-            if self._version(event.pathway_id) is not None:
-                raise ValueError(f"pathway {event.pathway_id!r} already exists")
+        if isinstance(event, r.Referred) and self._version(event.pathway_id) is None:
             pathway = r.open_pathway(self.programme, event)
         else:
+            # A second referral of a stored pathway goes to the lifecycle too, which
+            # refuses it by its rule (R-TRANSITION, or R-FINAL once the pathway ended).
+            if isinstance(event, r.Referred):
+                pathway_id = event.pathway_id
             pathway = r.apply(self.load(pathway_id), event, expected_version=expected_version)
         with self._db:  # one transaction: the event and the summary row, or neither
             self._db.execute(

@@ -132,11 +132,18 @@ class Pathway:
 
     def objective(self, objective_id: str) -> Objective | None:
         """The objective with this id, or ``None``."""
-        return next((o for o in self.objectives if o.id == objective_id), None)
+        # Plain loops here and below, not generators: the rules look up most events.
+        for objective in self.objectives:
+            if objective.id == objective_id:
+                return objective
+        return None
 
     def action(self, action_id: str) -> Action | None:
         """The action with this id, or ``None``."""
-        return next((a for a in self.actions if a.id == action_id), None)
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        return None
 
 
 def _derive(pathway: Pathway, changes: dict[str, Any]) -> Pathway:
