@@ -13,7 +13,11 @@ On one generated cohort of realistic pathways (``benchmarks/_cohort.py``), writt
   forbidden); types only;
 * ``cattrs plain converter``: for reference, cattrs' preconfigured JSON converter as it
   comes (no strict hooks, unknown keys ignored), which issue 8 estimated at about 0.5x
-  pydantic's time.
+  pydantic's time;
+* ``msgspec into the attrs classes``: for reference, msgspec's C decoder building the very
+  frozen attrs values ``reussite`` returns, with none of its checks (attrs validators are
+  not run, unknown keys inside objects and repeated keys pass unseen): about the least
+  it costs to build these values from this JSON, whoever decodes it.
 
 The pydantic models and msgspec structs are generated from the same attrs classes, so
 the three describe one document. Times are per pathway, best of ``--repeat`` runs, with
@@ -54,8 +58,7 @@ from benchmarks._cohort import realistic_pathways
 import reussite as r
 from reussite.serialization import dump_cohort, load_cohort
 from reussite.serialization._converter import converters
-from reussite.serialization._documents import PathwayLine, record_from_object
-from reussite.serialization._json import parse
+from reussite.serialization._documents import PathwayLine, record_from_text
 from reussite.serialization._migrations import SCHEMA_VERSION
 
 Decoder = Callable[[list[bytes]], list[Any]]
@@ -175,6 +178,35 @@ def plain_cattrs_decoder() -> Decoder:
     return lambda lines: [structure(loads(b), PathwayLine) for b in lines]
 
 
+def msgspec_attrs_decoder() -> Decoder:
+    """msgspec's decoder building ``reussite``'s own attrs values, without their checks.
+
+    msgspec decodes attrs classes natively but not a union of them tagged by ``"type"``:
+    each event is kept raw, its tag read by a one-field struct, then decoded as its class.
+    """
+    import msgspec
+
+    tagged = msgspec.defstruct("Tagged", [("type", str)])
+    raw_line = msgspec.defstruct(
+        "RawLine",
+        [("id", str), ("events", list[msgspec.Raw]), ("state", r.State | None, None)],
+        kw_only=True,
+        forbid_unknown_fields=True,
+    )
+    line, tag = msgspec.json.Decoder(raw_line).decode, msgspec.json.Decoder(tagged).decode
+    events = {t: msgspec.json.Decoder(cls).decode for t, cls in r.EVENT_TYPES.items()}
+
+    def decode(lines: list[bytes]) -> list[PathwayLine]:
+        decoded = []
+        for b in lines:
+            value = line(b)
+            typed = tuple([events[tag(raw).type](raw) for raw in value.events])
+            decoded.append(PathwayLine(id=value.id, state=value.state, events=typed))
+        return decoded
+
+    return decode
+
+
 # --- reussite ---------------------------------------------------------------------------
 
 
@@ -183,8 +215,7 @@ def typed_decoder() -> Decoder:
 
     def decode(lines: list[bytes]) -> list[PathwayLine]:
         return [
-            record_from_object(parse(b), fast=fast, detailed=detailed, version=SCHEMA_VERSION)
-            for b in lines
+            record_from_text(b, fast=fast, detailed=detailed, version=SCHEMA_VERSION) for b in lines
         ]
 
     return decode
@@ -258,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         "reussite typed": typed_decoder(),
         "reussite fully validated": validated_decoder(header.encode()),
         "cattrs plain converter": plain_cattrs_decoder(),
+        "msgspec into the attrs classes": msgspec_attrs_decoder(),  # a runtime dependency
     }
     missing = []
     for name, build in (("pydantic", pydantic_decoder), ("msgspec", msgspec_decoder)):
@@ -268,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # Correctness first: the same bytes decode everywhere, and reussite gives them back.
     assert contenders["reussite fully validated"](lines) == pathways
-    assert contenders["cattrs plain converter"](lines) == contenders["reussite typed"](lines)
+    typed = contenders["reussite typed"](lines)
+    assert contenders["cattrs plain converter"](lines) == typed
+    assert contenders["msgspec into the attrs classes"](lines) == typed
     for name, decode in contenders.items():
         assert len(decode(lines)) == len(lines), name
     print("correctness: every contender decodes every line; reussite gives the pathways back")
@@ -299,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nnot installed (pip install -e '.[bench]'): {', '.join(missing)}")
         return 0
 
-    typed, full, plain, pyd, msg = (rows[n] for n in contenders)
+    typed, full, plain, floor, pyd, msg = (rows[n] for n in contenders)
     print()
     print("| ratio | GC on | GC off | target | met (GC on) |")
     print("|---|---:|---:|---|---|")
@@ -308,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         ("typed / msgspec", typed, msg, 4.0),
         ("fully validated / pydantic", full, pyd, 1.0),
         ("(reference) cattrs plain / pydantic", plain, pyd, None),
+        ("(reference) msgspec into the attrs classes / pydantic", floor, pyd, None),
     ):
         on, off = mine[0] / theirs[0], mine[1] / theirs[1]
         if target is None:

@@ -23,8 +23,9 @@ from ._documents import (
     _WRITER,
     UnknownKeys,
     forbids,
-    pathway_from_object,
+    pathway_from_record,
     pathway_object,
+    record_from_text,
     structure,
 )
 from ._errors import Problems, show
@@ -225,13 +226,14 @@ class Cohort:
                 text = self._next_line()
                 if text is None:
                     break
-                return pathway_from_object(
-                    parse(text, where="line"),
+                record = record_from_text(
+                    text,
                     fast=self._fast,
                     detailed=self._detailed,
-                    programme=self.programme,
                     version=self.version,
+                    where="line",
                 )
+                return pathway_from_record(record, self.programme)
             except Problems as error:
                 if self._on_error == "raise":
                     self._done = True

@@ -13,6 +13,7 @@ the reader supplies it (``programme=``), as in a cohort file whose header carrie
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal, TypeVar, overload
 
 import attrs
@@ -27,6 +28,7 @@ from ._converter import converters, make_converter
 from ._errors import Problems, error_lines, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version, upgrade
+from ._mirror import Mirror
 
 __all__ = ["dump_pathway", "dumps", "load_pathway", "loads"]
 
@@ -131,6 +133,53 @@ def record_from_object(
             value = {**value, "version": SCHEMA_VERSION}
     record: PathwayLine = structure(value, kind, fast, detailed)
     return record
+
+
+@functools.cache
+def _mirror(document: bool) -> Mirror:
+    """The mirror reader of a pathway document (``True``) or of a cohort line."""
+    fast, detailed = converters(True)
+    if document:
+        order = ("schema", "version", "id", "state", "programme", "events")  # pathway_object
+        return Mirror(
+            PathwayDocument,
+            structure=lambda value, t: structure(value, t, fast, detailed),
+            order=order,
+            omit_defaults=True,
+        )
+    return Mirror(
+        PathwayLine,
+        structure=lambda value, t: structure(value, t, fast, detailed),
+        omit_defaults=True,
+    )
+
+
+def record_from_text(
+    raw: str | bytes,
+    *,
+    fast: Converter,
+    detailed: Converter,
+    version: int | None = None,
+    where: str = "",
+) -> PathwayLine:
+    """The typed record of a pathway document (``version=None``) or cohort line, as JSON text.
+
+    Text as ``reussite`` writes it, of the current version, is read through the mirrors
+    (:mod:`._mirror`, in C); any other text, and any text they refuse, is parsed and
+    structured the general way, which checks the same and locates every problem.
+
+    Raises:
+        Problems: every problem of JSON, types, formats and ranges, located.
+    """
+    if version is None or version == SCHEMA_VERSION:
+        try:
+            record: PathwayLine = _mirror(version is None).read(raw)
+        except Exception:  # any refusal: the general path says what is wrong
+            pass
+        else:
+            return record
+    value = parse(raw, where=where)
+    return record_from_object(value, fast=fast, detailed=detailed, version=version)
 
 
 def pathway_from_record(record: PathwayLine, programme: Programme | None = None) -> Pathway:
@@ -323,6 +372,9 @@ def load_pathway(
     """
     fast, detailed = converters(forbids(unknown_keys))
     try:
+        if isinstance(document, str | bytes):
+            record = record_from_text(document, fast=fast, detailed=detailed)
+            return pathway_from_record(record, programme)
         value = document if isinstance(document, dict) else parse(document)
         return pathway_from_object(value, fast=fast, detailed=detailed, programme=programme)
     except Problems as error:

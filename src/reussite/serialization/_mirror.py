@@ -1,0 +1,222 @@
+"""Canonical text read in C: msgspec structs that mirror the wire format of attrs classes.
+
+Most text a ``reussite`` reader meets was written by ``reussite`` (a cohort file, a
+pathway document). Such text is decoded by msgspec straight into *mirror* structs, one
+per attrs class, which check in C what the wire rules check in Python: exact JSON types,
+64-bit integers, ``YYYY-MM-DD`` dates, enumeration values, literals, event tags and
+unknown keys. Encoding the mirror back and comparing the bytes then proves the text
+canonical, so a repeated key or any other spelling cannot pass. One generated function
+per class converts the mirror to the domain values, through their ``__init__``: every
+domain validator runs, as on every path.
+
+Any failure, and any text written otherwise, is left to the general path
+(:func:`~reussite.serialization._json.parse`, the compiled fast path, then the detailed
+converter), which decides the same and says what and where. A property test holds the
+two to the same decisions and values. Mirrors are not tracked by the garbage collector:
+they hold no cycles and live for one document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Literal, Union
+
+import attrs
+import msgspec
+
+from ..events import EVENT_TYPES, Event
+from ._fast import compilable
+from ._json import parse
+from ._scalars import INT_BOUND
+
+Structure = Callable[[Any, Any], Any]
+"""Structures a parsed value as a type (the fast path; raises on any problem)."""
+
+_INT = Annotated[int, msgspec.Meta(ge=-INT_BOUND, le=INT_BOUND - 1)]
+_SCALARS = (str, bool, dt.date)
+
+
+class NotCanonical(ValueError):
+    """The text is not what ``reussite`` would write for its value."""
+
+
+def _optional_inner(t: Any) -> Any:
+    """The ``X`` of ``X | None``, or ``None`` if ``t`` is not such an optional."""
+    args = typing.get_args(t)
+    optional = typing.get_origin(t) in (Union, types.UnionType) and len(args) == 2
+    if optional and type(None) in args:
+        return next(a for a in args if a is not type(None))
+    return None
+
+
+def _mirrorable(cls: type) -> bool:
+    """Whether attrs class ``cls`` can be mirrored (no default computed from the instance)."""
+    return compilable(cls) and not any(
+        getattr(a.default, "takes_self", False) for a in attrs.fields(cls) if a.init
+    )
+
+
+class _Builder:
+    """The mirror structs and converters of a family of types, built once."""
+
+    def __init__(self, structure: Structure) -> None:
+        self.structure = structure
+        self.structs: dict[type, Any] = {}
+        self.converters: dict[type, Callable[[Any], Any]] = {}
+        self.events: dict[Any, Callable[[Any], Any]] = {}
+
+    # --- the wire types ---------------------------------------------------------------
+
+    def wire(self, t: Any) -> Any:
+        """The msgspec type of ``t`` on the wire, or ``msgspec.Raw`` (left to the fast path)."""
+        origin, args = typing.get_origin(t), typing.get_args(t)
+        inner = _optional_inner(t)
+        if inner is not None:
+            mirrored = self.wire(inner)
+            return msgspec.Raw if mirrored is msgspec.Raw else mirrored | None
+        if t is int:
+            return _INT
+        if t in _SCALARS or origin is Literal:
+            return t
+        if isinstance(t, type) and issubclass(t, enum.Enum):
+            return t
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            item = self.wire(args[0])
+            return msgspec.Raw if item is msgspec.Raw else tuple[item, ...]  # type: ignore[valid-type]
+        if t is Event:
+            return Union[tuple(self.struct(c) for c in EVENT_TYPES.values())]  # noqa: UP007
+        if isinstance(t, type) and _mirrorable(t):
+            return self.struct(t)
+        return msgspec.Raw
+
+    def struct(
+        self, cls: type, *, order: Sequence[str] | None = None, omit_defaults: bool = False
+    ) -> Any:
+        """The mirror struct of attrs class ``cls`` (its fields in wire order)."""
+        if cls in self.structs:
+            return self.structs[cls]
+        hints = typing.get_type_hints(cls)
+        by_name = {a.name: a for a in attrs.fields(cls) if a.init}
+        fields: list[tuple[Any, ...]] = []
+        for name in order or by_name:
+            a = by_name[name]
+            kind = self.wire(hints[name])
+            if a.default is attrs.NOTHING:
+                fields.append((name, kind))
+            elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+                fields.append((name, kind, msgspec.field(default_factory=a.default.factory)))
+            elif kind is msgspec.Raw and a.default is not None:
+                fields.append((name, kind))  # a key left out is the general path's case
+            else:
+                fields.append((name, kind, a.default))
+        tag = getattr(cls, "tag", None) if issubclass(cls, Event) else None
+        struct = msgspec.defstruct(
+            f"Wire{cls.__name__}",
+            fields,
+            kw_only=True,
+            frozen=True,
+            forbid_unknown_fields=True,
+            gc=False,
+            omit_defaults=omit_defaults,
+            tag_field="type" if tag else None,
+            tag=tag,
+        )
+        self.structs[cls] = struct
+        return struct
+
+    # --- the converters ---------------------------------------------------------------
+
+    def convert(self, t: Any, var: str, names: dict[str, Any], depth: int = 0) -> str:
+        """An expression converting mirror value ``var`` of type ``t`` to its domain value."""
+        origin, args = typing.get_origin(t), typing.get_args(t)
+        if self.wire(t) is msgspec.Raw:
+            key = f"raw_{len(names)}"
+            names[key] = t
+            # None: the key was left out, and its default is None (see struct)
+            return f"(None if {var} is None else structure({var}, {key}))"
+        inner = _optional_inner(t)
+        if inner is not None:
+            converted = self.convert(inner, var, names, depth)
+            return var if converted == var else f"(None if {var} is None else {converted})"
+        if origin is tuple:
+            item = f"x{depth}"
+            converted = self.convert(args[0], item, names, depth + 1)
+            return var if converted == item else f"tuple([{converted} for {item} in {var}])"
+        if t is Event:
+            for cls in EVENT_TYPES.values():
+                self.events[self.struct(cls)] = self.converter(cls)
+            names["events"] = self.events
+            return f"events[type({var})]({var})"
+        if attrs.has(t):
+            key = f"convert_{len(names)}"
+            names[key] = self.converter(t)
+            return f"{key}({var})"
+        return var  # scalars, enumeration members, literals: as decoded
+
+    def converter(self, cls: type) -> Callable[[Any], Any]:
+        """The function building an instance of ``cls`` from its mirror (``__init__`` runs)."""
+        if cls in self.converters:
+            return self.converters[cls]
+        hints = typing.get_type_hints(cls)
+        names: dict[str, Any] = {"cls": cls, "structure": self._structure_raw}
+        arguments = ", ".join(
+            f"{a.alias}={self.convert(hints[a.name], f'm.{a.name}', names)}"
+            for a in attrs.fields(cls)
+            if a.init
+        )
+        source = f"def convert(m):\n    return cls({arguments})\n"
+        exec(compile(source, f"<reussite mirror {cls.__name__}>", "exec"), names)
+        function: Callable[[Any], Any] = names["convert"]
+        self.converters[cls] = function
+        return function
+
+    def _structure_raw(self, raw: msgspec.Raw, t: Any) -> Any:
+        """What a mirror left raw (a programme), read the general way."""
+        return self.structure(parse(bytes(raw)), t)
+
+
+class Mirror:
+    """Reads the canonical text of one attrs class through its mirror; raises on anything else.
+
+    Args:
+        cls: the attrs class of the document.
+        structure: the fast path, for the parts the mirrors leave raw (a programme).
+        order: the document's keys in the order ``reussite`` writes them (default: its
+            fields' order, as every nested object is written).
+        omit_defaults: whether the writer leaves out a key holding its default (a cohort
+            line leaves out the programme its header carries).
+    """
+
+    def __init__(
+        self,
+        cls: type,
+        *,
+        structure: Structure,
+        order: Sequence[str] | None = None,
+        omit_defaults: bool = False,
+    ) -> None:
+        builder = _Builder(structure)
+        struct = builder.struct(cls, order=order, omit_defaults=omit_defaults)
+        self._decode = msgspec.json.Decoder(struct).decode
+        self._encode = msgspec.json.Encoder().encode
+        self._convert = builder.converter(cls)
+
+    def read(self, raw: bytes | str) -> Any:
+        """The value of canonical text ``raw`` (JSON whitespace around it allowed).
+
+        Raises:
+            NotCanonical: if ``raw`` is not what ``reussite`` writes for the value it holds;
+            msgspec's errors, or what a domain validator raises, for text it refuses. The
+            caller reads such text the general way, which locates every problem.
+        """
+        text = raw.encode() if type(raw) is str else raw
+        if type(text) is not bytes:
+            raise NotCanonical("expected bytes or str")
+        mirror = self._decode(text)
+        if self._encode(mirror) != text.strip(b" \t\r\n"):
+            raise NotCanonical("not the canonical text of its value")
+        return self._convert(mirror)
