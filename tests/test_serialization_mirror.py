@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 import reussite as r
 import reussite.strategies as rs
 from conftest import make_programme, to_state
+from reussite import _validate as _v
 from reussite.serialization import dump_cohort, dump_pathway, load_pathway
 from reussite.serialization._converter import INT_BOUND, converters
 from reussite.serialization._documents import (
@@ -201,3 +203,70 @@ def test_a_mirror_leaves_to_the_fast_path_what_it_cannot_mirror() -> None:
     record = mirror.read(dump(value))
     assert record.programme == pathway.programme
     assert seen == [r.Programme | None]
+
+
+# --- the validators' checks written inline decide as the validators do ------------------
+
+
+def _event_path(line: dict[str, Any], tag: str, *keys: str) -> tuple[Any, ...]:
+    index = next(i for i, e in enumerate(line["events"]) if e["type"] == tag)
+    return ("events", index, *keys)
+
+
+_LONG = "x" * 500
+EDGES = (
+    [
+        (("action_planned", "action", "label"), value)
+        for value in (_LONG, _LONG + "x", "", " ", " \t\u2003", "a", " a ")
+    ]
+    + [
+        (("referred", "child", "first_name"), value)
+        for value in ("y" * 200, "y" * 201, "\u00a0", "Zoé")
+    ]
+    + [
+        (("action_planned", "action", "start"), value)
+        for value in ("1899-12-31", "1900-01-01", "2199-12-31", "2200-01-01")
+    ]
+    + [(("action_planned", "action", "cost_cents"), value) for value in (-1, 0, 3999, 4000, 9**18)]
+    + [
+        (("action_planned", "action", "objective_ids"), value)
+        for value in ([], ["obj-1"], ["obj-1", "obj-1"], ["-obj"], ["o" * 128], ["o" * 129])
+    ]
+    + [(("action_planned", "action", "end"), value) for value in ("2017-11-14", "2017-11-15")]
+    + [(("action_planned", "action", "provider"), value) for value in (None, " ", "p" * 301)]
+    + [(("referred", "child", "commune"), value) for value in ("13103", "2A004", "1310", "2C004")]
+    + [(("referred", "child", "qpv"), value) for value in (None, "QP013951", "QP01395")]
+    + [(("consent_given", "consent", "recipients"), value) for value in ([], ["caf"], [""])]
+    + [(("admitted", "decision", "members_present"), value) for value in ([], ["a", "a"])]
+)
+
+
+@pytest.mark.parametrize(("where", "value"), EDGES)
+def test_inline_checks_decide_as_the_validators_on_the_edges(
+    where: tuple[str, ...], value: Any
+) -> None:
+    line = _canonical_line()
+    path = _event_path(line, *where)
+    mutated = _mutate(line, path, "replace", value)
+    text = dump(mutated)
+    general = _general(text, document=False)
+    # Canonical text: the mirror decides itself, the same way, with the same value.
+    assert _mirrored(text, document=False) == general
+
+
+@attrs.frozen
+class _AfterInit:
+    n: int = attrs.field(validator=_v.integer())
+    m: int = attrs.field(default=0, validator=_v.integer(min_value=0, max_value=9))
+
+    def __attrs_post_init__(self) -> None:
+        if self.n == 13:
+            raise ValueError("unlucky")
+
+
+def test_a_class_that_runs_code_after_init_is_built_by_its_init() -> None:
+    mirror = Mirror(_AfterInit, structure=FAST.structure)
+    assert mirror.read(b'{"n":-5,"m":9}') == _AfterInit(n=-5, m=9)
+    for refused in (b'{"n":13,"m":0}', b'{"n":1,"m":10}', b'{"n":1,"m":-1}'):
+        with pytest.raises(ValueError):  # noqa: PT011 - the post-init's or a validator's
+            mirror.read(refused)

@@ -94,3 +94,18 @@ def test_consent_and_handover_cross_field_rules():
         is None
     )
     assert not r.HandoverRecipient.OTHER_SERVICE.is_child_protection
+
+
+def test_validators_describe_themselves_as_data():
+    from reussite import _validate as v
+
+    assert v.spec_of(v.text(max_length=5)) == v.Spec("text", (1, 5))
+    assert v.spec_of(v.cents()) == v.Spec("integer", (0, None))
+    assert v.spec_of(v.member(r.Sex)) == v.Spec("member", (r.Sex,))
+    inner = v.text()
+    assert v.spec_of(v.optional(inner)) == v.Spec("optional", (inner,))
+    assert v.spec_of(v.tuple_of(inner, min_length=2)) == v.Spec("tuple_of", (inner, 2))
+    assert v.spec_of(v.IDENTIFIER).kind == "pattern"
+    # Those without a description are called as they are.
+    assert v.spec_of(v.unique(str, "ids")) is None
+    assert v.spec_of(lambda inst, attr, value: None) is None

@@ -22,6 +22,29 @@ _MEMO_SIZE = 4096
 """How many accepted strings a pattern validator remembers before starting afresh."""
 
 
+@attrs.frozen
+class Spec:
+    """What a validator accepts, as data: its kind and parameters.
+
+    The serialization mirrors read it to write the common checks inline
+    (``serialization._mirror``); a validator without one is called as it is.
+    """
+
+    kind: str
+    args: tuple[Any, ...] = ()
+
+
+def _described(check: Validator, kind: str, *args: Any) -> Validator:
+    setattr(check, "spec", Spec(kind, args))  # noqa: B010 - a function's attribute
+    return check
+
+
+def spec_of(validator: Validator) -> Spec | None:
+    """The :class:`Spec` of one of this module's validators, or ``None``."""
+    spec = getattr(validator, "spec", None)
+    return spec if isinstance(spec, Spec) else None
+
+
 def _fail(inst: object, attr: attrs.Attribute[Any], value: object, expected: str) -> None:
     raise InvalidValue(type(inst).__name__, attr.name, value, expected)
 
@@ -52,7 +75,7 @@ def typed(cls: type | tuple[type, ...]) -> Validator:
         if type(value) is not exact and not _is_instance(value, cls):
             _fail(inst, attr, value, f"a {_type_name(cls)}")
 
-    return check
+    return _described(check, "typed", cls)
 
 
 def optional(inner: Validator) -> Validator:
@@ -62,7 +85,7 @@ def optional(inner: Validator) -> Validator:
         if value is not None:
             inner(inst, attr, value)
 
-    return check
+    return _described(check, "optional", inner)
 
 
 def text(*, min_length: int = 1, max_length: int = 10_000) -> Validator:
@@ -78,7 +101,7 @@ def text(*, min_length: int = 1, max_length: int = 10_000) -> Validator:
         if blank or (blank is None and len(value.strip()) < min_length):
             _fail(inst, attr, value, "a non-blank string")
 
-    return check
+    return _described(check, "text", min_length, max_length)
 
 
 def pattern(regex: str, description: str) -> Validator:
@@ -97,7 +120,7 @@ def pattern(regex: str, description: str) -> Validator:
             accepted.clear()
         accepted.add(value)
 
-    return check
+    return _described(check, "pattern", accepted)
 
 
 def integer(*, min_value: int | None = None, max_value: int | None = None) -> Validator:
@@ -111,7 +134,7 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Va
         if max_value is not None and value > max_value:
             _fail(inst, attr, value, f"an integer <= {max_value}")
 
-    return check
+    return _described(check, "integer", min_value, max_value)
 
 
 def cents() -> Validator:
@@ -141,7 +164,7 @@ def member(enum_cls: type[enum.Enum]) -> Validator:
             accepted = ", ".join(repr(m.value) for m in enum_cls)
             _fail(inst, attr, value, f"a {enum_cls.__name__} ({accepted})")
 
-    return check
+    return _described(check, "member", enum_cls)
 
 
 def date_between(
@@ -157,7 +180,7 @@ def date_between(
         if not (min_value <= value <= max_value):
             _fail(inst, attr, value, f"a date between {min_value} and {max_value}")
 
-    return check
+    return _described(check, "date_between", min_value, max_value)
 
 
 def tuple_of(inner: Validator, *, min_length: int = 0) -> Validator:
@@ -171,7 +194,7 @@ def tuple_of(inner: Validator, *, min_length: int = 0) -> Validator:
         for item in value:
             inner(inst, attr, item)
 
-    return check
+    return _described(check, "tuple_of", inner, min_length)
 
 
 def unique(key: Callable[[Any], object], what: str) -> Validator:
@@ -207,7 +230,7 @@ def all_of(*validators: Validator) -> Validator:
         for v in validators:
             v(inst, attr, value)
 
-    return check
+    return _described(check, "all_of", *validators)
 
 
 INSEE_COMMUNE = pattern(r"\d[0-9AB]\d{3}", "an INSEE commune code of 5 characters (13103)")

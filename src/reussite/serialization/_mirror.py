@@ -28,8 +28,9 @@ from typing import Annotated, Any, Literal, Union
 import attrs
 import msgspec
 
+from .._validate import spec_of
 from ..events import EVENT_TYPES, Event
-from ._fast import compilable
+from ._fast import Refused, compilable
 from ._json import parse
 from ._scalars import INT_BOUND
 
@@ -158,17 +159,40 @@ class _Builder:
         return var  # scalars, enumeration members, literals: as decoded
 
     def converter(self, cls: type) -> Callable[[Any], Any]:
-        """The function building an instance of ``cls`` from its mirror (``__init__`` runs)."""
+        """The function building an instance of ``cls`` from its mirror, validators run.
+
+        A plain class (every field set by ``__init__``, nothing run after) is built
+        field by field and its validators' checks are written inline where their
+        :class:`~reussite._validate.Spec` allows, the others called; any other class is
+        built by its ``__init__``.
+        """
         if cls in self.converters:
             return self.converters[cls]
         hints = typing.get_type_hints(cls)
-        names: dict[str, Any] = {"cls": cls, "structure": self._structure_raw}
-        arguments = ", ".join(
-            f"{a.alias}={self.convert(hints[a.name], f'm.{a.name}', names)}"
-            for a in attrs.fields(cls)
-            if a.init
-        )
-        source = f"def convert(m):\n    return cls({arguments})\n"
+        names: dict[str, Any] = {
+            "cls": cls,
+            "structure": self._structure_raw,
+            "new": object.__new__,
+            "set_field": object.__setattr__,
+            "Refused": Refused,
+        }
+        fields = [a for a in attrs.fields(cls) if a.init]
+        values = [self.convert(hints[a.name], f"m.{a.name}", names) for a in fields]
+        lines = ["def convert(m):"]
+        if _plain(cls):
+            lines.extend(f"    v{i} = {value}" for i, value in enumerate(values))
+            lines.append("    o = new(cls)")
+            lines.extend(f"    set_field(o, {a.name!r}, v{i})" for i, a in enumerate(fields))
+            for i, a in enumerate(fields):
+                if a.validator is not None:
+                    lines.extend(_Checks(names, a).lines(a.validator, hints[a.name], f"v{i}"))
+            lines.append("    return o")
+        else:
+            arguments = ", ".join(
+                f"{a.alias}={value}" for a, value in zip(fields, values, strict=True)
+            )
+            lines.append(f"    return cls({arguments})")
+        source = "\n".join(lines) + "\n"
         exec(compile(source, f"<reussite mirror {cls.__name__}>", "exec"), names)
         function: Callable[[Any], Any] = names["convert"]
         self.converters[cls] = function
@@ -177,6 +201,73 @@ class _Builder:
     def _structure_raw(self, raw: msgspec.Raw, t: Any) -> Any:
         """What a mirror left raw (a programme), read the general way."""
         return self.structure(parse(bytes(raw)), t)
+
+
+def _plain(cls: type) -> bool:
+    """Whether ``cls`` may be built field by field: what its ``__init__`` does, bar checks."""
+    return (
+        all(a.init and a.converter is None for a in attrs.fields(cls))
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+    )
+
+
+_WIRE_CHECKED = (str, int, bool, dt.date)
+"""Types whose every value the mirror decodes is already of exactly that type."""
+
+
+class _Checks:
+    """The inline lines of one field's validator checks (``raise Refused`` when one fails)."""
+
+    def __init__(self, names: dict[str, Any], attribute: attrs.Attribute[Any]) -> None:
+        self.names = names
+        self.attribute = attribute
+
+    def name(self, value: Any, prefix: str) -> str:
+        key = f"{prefix}_{len(self.names)}"
+        self.names[key] = value
+        return key
+
+    def call(self, validator: Any, var: str, pad: str) -> list[str]:
+        """Call the validator as ``__init__`` would: on the built object."""
+        function, attribute = self.name(validator, "validator"), self.name(self.attribute, "a")
+        return [f"{pad}{function}(o, {attribute}, {var})"]
+
+    def lines(
+        self, validator: Any, t: Any, var: str, pad: str = "    ", depth: int = 0
+    ) -> list[str]:
+        """Lines checking ``var`` (of wire type ``t``) as ``validator`` does."""
+        spec = spec_of(validator)
+        kind, args = (spec.kind, spec.args) if spec is not None else ("", ())
+        inner_t = _optional_inner(t)
+        exact = t in _WIRE_CHECKED or (
+            isinstance(t, type) and (issubclass(t, enum.Enum) or attrs.has(t))
+        )
+        if kind in ("typed", "member") and args[0] is t and exact:
+            return []  # the mirror decoded (or its converter built) exactly this type
+        if kind == "optional":
+            inner = self.lines(args[0], t if inner_t is None else inner_t, var, pad + "    ", depth)
+            return [f"{pad}if {var} is not None:", *inner] if inner else []
+        if kind == "all_of":
+            return [line for v in args for line in self.lines(v, t, var, pad, depth)]
+        if kind == "text" and t is str:
+            low, high = args
+            blank = f"not {var} or {var}.isspace()" if low == 1 else f"len({var}.strip()) < {low}"
+            return [f"{pad}if len({var}) > {high} or {blank}:", f"{pad}    raise Refused"]
+        if kind == "pattern" and t is str:
+            accepted = self.name(args[0], "accepted")  # the validator's memo of accepted ids
+            return [f"{pad}if {var} not in {accepted}:", *self.call(validator, var, pad + "    ")]
+        if kind in ("integer", "date_between") and t is (int if kind == "integer" else dt.date):
+            low, high = (self.name(bound, "bound") if bound is not None else None for bound in args)
+            tests = [f"{var} < {low}" if low else "", f"{var} > {high}" if high else ""]
+            test = " or ".join(t for t in tests if t)
+            return [f"{pad}if {test}:", f"{pad}    raise Refused"] if test else []
+        if kind == "tuple_of" and typing.get_origin(t) is tuple:
+            item, (inner, least) = f"x{depth}", args
+            checks = self.lines(inner, typing.get_args(t)[0], item, pad + "    ", depth + 1)
+            lines = [f"{pad}if len({var}) < {least}:", f"{pad}    raise Refused"] if least else []
+            return [*lines, f"{pad}for {item} in {var}:", *checks] if checks else lines
+        return self.call(validator, var, pad)
 
 
 class Mirror:
