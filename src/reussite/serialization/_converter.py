@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import types
 from collections.abc import Callable
-from typing import Any, Generic, Literal, TypeVar, Union, get_args
+from typing import Any, Generic, Literal, TypeVar, get_args
 from typing import get_origin as _get_origin
 
 import attrs
@@ -24,7 +23,7 @@ from ..events import EVENT_TYPES, Event
 from ..pathway import Pathway
 from ..timeline import Timeline
 from ._errors import Problems, WireError, at_index, at_key, show
-from ._fast import compilable, compile_class, wire_keys
+from ._fast import compilable, compile_class, items_of, optional_of, wire_keys
 from ._scalars import (
     INT_BOUND,
     structure_bool,
@@ -50,15 +49,11 @@ Hook = Callable[..., Any]
 
 
 def _is_optional(t: Any) -> bool:
-    return (
-        get_origin(t) in (Union, types.UnionType)
-        and len(get_args(t)) == 2
-        and (type(None) in get_args(t))
-    )
+    return optional_of(t) is not None
 
 
 def _optional_hook(t: Any, conv: Converter) -> Hook:
-    inner = next(a for a in get_args(t) if a is not type(None))
+    inner = optional_of(t)
     inner_hook = conv.get_structure_hook(inner)
 
     def structure_optional(value: Any, _: Any = None) -> Any:
@@ -68,8 +63,7 @@ def _optional_hook(t: Any, conv: Converter) -> Hook:
 
 
 def _is_homogeneous_tuple(t: Any) -> bool:
-    args = get_args(t)
-    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+    return items_of(t) is not None
 
 
 def _items(hook: Hook, item: Any, value: Any, kind: type, detailed: bool) -> list[Any]:

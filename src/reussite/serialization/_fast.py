@@ -34,6 +34,22 @@ class Refused(ValueError):
     """The fast path refused a value; the detailed converter will say why."""
 
 
+def optional_of(t: Any) -> Any:
+    """The ``X`` of type ``X | None`` (or ``Optional[X]``), else ``None``."""
+    args = typing.get_args(t)
+    if typing.get_origin(t) in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        return next(a for a in args if a is not type(None))
+    return None
+
+
+def items_of(t: Any) -> Any:
+    """The ``X`` of type ``tuple[X, ...]``, else ``None``."""
+    args = typing.get_args(t)
+    if typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return args[0]
+    return None
+
+
 def compilable(cls: Any) -> bool:
     """Whether ``cls`` is an attrs class this module compiles (not a generic alias)."""
     return isinstance(cls, type) and attrs.has(cls) and not getattr(cls, "__parameters__", ())
@@ -81,12 +97,11 @@ class _Source:
             add(f"{pad}{var} = {members}.get({var}) if type({var}) is str else None")
             add(f"{pad}if {var} is None:")
             add(f"{pad}    raise Refused")
-        elif origin in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
-            (inner,) = (a for a in args if a is not type(None))
+        elif optional_of(t) is not None:
             add(f"{pad}if {var} is not None:")
-            self.check(var, inner, indent + 4)
-        elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-            item = self.name(_item_function(args[0], self.resolve), "item")
+            self.check(var, optional_of(t), indent + 4)
+        elif items_of(t) is not None:
+            item = self.name(_item_function(items_of(t), self.resolve), "item")
             add(f"{pad}if type({var}) is not list:")
             add(f"{pad}    raise Refused")
             add(f"{pad}{var} = tuple([{item}(x) for x in {var}])")

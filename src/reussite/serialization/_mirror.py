@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import types
 import typing
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, Union
@@ -30,7 +29,7 @@ import msgspec
 
 from .._validate import spec_of
 from ..events import EVENT_TYPES, Event
-from ._fast import Refused, compilable
+from ._fast import Refused, compilable, items_of, optional_of
 from ._json import parse
 from ._scalars import INT_BOUND
 
@@ -43,15 +42,6 @@ _SCALARS = (str, bool, dt.date)
 
 class NotCanonical(ValueError):
     """The text is not what ``reussite`` would write for its value."""
-
-
-def _optional_inner(t: Any) -> Any:
-    """The ``X`` of ``X | None``, or ``None`` if ``t`` is not such an optional."""
-    args = typing.get_args(t)
-    optional = typing.get_origin(t) in (Union, types.UnionType) and len(args) == 2
-    if optional and type(None) in args:
-        return next(a for a in args if a is not type(None))
-    return None
 
 
 def _mirrorable(cls: type) -> bool:
@@ -74,23 +64,22 @@ class _Builder:
 
     def wire(self, t: Any) -> Any:
         """The msgspec type of ``t`` on the wire, or ``msgspec.Raw`` (left to the fast path)."""
-        origin, args = typing.get_origin(t), typing.get_args(t)
-        inner = _optional_inner(t)
+        inner = optional_of(t)
         if inner is not None:
             mirrored = self.wire(inner)
             return msgspec.Raw if mirrored is msgspec.Raw else mirrored | None
         if t is int:
             return _INT
-        if t in _SCALARS or origin is Literal:
+        if t in _SCALARS or typing.get_origin(t) is Literal:
             return t
         if isinstance(t, type) and issubclass(t, enum.Enum):
             return t
-        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-            item = self.wire(args[0])
+        if items_of(t) is not None:
+            item = self.wire(items_of(t))
             return msgspec.Raw if item is msgspec.Raw else tuple[item, ...]  # type: ignore[valid-type]
-        if t is Event:
+        if t is Event and all(_mirrorable(c) for c in EVENT_TYPES.values()):
             return Union[tuple(self.struct(c) for c in EVENT_TYPES.values())]  # noqa: UP007
-        if isinstance(t, type) and _mirrorable(t):
+        if isinstance(t, type) and t is not Event and _mirrorable(t):
             return self.struct(t)
         return msgspec.Raw
 
@@ -133,19 +122,18 @@ class _Builder:
 
     def convert(self, t: Any, var: str, names: dict[str, Any], depth: int = 0) -> str:
         """An expression converting mirror value ``var`` of type ``t`` to its domain value."""
-        origin, args = typing.get_origin(t), typing.get_args(t)
         if self.wire(t) is msgspec.Raw:
             key = f"raw_{len(names)}"
             names[key] = t
             # None: the key was left out, and its default is None (see struct)
             return f"(None if {var} is None else structure({var}, {key}))"
-        inner = _optional_inner(t)
+        inner = optional_of(t)
         if inner is not None:
             converted = self.convert(inner, var, names, depth)
             return var if converted == var else f"(None if {var} is None else {converted})"
-        if origin is tuple:
+        if items_of(t) is not None:
             item = f"x{depth}"
-            converted = self.convert(args[0], item, names, depth + 1)
+            converted = self.convert(items_of(t), item, names, depth + 1)
             return var if converted == item else f"tuple([{converted} for {item} in {var}])"
         if t is Event:
             for cls in EVENT_TYPES.values():
@@ -239,7 +227,7 @@ class _Checks:
         """Lines checking ``var`` (of wire type ``t``) as ``validator`` does."""
         spec = spec_of(validator)
         kind, args = (spec.kind, spec.args) if spec is not None else ("", ())
-        inner_t = _optional_inner(t)
+        inner_t = optional_of(t)
         exact = t in _WIRE_CHECKED or (
             isinstance(t, type) and (issubclass(t, enum.Enum) or attrs.has(t))
         )
@@ -262,9 +250,9 @@ class _Checks:
             tests = [f"{var} < {low}" if low else "", f"{var} > {high}" if high else ""]
             test = " or ".join(t for t in tests if t)
             return [f"{pad}if {test}:", f"{pad}    raise Refused"] if test else []
-        if kind == "tuple_of" and typing.get_origin(t) is tuple:
+        if kind == "tuple_of" and items_of(t) is not None:
             item, (inner, least) = f"x{depth}", args
-            checks = self.lines(inner, typing.get_args(t)[0], item, pad + "    ", depth + 1)
+            checks = self.lines(inner, items_of(t), item, pad + "    ", depth + 1)
             lines = [f"{pad}if len({var}) < {least}:", f"{pad}    raise Refused"] if least else []
             return [*lines, f"{pad}for {item} in {var}:", *checks] if checks else lines
         return self.call(validator, var, pad)
