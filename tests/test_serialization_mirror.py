@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import json
 import re
@@ -270,3 +271,62 @@ def test_a_class_that_runs_code_after_init_is_built_by_its_init() -> None:
     for refused in (b'{"n":13,"m":0}', b'{"n":1,"m":10}', b'{"n":1,"m":-1}'):
         with pytest.raises(ValueError):  # noqa: PT011 - the post-init's or a validator's
             mirror.read(refused)
+
+
+class _Level(enum.IntEnum):
+    ONE = 1
+
+
+@attrs.frozen
+class _Numbered:
+    level: _Level = attrs.field(validator=_v.member(_Level))
+
+
+@attrs.frozen(init=False)
+class _OwnInit:
+    s: str = attrs.field(validator=_v.text())
+
+    def __init__(self, s: str) -> None:
+        self.__attrs_init__(s=s.strip())
+
+
+@attrs.frozen
+class _Codes:
+    codes: frozenset[str] = attrs.field(factory=frozenset)
+    n: int = 0
+
+
+def _read_both(cls: type, text: bytes) -> tuple[Any, Any]:
+    def attempt(read: Any) -> Any:
+        try:
+            return read()
+        except Exception:
+            return None
+
+    mirror = Mirror(cls, structure=FAST.structure)
+    return attempt(lambda: mirror.read(text)), attempt(lambda: FAST.structure(parse(text), cls))
+
+
+def test_what_the_wire_rules_read_otherwise_is_not_mirrored() -> None:
+    # An enumeration of integers is read by value as a string on the wire: the general
+    # path refuses 1, so must the mirror.
+    assert _read_both(_Numbered, b'{"level":1}') == (None, None)
+    # A hand-written __init__ runs: the class is built by it, not field by field.
+    assert _read_both(_OwnInit, b'{"s":" a "}') == (_OwnInit(s="a"), _OwnInit(s="a"))
+    # A set is left raw for the general path, and must be given: its default is not None.
+    assert _read_both(_Codes, b'{"codes":["a"],"n":1}') == (_Codes(frozenset({"a"}), 1),) * 2
+    assert _read_both(_Codes, b'{"n":1}') == (None, _Codes(n=1))
+
+
+def test_the_domain_classes_are_built_field_by_field() -> None:
+    from reussite.serialization._mirror import _plain
+
+    for cls in (*r.EVENT_TYPES.values(), r.Action, r.Objective, r.Child, r.Consent):
+        assert _plain(cls), cls
+    assert not _plain(_OwnInit)
+    assert not _plain(_AfterInit)
+
+
+def test_a_document_order_must_name_every_field_once() -> None:
+    with pytest.raises(ValueError, match="must list the fields"):
+        Mirror(_Codes, structure=FAST.structure, order=["codes"])

@@ -32,10 +32,12 @@ class Spec:
 
     kind: str
     args: tuple[Any, ...] = ()
+    memo: Any = attrs.field(default=None, eq=False, repr=False)
+    """What the validator remembers as accepted (a pattern's set of accepted strings)."""
 
 
-def _described(check: Validator, kind: str, *args: Any) -> Validator:
-    setattr(check, "spec", Spec(kind, args))  # noqa: B010 - a function's attribute
+def _described(check: Validator, kind: str, *args: Any, memo: Any = None) -> Validator:
+    setattr(check, "spec", Spec(kind, args, memo))  # noqa: B010 - a function's attribute
     return check
 
 
@@ -120,7 +122,7 @@ def pattern(regex: str, description: str) -> Validator:
             accepted.clear()
         accepted.add(value)
 
-    return _described(check, "pattern", accepted)
+    return _described(check, "pattern", regex, description, memo=accepted)
 
 
 def integer(*, min_value: int | None = None, max_value: int | None = None) -> Validator:

@@ -36,6 +36,8 @@ T = TypeVar("T")
 UnknownKeys = Literal["reject", "ignore"]
 
 PATHWAY_SCHEMA = "reussite.pathway"
+DOCUMENT_KEYS = ("schema", "version", "id", "state", "programme", "events")
+"""The keys of a pathway document in the order they are written (a line: the last four)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -137,19 +139,16 @@ def record_from_object(
 
 @functools.cache
 def _mirror(document: bool) -> Mirror:
-    """The mirror reader of a pathway document (``True``) or of a cohort line."""
+    """The mirror reader of a pathway document (``True``) or of a cohort line.
+
+    Keys in the order :func:`pathway_object` writes them; a line leaves out its programme.
+    """
     fast, detailed = converters(True)
-    if document:
-        order = ("schema", "version", "id", "state", "programme", "events")  # pathway_object
-        return Mirror(
-            PathwayDocument,
-            structure=lambda value, t: structure(value, t, fast, detailed),
-            order=order,
-            omit_defaults=True,
-        )
+    kind = PathwayDocument if document else PathwayLine
     return Mirror(
-        PathwayLine,
+        kind,
         structure=lambda value, t: structure(value, t, fast, detailed),
+        order=[key for key in DOCUMENT_KEYS if document or key in attrs.fields_dict(kind)],
         omit_defaults=True,
     )
 
@@ -264,16 +263,14 @@ def pathway_object(
     pathway: Pathway, conv: Converter, *, programme: bool = True, envelope: bool = True
 ) -> dict[str, Any]:
     """The JSON object of a pathway document (or, without envelope, of a cohort line)."""
-    document: dict[str, Any] = {}
+    values: dict[str, Any] = {"id": pathway.id, "state": pathway.state.value}
     if envelope:
-        document["schema"] = PATHWAY_SCHEMA
-        document["version"] = SCHEMA_VERSION
-    document["id"] = pathway.id
-    document["state"] = pathway.state.value
+        values["schema"] = PATHWAY_SCHEMA
+        values["version"] = SCHEMA_VERSION
     if programme:
-        document["programme"] = conv.unstructure(pathway.programme, Programme)
-    document["events"] = [conv.unstructure(event, type(event)) for event in pathway.history]
-    return document
+        values["programme"] = conv.unstructure(pathway.programme, Programme)
+    values["events"] = [conv.unstructure(event, type(event)) for event in pathway.history]
+    return {key: values[key] for key in DOCUMENT_KEYS if key in values}
 
 
 _WRITER = make_converter()

@@ -34,6 +34,13 @@ class Refused(ValueError):
     """The fast path refused a value; the detailed converter will say why."""
 
 
+def bind(names: dict[str, Any], value: Any, prefix: str) -> str:
+    """Add ``value`` to a generated function's globals ``names``; give its new name."""
+    key = f"{prefix}_{len(names)}"
+    names[key] = value
+    return key
+
+
 def optional_of(t: Any) -> Any:
     """The ``X`` of type ``X | None`` (or ``Optional[X]``), else ``None``."""
     args = typing.get_args(t)
@@ -71,9 +78,7 @@ class _Source:
 
     def name(self, value: Any, prefix: str) -> str:
         """A global name in the generated function for ``value``."""
-        key = f"{prefix}_{len(self.names)}"
-        self.names[key] = value
-        return key
+        return bind(self.names, value, prefix)
 
     def check(self, var: str, t: Any, indent: int) -> None:
         """Lines that check the wire value in ``var`` against ``t`` and leave its value."""

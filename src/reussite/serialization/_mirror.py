@@ -4,16 +4,21 @@ Most text a ``reussite`` reader meets was written by ``reussite`` (a cohort file
 pathway document). Such text is decoded by msgspec straight into *mirror* structs, one
 per attrs class, which check in C what the wire rules check in Python: exact JSON types,
 64-bit integers, ``YYYY-MM-DD`` dates, enumeration values, literals, event tags and
-unknown keys. Encoding the mirror back and comparing the bytes then proves the text
-canonical, so a repeated key or any other spelling cannot pass. One generated function
-per class converts the mirror to the domain values, through their ``__init__``: every
-domain validator runs, as on every path.
+unknown keys. Encoding the mirror back and comparing the bytes then proves the mirrored
+text canonical, so a repeated key or any other spelling cannot pass; what a mirror keeps
+raw (a programme) is read by the general path's parser, strict as ever.
+
+One generated function per class converts the mirror to the domain values. A plain
+class (its ``__init__`` the one attrs wrote, nothing run after it) is built field by
+field, the checks its validators describe (:class:`~reussite._validate.Spec`) written
+inline and the other validators called on the built object, as ``__init__`` would; any
+other class is built by its ``__init__``. Either way every domain rule is checked.
 
 Any failure, and any text written otherwise, is left to the general path
 (:func:`~reussite.serialization._json.parse`, the compiled fast path, then the detailed
-converter), which decides the same and says what and where. A property test holds the
-two to the same decisions and values. Mirrors are not tracked by the garbage collector:
-they hold no cycles and live for one document.
+converter), which decides the same and says what and where. Property tests hold the two
+to the same decisions and values. Mirrors are not tracked by the garbage collector: they
+hold no cycles and live for one document.
 """
 
 from __future__ import annotations
@@ -27,9 +32,9 @@ from typing import Annotated, Any, Literal, Union
 import attrs
 import msgspec
 
-from .._validate import spec_of
+from .._validate import Spec, spec_of
 from ..events import EVENT_TYPES, Event
-from ._fast import Refused, compilable, items_of, optional_of
+from ._fast import Refused, bind, compilable, items_of, optional_of
 from ._json import parse
 from ._scalars import INT_BOUND
 
@@ -56,7 +61,7 @@ class _Builder:
 
     def __init__(self, structure: Structure) -> None:
         self.structure = structure
-        self.structs: dict[type, Any] = {}
+        self.structs: dict[tuple[type, tuple[str, ...], bool], Any] = {}
         self.converters: dict[type, Callable[[Any], Any]] = {}
         self.events: dict[Any, Callable[[Any], Any]] = {}
 
@@ -73,7 +78,8 @@ class _Builder:
         if t in _SCALARS or typing.get_origin(t) is Literal:
             return t
         if isinstance(t, type) and issubclass(t, enum.Enum):
-            return t
+            # By value, as the wire rules read them: strings only (msgspec would take 1).
+            return t if all(type(m.value) is str for m in t) else msgspec.Raw
         if items_of(t) is not None:
             item = self.wire(items_of(t))
             return msgspec.Raw if item is msgspec.Raw else tuple[item, ...]  # type: ignore[valid-type]
@@ -87,20 +93,21 @@ class _Builder:
         self, cls: type, *, order: Sequence[str] | None = None, omit_defaults: bool = False
     ) -> Any:
         """The mirror struct of attrs class ``cls`` (its fields in wire order)."""
-        if cls in self.structs:
-            return self.structs[cls]
+        key = (cls, tuple(order or ()), omit_defaults)
+        if key in self.structs:
+            return self.structs[key]
         hints = typing.get_type_hints(cls)
         by_name = {a.name: a for a in attrs.fields(cls) if a.init}
+        if order is not None and sorted(order) != sorted(by_name):
+            raise ValueError(f"order {order!r} must list the fields of {cls.__name__} once")
         fields: list[tuple[Any, ...]] = []
         for name in order or by_name:
             a = by_name[name]
             kind = self.wire(hints[name])
-            if a.default is attrs.NOTHING:
-                fields.append((name, kind))
+            if a.default is attrs.NOTHING or (kind is msgspec.Raw and a.default is not None):
+                fields.append((name, kind))  # a raw key left out is the general path's case
             elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
                 fields.append((name, kind, msgspec.field(default_factory=a.default.factory)))
-            elif kind is msgspec.Raw and a.default is not None:
-                fields.append((name, kind))  # a key left out is the general path's case
             else:
                 fields.append((name, kind, a.default))
         tag = getattr(cls, "tag", None) if issubclass(cls, Event) else None
@@ -115,7 +122,7 @@ class _Builder:
             tag_field="type" if tag else None,
             tag=tag,
         )
-        self.structs[cls] = struct
+        self.structs[key] = struct
         return struct
 
     # --- the converters ---------------------------------------------------------------
@@ -192,9 +199,15 @@ class _Builder:
 
 
 def _plain(cls: type) -> bool:
-    """Whether ``cls`` may be built field by field: what its ``__init__`` does, bar checks."""
+    """Whether ``cls`` may be built field by field: what its ``__init__`` does, bar checks.
+
+    Its own ``__init__`` must be the one attrs wrote (attrs names its source so), setting
+    every field as given; nothing may run before or after it.
+    """
+    source = getattr(getattr(vars(cls).get("__init__"), "__code__", None), "co_filename", "")
     return (
-        all(a.init and a.converter is None for a in attrs.fields(cls))
+        source.startswith("<attrs generated")
+        and all(a.init and a.converter is None for a in attrs.fields(cls))
         and not hasattr(cls, "__attrs_post_init__")
         and not hasattr(cls, "__attrs_pre_init__")
     )
@@ -212,9 +225,7 @@ class _Checks:
         self.attribute = attribute
 
     def name(self, value: Any, prefix: str) -> str:
-        key = f"{prefix}_{len(self.names)}"
-        self.names[key] = value
-        return key
+        return bind(self.names, value, prefix)
 
     def call(self, validator: Any, var: str, pad: str) -> list[str]:
         """Call the validator as ``__init__`` would: on the built object."""
@@ -225,9 +236,8 @@ class _Checks:
         self, validator: Any, t: Any, var: str, pad: str = "    ", depth: int = 0
     ) -> list[str]:
         """Lines checking ``var`` (of wire type ``t``) as ``validator`` does."""
-        spec = spec_of(validator)
-        kind, args = (spec.kind, spec.args) if spec is not None else ("", ())
-        inner_t = optional_of(t)
+        spec = spec_of(validator) or Spec("")  # no description: called as it is
+        kind, args, inner_t = spec.kind, spec.args, optional_of(t)
         exact = t in _WIRE_CHECKED or (
             isinstance(t, type) and (issubclass(t, enum.Enum) or attrs.has(t))
         )
@@ -243,12 +253,13 @@ class _Checks:
             blank = f"not {var} or {var}.isspace()" if low == 1 else f"len({var}.strip()) < {low}"
             return [f"{pad}if len({var}) > {high} or {blank}:", f"{pad}    raise Refused"]
         if kind == "pattern" and t is str:
-            accepted = self.name(args[0], "accepted")  # the validator's memo of accepted ids
+            accepted = self.name(spec.memo, "accepted")  # the validator's memo of accepted ids
             return [f"{pad}if {var} not in {accepted}:", *self.call(validator, var, pad + "    ")]
         if kind in ("integer", "date_between") and t is (int if kind == "integer" else dt.date):
             low, high = (self.name(bound, "bound") if bound is not None else None for bound in args)
-            tests = [f"{var} < {low}" if low else "", f"{var} > {high}" if high else ""]
-            test = " or ".join(t for t in tests if t)
+            tests = [f"{var} < {low}" if low is not None else None]
+            tests.append(f"{var} > {high}" if high is not None else None)
+            test = " or ".join(test for test in tests if test is not None)
             return [f"{pad}if {test}:", f"{pad}    raise Refused"] if test else []
         if kind == "tuple_of" and items_of(t) is not None:
             item, (inner, least) = f"x{depth}", args
@@ -289,8 +300,9 @@ class Mirror:
 
         Raises:
             NotCanonical: if ``raw`` is not what ``reussite`` writes for the value it holds;
-            msgspec's errors, or what a domain validator raises, for text it refuses. The
-            caller reads such text the general way, which locates every problem.
+            msgspec's errors, :class:`~reussite.serialization._fast.Refused` (an inline
+            check) or what a validator raises, for text it refuses. The caller reads such
+            text the general way, which locates every problem.
         """
         text = raw.encode() if type(raw) is str else raw
         if type(text) is not bytes:
