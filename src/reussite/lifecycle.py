@@ -251,14 +251,18 @@ def _changed(value: V, **changes: Any) -> V:
     5 µs for an action; this copy takes 2). A property test checks that every value a
     replay builds passes ``attrs.validate``.
     """
-    fields = attrs.fields(type(value))
-    if not changes.keys() <= {a.name for a in fields}:  # a slip in this module, not data
-        raise TypeError(f"{type(value).__name__} has no field among {sorted(changes)}")
     new = object.__new__(type(value))
     set_field = object.__setattr__
-    for a in fields:
+    changed = 0
+    for a in attrs.fields(type(value)):
         name = a.name
-        set_field(new, name, changes[name] if name in changes else getattr(value, name))
+        if name in changes:
+            set_field(new, name, changes[name])
+            changed += 1
+        else:
+            set_field(new, name, getattr(value, name))
+    if changed != len(changes):  # a slip in this module, not bad data
+        raise TypeError(f"{type(value).__name__} has no field among {sorted(changes)}")
     return new
 
 
