@@ -185,7 +185,7 @@ def test_an_older_version_is_upgraded_by_the_general_path() -> None:
 def test_only_bytes_and_text_are_read() -> None:
     canonical = json.dumps(_canonical_line(), ensure_ascii=False, separators=(",", ":"))
     with pytest.raises(NotCanonical):
-        _mirror(False).read(bytearray(canonical.encode()))  # type: ignore[arg-type]
+        _mirror(False).read(bytearray(canonical.encode()))
 
 
 def test_a_mirror_leaves_to_the_fast_path_what_it_cannot_mirror() -> None:

@@ -154,7 +154,7 @@ def _mirror(document: bool) -> Mirror:
 
 
 def record_from_text(
-    raw: str | bytes,
+    raw: str | bytes | bytearray | memoryview,
     *,
     fast: Converter,
     detailed: Converter,
@@ -369,10 +369,9 @@ def load_pathway(
     """
     fast, detailed = converters(forbids(unknown_keys))
     try:
-        if isinstance(document, str | bytes):
-            record = record_from_text(document, fast=fast, detailed=detailed)
-            return pathway_from_record(record, programme)
-        value = document if isinstance(document, dict) else parse(document)
-        return pathway_from_object(value, fast=fast, detailed=detailed, programme=programme)
+        if isinstance(document, dict):
+            return pathway_from_object(document, fast=fast, detailed=detailed, programme=programme)
+        record = record_from_text(document, fast=fast, detailed=detailed)
+        return pathway_from_record(record, programme)
     except Problems as error:
         raise InvalidInput(error.lines) from None

@@ -295,7 +295,7 @@ class Mirror:
         self._encode = msgspec.json.Encoder().encode
         self._convert = builder.converter(cls)
 
-    def read(self, raw: bytes | str) -> Any:
+    def read(self, raw: str | bytes | bytearray | memoryview) -> Any:
         """The value of canonical text ``raw`` (JSON whitespace around it allowed).
 
         Raises:
