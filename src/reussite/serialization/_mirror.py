@@ -130,8 +130,7 @@ class _Builder:
     def convert(self, t: Any, var: str, names: dict[str, Any], depth: int = 0) -> str:
         """An expression converting mirror value ``var`` of type ``t`` to its domain value."""
         if self.wire(t) is msgspec.Raw:
-            key = f"raw_{len(names)}"
-            names[key] = t
+            key = bind(names, t, "raw")
             # None: the key was left out, and its default is None (see struct)
             return f"(None if {var} is None else structure({var}, {key}))"
         inner = optional_of(t)
@@ -148,9 +147,7 @@ class _Builder:
             names["events"] = self.events
             return f"events[type({var})]({var})"
         if attrs.has(t):
-            key = f"convert_{len(names)}"
-            names[key] = self.converter(t)
-            return f"{key}({var})"
+            return f"{bind(names, self.converter(t), 'convert')}({var})"
         return var  # scalars, enumeration members, literals: as decoded
 
     def converter(self, cls: type) -> Callable[[Any], Any]:
