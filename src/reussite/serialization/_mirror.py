@@ -43,6 +43,7 @@ Structure = Callable[[Any, Any], Any]
 
 _INT = Annotated[int, msgspec.Meta(ge=-INT_BOUND, le=INT_BOUND - 1)]
 _SCALARS = (str, bool, dt.date)
+"""Types msgspec decodes exactly as the wire rules read them (``int`` is bounded apart)."""
 
 
 class NotCanonical(ValueError):
@@ -210,7 +211,7 @@ def _plain(cls: type) -> bool:
     )
 
 
-_WIRE_CHECKED = (str, int, bool, dt.date)
+_WIRE_CHECKED = (*_SCALARS, int)
 """Types whose every value the mirror decodes is already of exactly that type."""
 
 
