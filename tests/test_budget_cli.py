@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reussite.budget._cli import register, run
+from reussite.cli._budget import register, run
 
 SEED = Path(__file__).parent.parent / "examples" / "data" / "pays-salonais-2018-budget.csv"
 

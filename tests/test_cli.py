@@ -45,7 +45,7 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_reussite_errors_exit_1_with_a_french_prefix(capsys, monkeypatch):
-    import reussite._cli_lifecycle as cmd
+    import reussite.cli._lifecycle as cmd
 
     def boom(args):
         raise r.InvalidInput(["bad @ $.x"])
@@ -56,7 +56,7 @@ def test_reussite_errors_exit_1_with_a_french_prefix(capsys, monkeypatch):
 
 
 def test_os_errors_exit_1(capsys, monkeypatch):
-    import reussite._cli_lifecycle as cmd
+    import reussite.cli._lifecycle as cmd
 
     def boom(args):
         raise FileNotFoundError(2, "No such file or directory", "x.jsonl")

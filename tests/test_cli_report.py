@@ -6,7 +6,7 @@ import pathlib
 
 import pytest
 
-from reussite import _cli_report
+from reussite.cli import _report as _cli_report
 from reussite.cli import main
 
 DATA = (

@@ -153,7 +153,7 @@ def test_validate_a_bad_document_and_a_bad_header(
 def test_validate_shows_progress_only_on_a_terminal(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("reussite._cli_serialization._PROGRESS_EVERY", 1)
+    monkeypatch.setattr("reussite.cli._serialization._PROGRESS_EVERY", 1)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     code, out, err = run("validate", str(files["cohort"]), capsys=capsys)
     assert (code, out) == (0, "3 pathways OK\n")

@@ -12,18 +12,18 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from .errors import ReussiteError
+from ..errors import ReussiteError
 
 __all__ = ["main"]
 
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 _COMMAND_MODULES = (
-    "reussite._cli_lifecycle",
-    "reussite.budget._cli",
-    "reussite._cli_serialization",
-    "reussite._cli_report",
-    "reussite._cli_privacy",
+    "reussite.cli._lifecycle",
+    "reussite.cli._budget",
+    "reussite.cli._serialization",
+    "reussite.cli._report",
+    "reussite.cli._privacy",
 )
 """Modules whose ``register(subparsers)`` adds sub-commands; each sets ``handler``."""
 
@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="reussite",
         description="Règles, indicateurs et budget du Programme de Réussite Éducative.",
     )
-    from . import __version__
+    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"reussite {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InvalidValue
-from .pathway import Pathway
-from .privacy import MIN_KEY_BYTES, PURPOSES, ExportManifest, Sensitivity, export_pseudonymised
+from ..errors import InvalidValue
+from ..pathway import Pathway
+from ..privacy import MIN_KEY_BYTES, PURPOSES, ExportManifest, Sensitivity, export_pseudonymised
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,7 +81,7 @@ def _read_key(path: Path) -> bytes:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .serialization import load_cohort
+    from ..serialization import load_cohort
 
     key = _read_key(args.key_file)
     as_of: dt.date = args.as_of or dt.datetime.now(dt.UTC).astimezone().date()

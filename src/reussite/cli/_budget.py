@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from ._categories import Chart
-from ._ledger import load_ledger
-from ._summary import Basis, BudgetSummary
+from ..budget._categories import Chart
+from ..budget._ledger import load_ledger
+from ..budget._summary import Basis, BudgetSummary
 
 __all__ = ["register", "run"]
 

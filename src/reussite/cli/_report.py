@@ -8,10 +8,10 @@ import sys
 from collections.abc import Iterator
 from importlib import resources
 
-from .errors import InvalidValue
-from .indicators import Report, annual_report
-from .pathway import Pathway
-from .periods import CalendarYear, DateRange, Period, SchoolYear
+from ..errors import InvalidValue
+from ..indicators import Report, annual_report
+from ..pathway import Pathway
+from ..periods import CalendarYear, DateRange, Period, SchoolYear
 
 __all__ = ["DEMO_FILE", "register"]
 
@@ -136,7 +136,7 @@ def _print(report: Report, fmt: str) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .serialization import load_cohort
+    from ..serialization import load_cohort
 
     period = _period(args)
     if period is None:
@@ -162,7 +162,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .serialization import load_cohort
+    from ..serialization import load_cohort
 
     school_year, calendar_year = SchoolYear(2017), CalendarYear(2017)
     data = resources.files("reussite") / "data" / DEMO_FILE

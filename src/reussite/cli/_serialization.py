@@ -7,10 +7,10 @@ import json
 import sys
 from typing import Literal
 
-from . import __all__ as _public
-from .errors import InvalidInput
-from .serialization import Cohort, json_schema, load_cohort, load_pathway
-from .serialization._cohort import COHORT_SCHEMA
+from .. import __all__ as _public
+from ..errors import InvalidInput
+from ..serialization import Cohort, json_schema, load_cohort, load_pathway
+from ..serialization._cohort import COHORT_SCHEMA
 
 _PROGRESS_EVERY = 1000
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from .lifecycle import LIFECYCLE
-from .pathway import State
-from .rules import RULES
+from ..lifecycle import LIFECYCLE
+from ..pathway import State
+from ..rules import RULES
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
