@@ -501,7 +501,7 @@ def test_rule_set_lists_every_problem() -> None:
         "rule 'k4': pattern 'Bénévol' is not in normalised form",
         "rule 'k4': pattern '(' is not a valid regex",
         "rule 'k4': pattern 'x*' matches an empty label",
-        "rule 'k5': a modifier (no category) must set nature, indirect or cerfa_line",
+        "rule 'k5': a modifier (no category) must set nature, indirect, cerfa_line or envelope",
         "rule 'k6': 'unclassified' is the engine's answer",
     ]
     for fragment in expected:
