@@ -113,12 +113,22 @@ percentages shown are rounded by largest remainder so they add up to 100.
 
 from __future__ import annotations
 
-from ._categories import CerfaLine, Chart, ExpenseCategory, FundingCategory, Nature, Side
+from ._categories import (
+    CerfaLine,
+    Chart,
+    Envelope,
+    ExpenseCategory,
+    FundingCategory,
+    Nature,
+    Side,
+    Stage,
+)
 from ._classify import Classification, classify, classify_expense, classify_funding
 from ._defaults import DEFAULT_RULES
 from ._ledger import Ledger, LedgerError, load_ledger, parse_amount, read_ledger
 from ._line import BudgetLine, Quantity
 from ._money import format_euros, largest_remainder
+from ._rulefile import dump_rules, load_rules, read_rules
 from ._rules import AccountRule, InvalidRuleSet, KeywordRule, RuleSet
 from ._summary import Basis, Breakdown, BudgetSummary, CerfaRow, ClassifiedLine, Part
 from ._text import normalise_account_code, normalise_text
@@ -135,6 +145,7 @@ __all__ = [
     "Chart",
     "Classification",
     "ClassifiedLine",
+    "Envelope",
     "ExpenseCategory",
     "FundingCategory",
     "InvalidRuleSet",
@@ -146,14 +157,18 @@ __all__ = [
     "Quantity",
     "RuleSet",
     "Side",
+    "Stage",
     "classify",
     "classify_expense",
     "classify_funding",
+    "dump_rules",
     "format_euros",
     "largest_remainder",
     "load_ledger",
+    "load_rules",
     "normalise_account_code",
     "normalise_text",
     "parse_amount",
     "read_ledger",
+    "read_rules",
 ]

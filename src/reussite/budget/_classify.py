@@ -151,7 +151,7 @@ def _resolve(decision: Decision) -> Classification:
         cerfa = _in_kind_line(decision)
     explanation_fr, explanation_en = _explain(decision, category)
     envelope = None
-    if line.side is Side.FUNDING:
+    if line.side is Side.FUNDING and category is not FundingCategory.UNCLASSIFIED:
         envelopes = [m.rule.envelope for m in decision.modifiers if m.rule.envelope is not None]
         if category is FundingCategory.STATE_POLITIQUE_VILLE:
             envelope = Envelope.POLITIQUE_VILLE

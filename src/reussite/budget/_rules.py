@@ -256,12 +256,12 @@ class RuleSet:
     ...                   account_code="6288", chart=Chart.M57)
     >>> classify(line, rules=rules).rule_id
     'local-6288'
-    >>> DEFAULT_RULES.with_rules(attrs.evolve(local, chart=None))
+    >>> DEFAULT_RULES.with_rules(local, attrs.evolve(local, id="local-6288-bis"))
     Traceback (most recent call last):
     ...
     reussite.budget.InvalidRuleSet: invalid budget rule set:
-      - rule 'local-6288': unreachable, its example 'Charges de structure' \
-(account 6288) is decided by exp-6288-structure
+      - rule 'local-6288-bis': duplicate prefix '6288' (m57) for the same side and \
+condition as rule 'local-6288'
     """
 
     account_rules: tuple[AccountRule, ...] = attrs.field(validator=v.tuple_of(v.typed(AccountRule)))
@@ -497,7 +497,9 @@ def _account_match(rules: RuleSet, line: BudgetLine, text: str) -> Match | None:
             if fallback is None and not rules._excluded(rule, text):
                 fallback = Match(rule, "account", rule.prefix)
         elif rules._search(rule, text) is not None:
-            return Match(rule, "account", rule.prefix)  # the label comes first
+            # The label comes first, unless a more specific account says the same.
+            if fallback is None or fallback.rule.category is not rule.category:
+                return Match(rule, "account", rule.prefix)
     return fallback
 
 
