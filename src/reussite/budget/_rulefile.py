@@ -119,9 +119,7 @@ def _rule(kind: str, table: _Table) -> Rule | None:
         return None
 
 
-def read_rules(
-    text: str, *, source: str | None = None, base: RuleSet | None = None
-) -> RuleSet:
+def read_rules(text: str, *, source: str | None = None, base: RuleSet | None = None) -> RuleSet:
     r"""Read a rule file (TOML) into a checked :class:`RuleSet` (*fichier de règles*).
 
     The format, the same for the default rules the library ships and for a user's file::

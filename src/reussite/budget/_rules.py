@@ -179,9 +179,7 @@ class KeywordRule:
     cerfa_line: CerfaLine | None = attrs.field(
         default=None, validator=v.optional(v.member(CerfaLine))
     )
-    envelope: Envelope | None = attrs.field(
-        default=None, validator=v.optional(v.member(Envelope))
-    )
+    envelope: Envelope | None = attrs.field(default=None, validator=v.optional(v.member(Envelope)))
     note: str = attrs.field(default="", validator=_NOTE)
     example: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=300)))
 
@@ -496,10 +494,10 @@ def _account_match(rules: RuleSet, line: BudgetLine, text: str) -> Match | None:
         if not rule.when:
             if fallback is None and not rules._excluded(rule, text):
                 fallback = Match(rule, "account", rule.prefix)
-        elif rules._search(rule, text) is not None:
-            # The label comes first, unless a more specific account says the same.
-            if fallback is None or fallback.rule.category is not rule.category:
-                return Match(rule, "account", rule.prefix)
+        elif rules._search(rule, text) is not None and (
+            fallback is None or fallback.rule.category is not rule.category
+        ):
+            return Match(rule, "account", rule.prefix)  # the label comes first
     return fallback
 
 
