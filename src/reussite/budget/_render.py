@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ._categories import Side
+from ._categories import Side, Stage
 from ._money import format_euros, format_percent
 
 if TYPE_CHECKING:
@@ -43,8 +43,9 @@ def _describe(item: ClassifiedLine) -> str:
 def render_text(summary: BudgetSummary) -> str:
     """The summary as the French text table ``python -m reussite budget`` prints."""
     year = f" - exercice {summary.year}" if summary.year else ""
+    stage = f" ({summary.stage.label_fr})" if summary.stage else ""
     out = [
-        f"Budget du Programme de Réussite Éducative{year}",
+        f"Budget du Programme de Réussite Éducative{year}{stage}",
         f"Base des totaux et des parts : {summary.basis.label_fr}",
         "",
     ]
@@ -88,6 +89,16 @@ def render_text(summary: BudgetSummary) -> str:
             f"Coût par enfant suivi ({summary.children_followed} enfants) :"
             f" {format_euros(summary.cost_per_child_cents)}"
         )
+    if summary.has_actions:
+        out += [""]
+        out += _breakdown("DÉPENSES par action", summary.expenses_by_action)
+        per_child = summary.cost_per_child_by_action()
+        if per_child:
+            out.append(
+                f"  Coût par enfant suivi, par action ({summary.children_followed} enfants) :"
+            )
+            for part in summary.expenses_by_action.parts:
+                out.append(_row(part.label, per_child[part.key], indent=4))
     if summary.unvalued:
         out += ["", "Contributions sans montant (non comptées dans les totaux) :"]
         out += [_describe(c) for c in summary.unvalued]
@@ -100,13 +111,18 @@ def render_text(summary: BudgetSummary) -> str:
         out += [f"{_describe(c)} ({c.classification.explanation_fr})" for c in summary.unclassified]
     else:
         out.append("Toutes les lignes sont classées.")
+    checks = [c for c in summary.checks() if "non classée" not in c]
+    if checks:
+        out += ["", *checks]
     return "\n".join(out) + "\n"
 
 
 def render_cerfa(summary: BudgetSummary) -> str:
     """The CERFA 12156 budget table of the summary, as French text."""
     year = f" - exercice {summary.year}" if summary.year else ""
-    out = [f"Budget prévisionnel ou réalisé (CERFA n° 12156, tableau budgétaire){year}"]
+    title = {None: "Budget prévisionnel ou réalisé", Stage.FORECAST: "Budget prévisionnel",
+             Stage.ACTUAL: "Budget réalisé"}[summary.stage]  # fmt: skip
+    out = [f"{title} (CERFA n° 12156, tableau budgétaire){year}"]
     for side in Side:
         out += ["", "CHARGES" if side is Side.EXPENSE else "PRODUITS"]
         for row in summary.cerfa_rows():
@@ -114,6 +130,8 @@ def render_cerfa(summary: BudgetSummary) -> str:
                 continue
             if row.kind == "line":
                 out.append(_row(row.label, row.amount_cents, row.ref or "", 4))
+            elif row.kind == "funder":
+                out.append(_row(f"dont {row.label}", row.amount_cents, indent=6))
             elif row.kind == "chapter":
                 out.append(_row(row.label, row.amount_cents))
             else:
@@ -122,4 +140,7 @@ def render_cerfa(summary: BudgetSummary) -> str:
     if unvalued:
         out += ["", "Contributions en nature non valorisées :"]
         out += [_describe(c) for c in unvalued]
+    checks = summary.checks()
+    if checks:
+        out += ["", *checks]
     return "\n".join(out) + "\n"
