@@ -106,7 +106,7 @@ def test_cerfa_rows_balance_and_show_unclassified() -> None:
     assert "CHARGES" in text
     assert "PRODUITS" in text
     assert "(non classé)" in text
-    assert "non valorisées" not in text  # the city's in-kind line is valued
+    assert "Ville de Salon - Locaux" not in text  # the city's in-kind line is valued
     assert "dont Ville de Salon (droit commun)" in text  # its cash grant, on line 74
     assert "ligne(s) non classée(s)" in text
 
