@@ -124,6 +124,7 @@ from ._categories import (
     Stage,
 )
 from ._classify import Classification, classify, classify_expense, classify_funding
+from ._compare import BudgetComparison, Gap, split_by_year
 from ._defaults import DEFAULT_RULES
 from ._ledger import Ledger, LedgerError, load_ledger, parse_amount, read_ledger
 from ._line import BudgetLine, Quantity
@@ -138,6 +139,7 @@ __all__ = [
     "AccountRule",
     "Basis",
     "Breakdown",
+    "BudgetComparison",
     "BudgetLine",
     "BudgetSummary",
     "CerfaLine",
@@ -148,6 +150,7 @@ __all__ = [
     "Envelope",
     "ExpenseCategory",
     "FundingCategory",
+    "Gap",
     "InvalidRuleSet",
     "KeywordRule",
     "Ledger",
@@ -171,4 +174,5 @@ __all__ = [
     "parse_amount",
     "read_ledger",
     "read_rules",
+    "split_by_year",
 ]
