@@ -131,6 +131,7 @@ from ._line import BudgetLine, Quantity
 from ._money import format_euros, largest_remainder
 from ._rulefile import dump_rules, load_rules, read_rules
 from ._rules import AccountRule, InvalidRuleSet, KeywordRule, RuleSet
+from ._spreadsheet import to_xlsx
 from ._summary import Basis, Breakdown, BudgetSummary, CerfaRow, ClassifiedLine, Part
 from ._text import normalise_account_code, normalise_text
 
@@ -175,4 +176,5 @@ __all__ = [
     "read_ledger",
     "read_rules",
     "split_by_year",
+    "to_xlsx",
 ]

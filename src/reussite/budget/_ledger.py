@@ -451,12 +451,12 @@ def _read_row(row: _Row, *, chart: Chart, year: int | None) -> list[BudgetLine]:
         if not amounts:
             amounts.append((None, None, None))
     else:
-        stage = row.parse(
+        chosen = row.parse(
             "stage",
             lambda t: _lookup(_STAGES, t),
             "expected 'prévisionnel' or 'réalisé' (or BP/CA)",
         )
-        amounts.append((stage, row.parse("amount", parse_amount, message), "amount"))
+        amounts.append((chosen, row.parse("amount", parse_amount, message), "amount"))
     line_chart = row.parse(
         "chart", lambda t: _lookup(_CHARTS, t), "expected a chart: PCG, PCG asso, M57, M14, CERFA"
     )
@@ -473,7 +473,7 @@ def _read_row(row: _Row, *, chart: Chart, year: int | None) -> list[BudgetLine]:
     if row.errors or side is None or label is None:
         return []
     lines = []
-    for stage, amount, field in amounts:
+    for stated, amount, column in amounts:
         try:
             lines.append(
                 BudgetLine(
@@ -489,13 +489,13 @@ def _read_row(row: _Row, *, chart: Chart, year: int | None) -> list[BudgetLine]:
                     year=line_year if line_year is not None else year,
                     group=row.text("group"),
                     source_row=row.line,
-                    stage=stage,
+                    stage=stated,
                     action=row.text("action"),
                     note=row.text("note"),
                 )
             )
         except InvalidValue as exc:
-            where = {"amount_cents": field, "account_code": "account_code"}.get(exc.field)
+            where = {"amount_cents": column, "account_code": "account_code"}.get(exc.field)
             row.fail(where or exc.field, f"expected {exc.expected}")
             return []
     return lines
