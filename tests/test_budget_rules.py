@@ -24,8 +24,10 @@ from reussite.budget import (
     classify,
     classify_expense,
     classify_funding,
+    dump_rules,
     normalise_account_code,
     normalise_text,
+    read_rules,
 )
 from reussite.errors import InvalidValue, ReussiteError
 
@@ -207,6 +209,7 @@ EXAMPLES: dict[str, Row] = {
     ),
     "exp-premises": (X, None, Chart.UNKNOWN, "Location d'une salle", None, E.PREMISES),
     "exp-fluids": (X, None, Chart.UNKNOWN, "Chauffage", None, E.PREMISES),
+    "exp-premises-services": (X, None, Chart.UNKNOWN, "Ménage des bureaux", None, E.PREMISES),
     "exp-maintenance": (X, None, Chart.UNKNOWN, "Réparations diverses", None, E.MAINTENANCE),
     "exp-documentation-other": (
         X,
@@ -306,6 +309,14 @@ EXAMPLES: dict[str, Row] = {
         "Subvention",
         "Agence régionale de santé",
         F.OTHER_PUBLIC_BODIES,
+    ),
+    "fund-gifts-goods": (
+        R,
+        None,
+        Chart.UNKNOWN,
+        "Don de jouets par un magasin",
+        None,
+        F.IN_KIND_GOODS,
     ),
     "fund-gifts": (R, None, Chart.UNKNOWN, "Don en nature de jeux", None, F.IN_KIND_GOODS),
     "fund-private": (
@@ -491,6 +502,132 @@ def test_explanations_name_the_rule_and_the_words() -> None:
         " service [règle exp-schooling]"
     )
     assert c.explanation_en.startswith("label 'Aide aux devoirs' contains 'aide aux devoirs'")
+
+
+# ---- the label refines an account; refunds before the payer; typing slips -----------
+
+
+@pytest.mark.parametrize(
+    ("code", "chart", "label", "category", "rule_id", "cerfa"),
+    [
+        ("6226", M57, "Psychologue libérale", E.SERVICE_PROVISION, "exp-health", "622"),
+        ("6228", M57, "Supervision d'équipe", E.TRAINING, "exp-training", "622"),
+        ("6228", M14, "Interprète arabe", E.SERVICE_PROVISION, "exp-families", "622"),
+        # the account's own title, repeated by the export, does not stop the label
+        ("6228", M57, "Rémunérations d'intermédiaires - spectacle", E.SERVICE_PROVISION,
+         "exp-leisure", "622"),
+        ("6226", M57, "Honoraires du cabinet comptable", E.PROFESSIONAL_FEES, "exp-622", "622"),
+        ("6413", M57, "Vacataires été", E.STAFF_SESSIONAL, "exp-sessional", "641"),
+        ("6414", M14, "Heures de vacation", E.STAFF_SESSIONAL, "exp-sessional", "641"),
+        ("6475", PCG, "Formation interne", E.TRAINING, "exp-training", "647"),
+        ("6156", M57, "Maintenance logiciel", E.IT_AND_EQUIPMENT, "exp-it-equipment", "615"),
+        ("6135", M57, "Location d'ordinateurs", E.IT_AND_EQUIPMENT, "exp-it-equipment", "613"),
+        ("6135", M14, "Location de voiture", E.TRAVEL, "exp-travel-purchase", "613"),
+        ("6288", M57, "Fonctions support (6 %)", E.INDIRECT_COSTS, "exp-indirect", "chgfixe"),
+        ("74718", M57, "Crédits politique de la ville", F.STATE_POLITIQUE_VILLE,
+         "fund-politique-ville", "74etat"),
+        ("74788", M57, "Prestation de service CAF", F.SOCIAL_BODIES, "fund-social-bodies",
+         "74orgasoc"),
+        ("74etat", CERFA, "Contrat de ville", F.STATE_POLITIQUE_VILLE, "fund-politique-ville",
+         "74etat"),
+        ("74718", M57, "Préfecture - fonds interministériel FIPD", F.STATE_OTHER, "fund-7471",
+         "74etat"),
+    ],
+)  # fmt: skip
+def test_the_label_refines_an_account(
+    code: str,
+    chart: Chart,
+    label: str,
+    category: ExpenseCategory | FundingCategory,
+    rule_id: str,
+    cerfa: str,
+) -> None:
+    side = X if isinstance(category, ExpenseCategory) else R
+    c = classify(_line(side, code, chart, label, None))
+    assert (c.category, c.rule_id, c.cerfa_line) == (category, rule_id, CerfaLine(cerfa))
+    # the explanation names the account, then what the label says when it refined it
+    assert c.explanation_fr.startswith(f"compte {code} (")
+    assert c.explanation_fr.endswith(f"[règle {rule_id}]")
+    assert c.explanation_en.startswith(f"account {code} (")
+
+
+def test_refine_is_checked_and_written_in_rule_files() -> None:
+    with pytest.raises(InvalidRuleSet) as info:
+        DEFAULT_RULES.with_rules(
+            _acc("r1", "6068", refine=(F.EPCI,)),
+            _acc("r2", "6069", refine=(E.UNCLASSIFIED,)),
+            _acc("r3", "6067", refine=(E.EXCEPTIONAL,)),
+        ).without("exp-exceptional")
+    problems = "\n".join(info.value.problems)
+    assert "rule 'r1': cannot be refined into 'epci'" in problems
+    assert "rule 'r2': cannot be refined into 'unclassified'" in problems
+    with pytest.raises(InvalidRuleSet, match="no keyword rule decides that category"):
+        RuleSet(account_rules=(_acc("r3", "6067", refine=(E.EXCEPTIONAL,)),), keyword_rules=())
+    with pytest.raises(InvalidRuleSet, match="'before_funder' is for funding rules"):
+        DEFAULT_RULES.with_rules(_kw("k", 9, "friandises", before_funder=True))
+    rules = read_rules(
+        '[[account]]\nid = "local-6068"\nside = "expense"\nprefix = "6068"\n'
+        'category = "supplies"\nrefine = ["service_provision"]\n'
+        '[[keyword]]\nid = "local-avoir"\nside = "funding"\npriority = 111\n'
+        "patterns = ['\\bavoirs?\\b']\ncategory = \"cost_recovery\"\nbefore_funder = true\n"
+    )
+    assert rules.get("local-6068").refine == (E.SERVICE_PROVISION,)  # type: ignore[union-attr]
+    assert rules.get("local-avoir").before_funder  # type: ignore[union-attr]
+    assert read_rules(dump_rules(rules)) == rules
+    with pytest.raises(InvalidRuleSet, match="'refine' must be one of"):
+        read_rules(
+            '[[account]]\nid = "x"\nside = "expense"\nprefix = "6"\ncategory = "supplies"\n'
+            'refine = ["epci"]\n'
+        )
+
+
+@pytest.mark.parametrize(
+    ("label", "funder", "code", "expected"),
+    [
+        ("Remboursement des indemnités journalières", "CPAM du Var", None, F.COST_RECOVERY),
+        ("Refacturation du temps de la secrétaire", "Ville d'Istres", None, F.COST_RECOVERY),
+        ("Remboursement de la formation", "Uniformation (OPCO)", None, F.COST_RECOVERY),
+        # a subsidy paid on eligible costs stays funding
+        ("Subvention FSE+ (remboursement sur dépenses réalisées)", "FSE+", None, F.EU_FUNDS),
+        # an account already says what the receipt is
+        ("Produits exceptionnels (remboursement sinistre)", None, "7788", F.OTHER_INCOME),
+    ],
+)
+def test_a_refund_is_not_funding_whoever_pays_it(
+    label: str, funder: str | None, code: str | None, expected: FundingCategory
+) -> None:
+    assert classify(_line(R, code, M57 if code else Chart.UNKNOWN, label, funder)).category is (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("side", "label", "funder", "expected"),
+    [
+        (X, "Vaccations orthophoniste", None, E.STAFF_SESSIONAL),  # a doubled letter
+        (X, "Honnoraires expert-comptable", None, E.PROFESSIONAL_FEES),
+        (X, "Fourniture de burreau", None, E.SUPPLIES),
+        (R, "Subvention", "Conseil régionnal", F.REGION),
+        (X, "Formaton des référentes", None, E.TRAINING),  # a letter missing
+        (X, "Fournitrues scolaires", None, E.SUPPLIES),  # two letters swapped
+        (R, "Departemnt - prévention", None, F.DEPARTEMENT),
+        (R, "Subvention", "Conseil Départemnt du Var", F.DEPARTEMENT),  # in the funder's name
+    ],
+)
+def test_typing_slips_are_read_through(
+    side: Side, label: str, funder: str | None, expected: ExpenseCategory | FundingCategory
+) -> None:
+    c = classify(_line(side, None, Chart.UNKNOWN, label, funder))
+    assert c.category is expected
+
+
+def test_a_corrected_label_says_how_it_was_read() -> None:
+    c = classify(_line(X, None, Chart.UNKNOWN, "Formaton des référentes", None))
+    assert "lu « formation des referentes »" in c.explanation_fr
+    assert "read 'formation des referentes'" in c.explanation_en
+    # a word two slips away, or near two keyword words, is not guessed
+    assert not classify(_line(X, None, Chart.UNKNOWN, "Frmaton", None)).classified
+    assert not classify(_line(X, None, Chart.UNKNOWN, "Friandises", None)).classified
 
 
 # ---- rule sets ---------------------------------------------------------------------

@@ -122,6 +122,9 @@ def _explain(decision: Decision, category: Category) -> tuple[str, str]:
             f" → {category.label_en} [rule {rule.id}]",
         )
     source = funder if match.on == "funder" else label
+    read_fr = read_en = ""
+    if match.read_as is not None:
+        read_fr, read_en = f" lu « {match.read_as} »", f" read '{match.read_as}'"
     what_fr = "financeur" if match.on == "funder" else "libellé"
     what_en = "funder" if match.on == "funder" else "label"
     account_fr = account_en = ""
@@ -132,10 +135,10 @@ def _explain(decision: Decision, category: Category) -> tuple[str, str]:
         account_fr = f"compte {line.account_code} ({_chart(line.chart)}){note}, "
         account_en = f"account {line.account_code} ({line.chart.value}){note_en}, "
     return (
-        f"{account_fr}{what_fr} « {source} » contient « {match.text} » → {category.label_fr}"
-        f" [règle {rule.id}]",
-        f"{account_en}{what_en} '{source}' contains '{match.text}' → {category.label_en}"
-        f" [rule {rule.id}]",
+        f"{account_fr}{what_fr} « {source} »{read_fr} contient « {match.text} »"
+        f" → {category.label_fr} [règle {rule.id}]",
+        f"{account_en}{what_en} '{source}'{read_en} contains '{match.text}'"
+        f" → {category.label_en} [rule {rule.id}]",
     )
 
 

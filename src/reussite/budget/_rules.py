@@ -9,9 +9,10 @@ Two kinds of rule:
   longest matching prefix wins, and at equal length a chart-specific rule beats an
   any-chart one. An account rule may also let the label *refine* it: the first keyword
   rule (by priority) that matches the label and decides one of the rule's ``refine``
-  categories, or the rule's own, decides instead (a ``622`` fee whose label names a
-  speech therapist is a service, one naming a supervision is training), so the words
-  live in one place, the keyword rules.
+  categories decides instead (a ``622`` fee whose label names a speech therapist is a
+  service, one naming a supervision is training), so the words live in one place, the
+  keyword rules; words of the account's own category (*rémunérations
+  d'intermédiaires*, the title of ``622`` that exports often repeat) do not stop it.
 * :class:`KeywordRule`: French patterns on the normalised text, tried by ascending
   ``priority``. A keyword rule without a category is a *modifier*: it never decides
   the category but sets the nature (cash / in kind), the indirect flag, the CERFA
@@ -106,8 +107,8 @@ class AccountRule:
             the unconditioned rules of longer prefixes (the label comes first).
         refine: categories the label may refine the rule's decision into: the first
             keyword rule, by priority, that matches the label and decides one of them
-            or the rule's own category decides the line, on the rule's ``cerfa_line``
-            if it names one. Empty: the account alone decides.
+            decides the line, on the rule's ``cerfa_line`` if it names one. Empty: the
+            account alone decides.
         unless: keyword patterns that keep the rule from applying when one matches.
         nature: the nature of the lines it decides (in kind for 86x/87x), or None.
         indirect: whether the lines it decides are indirect costs or contributions.
@@ -219,13 +220,15 @@ Rule = AccountRule | KeywordRule
 class Match:
     """How a rule matched a line: on which text, and the matched words.
 
-    ``refines`` is the account rule whose decision the label refined, if any.
+    ``refines`` is the account rule whose decision the label refined, if any;
+    ``read_as`` the text as read once typing slips were corrected, if it was.
     """
 
     rule: Rule
     on: Literal["account", "funder", "label"]
     text: str
     refines: AccountRule | None = None
+    read_as: str | None = None
 
 
 @attrs.frozen
@@ -279,6 +282,38 @@ class _Pattern:
         if found is None:
             return None
         return found.group(0) or text.plain
+
+
+_LEXICON_WORD = re.compile(r"[a-z]{6,}(?=(\?)?)")
+_LABEL_WORD = re.compile(r"[a-z]{6,}")
+
+
+def _pattern_words(pattern: str) -> set[str]:
+    """The literal words (6 letters or more) a pattern looks for, with optional endings."""
+    words: set[str] = set()
+    source = re.sub(r"\\[a-zA-Z]", " ", pattern)
+    for found in _LEXICON_WORD.finditer(source):
+        word = found.group(0)
+        words.add(word)
+        if found.group(1):  # 'formations?': 'formation' too
+            words.add(word[:-1])
+    return words
+
+
+def _one_slip(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with one letter missing, added, changed or swapped."""
+    if typed == word or abs(len(typed) - len(word)) > 1:
+        return False
+    start = 0
+    while start < min(len(typed), len(word)) and typed[start] == word[start]:
+        start += 1
+    a, b = typed[start:], word[start:]
+    return (
+        a[1:] == b[1:]  # changed
+        or a == b[1:]  # missing
+        or a[1:] == b  # added
+        or (len(a) >= 2 and a[0] == b[1:2] and a[1] == b[0] and a[2:] == b[2:])  # swapped
+    )
 
 
 def _check_pattern(rule_id: str, pattern: str, problems: list[str]) -> re.Pattern[str] | None:
@@ -346,6 +381,9 @@ condition as rule 'local-6288'
     _keywords: dict[Side, tuple[KeywordRule, ...]] = attrs.field(
         init=False, eq=False, repr=False, factory=dict
     )
+    _lexicon: dict[Side, dict[tuple[str, int], tuple[str, ...]]] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         problems: list[str] = []
@@ -381,6 +419,19 @@ condition as rule 'local-6288'
                     key=lambda r: r.priority,
                 )
             )
+            words = sorted(
+                {
+                    w
+                    for r in self._keywords[side]
+                    if not r.is_modifier
+                    for p in r.patterns
+                    for w in _pattern_words(p)
+                }
+            )
+            lexicon: dict[tuple[str, int], list[str]] = {}
+            for word in words:  # by first letter and length: a slip seldom hits the first
+                lexicon.setdefault((word[0], len(word)), []).append(word)
+            self._lexicon[side] = {key: tuple(found) for key, found in lexicon.items()}
         if not problems:
             self._check_examples(problems)
         if problems:
@@ -563,6 +614,33 @@ condition as rule 'local-6288'
     def _excluded(self, rule: Rule, text: _Text) -> bool:
         return any(u.search(text) is not None for u in self._unless[rule.id])
 
+    def _corrected(self, side: Side, text: str) -> str | None:
+        """``text`` with its typing slips corrected, or None if it has none.
+
+        A word of 6 letters or more that no keyword rule names, one slip (a letter
+        missing, added, changed or two swapped) away from exactly one word the keyword
+        rules name, is replaced by it (*formaton* → *formation*).
+        """
+        lexicon = self._lexicon.get(side, {})
+
+        def fix(found: re.Match[str]) -> str:
+            typed = found.group(0)
+            if typed in lexicon.get((typed[0], len(typed)), ()):
+                return typed
+            near = {
+                word
+                for size in (len(typed) - 1, len(typed), len(typed) + 1)
+                for word in lexicon.get((typed[0], size), ())
+                # an ending added or dropped is a form of the word, not a slip
+                if _one_slip(typed, word)
+                and not typed.startswith(word)
+                and not word.startswith(typed)
+            }
+            return near.pop() if len(near) == 1 else typed
+
+        corrected = _LABEL_WORD.sub(fix, text)
+        return corrected if corrected != text else None
+
 
 def _replace_or_add(rules: list[Any], rule: Rule) -> list[Any]:
     ids = [r.id for r in rules]
@@ -599,14 +677,10 @@ def _refined(rules: RuleSet, account: Match, text: _Text) -> Match | None:
     if not isinstance(rule, AccountRule) or not rule.refine:
         return None
     for keyword in rules._keywords[rule.side]:
-        if keyword.category is None or (
-            keyword.category is not rule.category and keyword.category not in rule.refine
-        ):
+        if keyword.category is None or keyword.category not in rule.refine:
             continue
         found = rules._search(keyword, text)
         if found is not None:
-            if keyword.category is rule.category:
-                return None  # the label confirms the account
             return Match(keyword, "label", found, refines=rule)
     return None
 
@@ -629,6 +703,16 @@ def _keyword_match(
     return None
 
 
+def _read_through_slips(
+    rules: RuleSet, side: Side, text: _Text, on: Literal["funder", "label"]
+) -> Match | None:
+    read = rules._corrected(side, text.plain)
+    if read is None:
+        return None
+    match = _keyword_match(rules, side, _Text.of(read), on)
+    return None if match is None else attrs.evolve(match, read_as=read)
+
+
 def decide(rules: RuleSet, line: BudgetLine) -> Decision:
     """Run the engine: which rule decides ``line`` and which modifiers apply."""
     label = _Text.of(normalise_text(line.label))
@@ -649,6 +733,10 @@ def decide(rules: RuleSet, line: BudgetLine) -> Decision:
         match = match or refined or account or _keyword_match(rules, line.side, label, "label")
     else:
         match = refined or account or _keyword_match(rules, line.side, label, "label")
+    if match is None:  # a last try, with typing slips corrected
+        match = _read_through_slips(rules, line.side, label, "label")
+    if match is None and funder_text:
+        match = _read_through_slips(rules, line.side, funder, "funder")
     modifiers = []
     for rule in rules._keywords[line.side]:
         if rule.is_modifier:
