@@ -261,3 +261,26 @@ def test_gifts_of_goods_and_valued_contributions_are_in_kind() -> None:
     assert (teachers.category, teachers.nature) == (F.STATE_OTHER, Nature.IN_KIND)
     staff = classify(_line(X, "Temps d'infirmière scolaire valorisé"))
     assert staff.nature is Nature.IN_KIND
+
+
+@pytest.mark.parametrize(
+    ("side", "label", "funder", "expected", "nature"),
+    [
+        (X, "Cotisations salariales et patronales", None, E.STAFF_INTERNAL, Nature.CASH),
+        (X, "Animatrice mise à disposition par la MJC à titre onéreux", None, E.STAFF_EXTERNAL,
+         Nature.CASH),
+        (X, "Accompagnement à l'orientation scolaire", None, E.SERVICE_PROVISION, Nature.CASH),
+        (X, "Courses du goûter des ateliers", None, E.SUPPLIES, Nature.CASH),
+        (R, "Gymnase prêté le mercredi", "Ville de Lens", F.COMMUNE, Nature.IN_KIND),
+        (R, "Local mis à dispo par une association", None, F.IN_KIND_SERVICES, Nature.IN_KIND),
+    ],
+)  # fmt: skip
+def test_paid_loans_coordinated_words_and_lent_premises(
+    side: Side,
+    label: str,
+    funder: str | None,
+    expected: ExpenseCategory | FundingCategory,
+    nature: Nature,
+) -> None:
+    c = classify(_line(side, label, funder=funder))
+    assert (c.category, c.nature) == (expected, nature)
