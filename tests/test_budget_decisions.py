@@ -204,6 +204,9 @@ def test_what_is_bought_comes_before_what_it_is_for(label: str, expected: Expens
         ("Animatrice mise à disposition par la MJC (facturée)", E.STAFF_EXTERNAL),
         ("Bureau mis à dispo par la mairie", E.IN_KIND_PREMISES_EQUIPMENT),
         ("Gymnase municipal prêté gratuitement", E.IN_KIND_PREMISES_EQUIPMENT),
+        ("Visite chez le médecin du travail", E.STAFF_INTERNAL),
+        ("Frais d'envoi de colis", E.TELECOM_POSTAGE),
+        ("Colis de Noël pour les familles", E.INDIVIDUAL_AID),
     ],
 )
 def test_words_with_two_meanings_and_inflected_forms(label: str, expected: ExpenseCategory) -> None:
