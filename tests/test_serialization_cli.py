@@ -123,8 +123,8 @@ def test_validate_lists_each_problem_with_its_line(
     assert code == 1
     assert err == ""  # no progress: stderr is not a terminal
     assert out.splitlines() == [
-        f'{path}: expected a date as YYYY-MM-DD, got "2009-02-30" (day is out of range for '
-        "month) @ $.events[0].child.birth_date (line 3)",
+        f"{path}: expected a date as YYYY-MM-DD, got a string (not shown: personal data) "
+        "(day is out of range for month) @ $.events[0].child.birth_date (line 3)",
         f"{path}: unknown key (check its spelling, or load with unknown_keys='ignore') "
         "@ $.events[2].typo (line 3)",
         f"{path}: invalid JSON: Expecting property name enclosed in double quotes (column 2) "

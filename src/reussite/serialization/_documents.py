@@ -234,7 +234,7 @@ def _refusal(error: ReussiteError, events: tuple[Event, ...], programme: Program
     except ReussiteError as again:
         if isinstance(again, InvalidValue):
             return (
-                f"expected {again.expected}, got {show(again.value)} ({type(again).__name__} "
+                f"expected {again.expected}, got {again.shown} ({type(again).__name__} "
                 f"{again.owner}.{again.field} while applying it) @ $.events[{index}]"
             )
         return f"{again} @ $.events[{index}]"
