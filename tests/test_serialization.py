@@ -501,7 +501,7 @@ def test_a_line_of_another_programme_and_a_bad_header() -> None:
         dump_cohort([], io.StringIO())
     assert cohort_text([], pathway.programme).count("\n") == 1
     cases = {
-        "": "expected a header line, the file is empty @ $ (line 1)",
+        "": "expected the cohort header on line 1, the file is empty @ $ (line 1)",
         "[]": "expected the cohort header (a JSON object), got [] @ $ (line 1)",
         '{"schema": "x"}': 'expected "reussite.cohort", got "x" @ $.schema (line 1)',
         '{"version": 2}': 'expected "reussite.cohort", got no schema @ $.schema (line 1)',
@@ -543,9 +543,10 @@ def test_undecodable_bytes_in_a_cohort() -> None:
 
     with load_cohort(text_stream(), on_error="collect") as cohort:  # type: ignore[arg-type]
         assert list(cohort) == [pathway]
-    assert cohort.errors == [
-        LineError(3, ("not valid UTF-8 (invalid start byte): reading stopped here @ $",))
-    ]
+    assert [e.line for e in cohort.errors] == [3]
+    assert cohort.errors[0].errors[0].startswith(
+        "the text stream could not be decoded (invalid start byte) at or after this line"
+    )
     with pytest.raises(ValueError, match="on_error"):
         load_cohort(io.StringIO(cohort_text([pathway])), on_error="skip")  # type: ignore[arg-type]
 
