@@ -544,8 +544,12 @@ def test_undecodable_bytes_in_a_cohort() -> None:
     with load_cohort(text_stream(), on_error="collect") as cohort:  # type: ignore[arg-type]
         assert list(cohort) == [pathway]
     assert [e.line for e in cohort.errors] == [3]
-    assert cohort.errors[0].errors[0].startswith(
-        "the text stream could not be decoded (invalid start byte) at or after this line"
+    assert (
+        cohort.errors[0]
+        .errors[0]
+        .startswith(
+            "the text stream could not be decoded (invalid start byte) at or after this line"
+        )
     )
     with pytest.raises(ValueError, match="on_error"):
         load_cohort(io.StringIO(cohort_text([pathway])), on_error="skip")  # type: ignore[arg-type]
