@@ -49,7 +49,10 @@ def test_budget_cerfa_records_and_basis(capsys: pytest.CaptureFixture[str]) -> N
     assert _main(["budget", str(SEED), "--format", "cerfa"]) == 0
     assert "TOTAL DES CHARGES" in capsys.readouterr().out
     assert _main(["budget", str(SEED), "--format", "records"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 25
+    out = capsys.readouterr().out
+    records = [json.loads(line) for line in out.splitlines()]  # JSON Lines
+    assert len(records) == 25 == out.count("\n")
+    assert records[7]["rule_id"] == "m57-6414"
     assert _main(["budget", str(SEED), "--basis", "all", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["expenses"]["total_cents"] == 26_650_000
 
