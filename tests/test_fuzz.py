@@ -35,6 +35,8 @@ from reussite.serialization import (
     load_pathway,
     loads,
 )
+from test_serialization_bad_input import _mutate as mutate
+from test_serialization_bad_input import _paths as paths_of
 
 LONG = os.environ.get("REUSSITE_HYPOTHESIS_PROFILE") == "fuzz"
 fuzz = settings(
@@ -77,7 +79,7 @@ def mutated_documents(draw: st.DrawFn) -> bytes:
     """A pathway document with one to three mutations of its JSON or of its bytes."""
     document = json.loads(dump_pathway(draw(rs.pathways(max_events=8))))
     for _ in range(draw(st.integers(1, 3))):
-        paths = list(_paths(document))
+        paths = list(paths_of(document))
         path = draw(st.sampled_from(paths))
         operation = draw(st.sampled_from(("replace", "delete", "add", "version")))
         document = _mutate(document, path, operation, draw(json_values))
@@ -90,34 +92,11 @@ def mutated_documents(draw: st.DrawFn) -> bytes:
     return bytes(raw)
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found.extend(_paths(item, (*prefix, key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(_paths(item, (*prefix, index)))
-    return found
-
-
 def _mutate(document: Any, path: tuple[Any, ...], operation: str, new: Any) -> Any:
     if operation == "version" and isinstance(document, dict):
         document["version"] = new if not isinstance(new, int) else new % 4
         return document
-    if not path:
-        return new
-    parent = document
-    for step in path[:-1]:
-        parent = parent[step]
-    last = path[-1]
-    if operation == "delete":
-        del parent[last]
-    elif operation == "add" and isinstance(parent, dict):
-        parent[f"{last}_extra"] = new
-    else:
-        parent[last] = new
-    return document
+    return mutate(document, path, operation, new)
 
 
 @fuzz
