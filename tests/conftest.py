@@ -18,6 +18,9 @@ settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=15, deadline=None)
+settings.register_profile(  # the long fuzz run of tests/test_fuzz.py (see its docstring)
+    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
 settings.register_profile("default", deadline=None)
 settings.load_profile(
     os.environ.get("REUSSITE_HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")

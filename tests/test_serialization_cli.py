@@ -123,8 +123,8 @@ def test_validate_lists_each_problem_with_its_line(
     assert code == 1
     assert err == ""  # no progress: stderr is not a terminal
     assert out.splitlines() == [
-        f'{path}: expected a date as YYYY-MM-DD, got "2009-02-30" (day is out of range for '
-        "month) @ $.events[0].child.birth_date (line 3)",
+        f"{path}: expected a date as YYYY-MM-DD, got a string (not shown: personal data) "
+        "(day is out of range for month) @ $.events[0].child.birth_date (line 3)",
         f"{path}: unknown key (check its spelling, or load with unknown_keys='ignore') "
         "@ $.events[2].typo (line 3)",
         f"{path}: invalid JSON: Expecting property name enclosed in double quotes (column 2) "
@@ -195,3 +195,61 @@ def test_the_realistic_cohort_is_deterministic_and_valid() -> None:
         assert r.replay(pathway.history, programme=pathway.programme) == pathway
     states = {p.state for p in first}
     assert {r.State.CLOSED, r.State.ACTIVE} <= states
+
+
+# --- issue 18 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_validate_survives_deep_nesting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    path = tmp_path / f"profond{suffix}"
+    path.write_text("[" * 10_000 + "]" * 10_000)
+    code, out, err = run("validate", str(path), capsys=capsys)
+    assert code == 1
+    assert out == f"{path}: invalid JSON: nested too deeply @ $\n0 pathways OK, 1 with problems\n"
+    assert "Traceback" not in err
+
+
+def test_validate_prints_no_personal_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pathway = to_state(make_programme(), r.State.ACTIVE)
+    stream = io.StringIO()
+    dump_cohort([pathway], stream)
+    header, line = stream.getvalue().splitlines()
+    record = json.loads(line)
+    child = record["events"][0]["child"]
+    family = record["events"][0]["family"]
+    child["last_name"] = "Chérif\u0000"
+    second = json.dumps(record, ensure_ascii=False)
+    child["last_name"] = "Kaci"
+    family["guardians"] = [family["guardians"][0]] * 2  # a duplicate guardian id
+    child["birth_date"] = "2009-02-30"
+    first = json.dumps(record, ensure_ascii=False)
+    path = tmp_path / "cohorte.jsonl"
+    path.write_text(f"{header}\n{first}\n{second}\n", encoding="utf-8")
+    code, out, _ = run("validate", str(path), capsys=capsys)
+    assert code == 1
+    assert "$.events[0].family.guardians" in out
+    assert "'g-1' appears twice" in out
+    assert "$.events[0].child.birth_date" in out
+    assert "$.events[0].child.last_name" in out
+    for personal in ("Nadia", "Kaci", "Chérif", "2009-02-30", "mère"):
+        assert personal not in out
+
+
+def test_validate_counts_the_lines_it_does_not_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stream = io.StringIO()
+    dump_cohort([to_state(make_programme(), r.State.ACTIVE)], stream)
+    header = stream.getvalue().splitlines()[0]
+    path = tmp_path / "cohorte.jsonl"
+    path.write_text(header + "\n" + "[]\n" * 1005)
+    code, out, _ = run("validate", str(path), capsys=capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[-2] == f"{path}: ... 5 more lines with problems"
+    assert lines[-1] == "0 pathways OK, 1005 with problems"

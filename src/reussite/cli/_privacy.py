@@ -1,21 +1,30 @@
-"""``reussite export``: a cohort file as pseudonymised JSON Lines or CSV (*extraction*)."""
+"""``reussite export`` and ``reussite keygen``: pseudonymised exports and their key."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import InvalidValue
 from ..pathway import Pathway
-from ..privacy import MIN_KEY_BYTES, PURPOSES, ExportManifest, Sensitivity, export_pseudonymised
+from ..privacy import (
+    MIN_KEY_BYTES,
+    PURPOSES,
+    ExportManifest,
+    KeyFileReadable,
+    Sensitivity,
+    export_pseudonymised,
+    read_key,
+    write_key,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``export`` sub-command."""
+    """Add the ``export`` and ``keygen`` sub-commands."""
     export = subparsers.add_parser(
         "export",
         help="pseudonymised export of a cohort file (extraction pseudonymisée)",
@@ -36,7 +45,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--key-file",
         required=True,
         type=Path,
-        help=f"file holding the secret key (at least {MIN_KEY_BYTES} bytes, used as is)",
+        help=(
+            f"file holding the secret key (made by `reussite keygen`; at least {MIN_KEY_BYTES} "
+            "random-looking bytes, used byte for byte: a trailing newline is part of the key)"
+        ),
     )
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     export.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
@@ -59,6 +71,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="age bands (default) or bands and ages in whole years",
     )
     export.set_defaults(handler=_export)
+    keygen = subparsers.add_parser(
+        "keygen",
+        help="write a new pseudonymisation key (clé de pseudonymisation)",
+        description=(
+            f"Écrit une clé aléatoire de {MIN_KEY_BYTES} octets (sans retour à la ligne) "
+            "dans FILE, lisible par son seul propriétaire (mode 0600). Gardez-la chez le "
+            "responsable de traitement : qui a la clé peut recalculer les pseudonymes. "
+            "Un fichier existant n'est jamais remplacé, sauf --force."
+        ),
+    )
+    keygen.add_argument("file", metavar="FILE", type=Path, help="the key file to create")
+    keygen.add_argument(
+        "--force", action="store_true", help="replace an existing file (its key is lost)"
+    )
+    keygen.set_defaults(handler=_keygen)
 
 
 def _date(text: str) -> dt.date:
@@ -69,15 +96,23 @@ def _date(text: str) -> dt.date:
 
 
 def _read_key(path: Path) -> bytes:
-    key = path.read_bytes()
-    if len(key) < MIN_KEY_BYTES:
-        raise InvalidValue(
-            "export",
-            "--key-file",
-            f"<{path}: {len(key)} bytes>",
-            f"a key file of at least {MIN_KEY_BYTES} bytes (e.g. head -c 32 /dev/urandom > K)",
-        )
+    """The key of ``path``; a warning on stderr if other users can read the file."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KeyFileReadable)
+        key = read_key(path)
+    for warning in caught:
+        print(f"attention : {warning.message}", file=sys.stderr)
     return key
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    key = write_key(args.file, overwrite=args.force)
+    print(
+        f"clé de {len(key)} octets écrite dans {args.file} (mode 0600) : gardez-la chez le "
+        "responsable de traitement, copiez le fichier tel quel",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -11,6 +11,9 @@ from .. import __all__ as _public
 from ..errors import InvalidInput
 from ..serialization import Cohort, json_schema, load_cohort, load_pathway
 from ..serialization._cohort import COHORT_SCHEMA
+from ..serialization._documents import MAX_BYTES
+from ..serialization._errors import Problems
+from ..serialization._json import parse
 
 _PROGRESS_EVERY = 1000
 
@@ -48,12 +51,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _is_cohort(path: str) -> bool:
-    """Whether the file's first line is a cohort header."""
+    """Whether the file's first line is a cohort header (read with a bound, strictly)."""
     with open(path, "rb") as stream:
-        first = stream.readline()
+        first = stream.readline(MAX_BYTES + 1)
     try:
-        header = json.loads(first)
-    except ValueError:
+        header = parse(first)
+    except Problems:  # not JSON, nested too deeply...: the reader will say what
         return False
     return isinstance(header, dict) and header.get("schema") == COHORT_SCHEMA
 
@@ -62,7 +65,7 @@ def _validate(args: argparse.Namespace) -> int:
     unknown_keys: Literal["reject", "ignore"] = "ignore" if args.ignore_unknown_keys else "reject"
     if not _is_cohort(args.file):
         with open(args.file, "rb") as stream:
-            data = stream.read()
+            data = stream.read(MAX_BYTES + 1)  # more is refused unread
         try:
             load_pathway(data, unknown_keys=unknown_keys)
         except InvalidInput as error:
@@ -94,8 +97,10 @@ def _report(path: str, cohort: Cohort) -> int:
     for failure in cohort.errors:
         for line in failure.errors:
             print(f"{path}: {line} (line {failure.line})")
-    if cohort.errors:
-        print(f"{count} pathways OK, {len(cohort.errors)} with problems")
+    if cohort.error_count > len(cohort.errors):
+        print(f"{path}: ... {cohort.error_count - len(cohort.errors)} more lines with problems")
+    if cohort.error_count:
+        print(f"{count} pathways OK, {cohort.error_count} with problems")
         return 1
     print(f"{count} pathways OK")
     return 0
