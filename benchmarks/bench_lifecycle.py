@@ -4,7 +4,7 @@ Measures, in one run on this machine:
 
 * ``apply`` of one event with every rule checked (``action_planned``: consent in force,
   unique id, known objectives, action inside the pathway, chronology; and ``reviewed``),
-* the bare ``trigger`` of a pytransitions ``Machine`` on a similar 9-state table (it checks
+* the bare ``trigger`` of a pytransitions ``Machine`` on a similar 10-state table (it checks
   nothing but the state),
 * ``send`` on a python-statemachine ``StateMachine`` with the same table,
 * ``replay`` of histories of 10, 100 and 1,000 events (time per event should stay flat),
@@ -30,13 +30,15 @@ import reussite as r
 
 D = dt.date
 STATES = [s.value for s in r.State]
-# A 9-state table shaped like ours: the main road plus the ways out.
+# A 10-state table shaped like ours: the main road, a pause, and the ways out.
 ROWS = [
     ("consent_given", "referred", "consented"),
     ("assessed", "consented", "assessed"),
     ("admitted", "assessed", "admitted"),
     ("started", "admitted", "active"),
     ("reviewed", "active", "active"),
+    ("suspended", "active", "suspended"),
+    ("resumed", "suspended", "active"),
     ("exit_proposed", "active", "exit_proposed"),
     ("exit_validated", "exit_proposed", "closed"),
     ("handed_over", "active", "handed_over"),

@@ -98,6 +98,11 @@ _write(
     + [
         f"| {t.source.value} | `{t.event.tag}` ({t.event.label_fr}) | {t.target.value} |"
         for t in LIFECYCLE.transitions
+    ]
+    + [
+        f"| every state, final ones included | `{e.tag}` ({e.label_fr}) | the state the "
+        "corrected history leads to |"
+        for e in sorted(LIFECYCLE.amendments, key=lambda e: e.tag)
     ],
 )
 

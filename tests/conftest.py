@@ -152,6 +152,9 @@ def to_state(programme: r.Programme, state: r.State) -> r.Pathway:
             r.ExitProposed(on=D(2018, 6, 1), reason=r.ExitReason.OBJECTIVES_MET),
         ),
     ]
+    if state is r.State.SUSPENDED:  # a detour from the road: an active pathway paused
+        pause = r.Suspended(on=D(2018, 2, 5), reason=r.SuspensionReason.HOSPITALISATION)
+        return r.apply(to_state(programme, r.State.ACTIVE), pause)
     p = r.open_pathway(programme, referred())
     for reached, event in road:
         if p.state is state and reached is not state:

@@ -90,7 +90,7 @@ def test_allowed_lists_the_sorted_tags():
     assert tuple(tag for tag in r.LIFECYCLE.allowed(r.State.ADMITTED) if tag == "handed_over") == (
         "handed_over",
     )
-    assert r.LIFECYCLE.allowed(r.State.CLOSED) == ()
+    assert r.LIFECYCLE.allowed(r.State.CLOSED) == ("corrected",)  # corrections only
 
 
 # --- the main road ------------------------------------------------------------------------
@@ -175,14 +175,14 @@ def test_transition_not_in_table_names_state_event_and_allowed(programme):
     error = refused(p, r.Started(on=D(2017, 11, 1)), "R-TRANSITION")
     assert str(error) == (
         "[R-TRANSITION] started refused in state 'referred': not allowed in state "
-        "'referred'. Events accepted in this state: consent_given, contact_lost, "
-        "declared_ineligible, family_refused, handed_over."
+        "'referred'. Events accepted in this state: consent_given, contact_lost, corrected, "
+        "declared_ineligible, family_refused, handed_over, situation_changed."
     )
 
 
 def test_an_object_that_is_not_an_event_is_refused(programme):
     p = r.open_pathway(programme, referred())
-    with pytest.raises(r.EventRefused, match="str is not a pathway event"):
+    with pytest.raises(r.InvalidValue, match=r"apply\.event: expected a reussite event"):
         r.apply(p, "consent_given")  # type: ignore[arg-type]
 
 
@@ -206,7 +206,8 @@ def test_final_states_accept_nothing(programme, state):
     with pytest.raises(r.PathwayClosed) as caught:
         r.apply(p, r.Reviewed(review=r.Review(on=D(2018, 2, 1))))
     assert caught.value.rule == "R-FINAL"
-    assert "none (final state)" in str(caught.value)
+    assert "accepts no new fact, only corrections" in str(caught.value)
+    assert caught.value.allowed == ("corrected",)
 
 
 def test_chronology_refuses_an_event_dated_before_the_previous(programme):
@@ -219,7 +220,10 @@ def test_chronology_refuses_an_event_dated_before_the_previous(programme):
 def test_consent_first_refuses_assessment_after_consent_expired(programme):
     p = r.apply(r.open_pathway(programme, referred()), consent(valid_until=D(2017, 10, 15)))
     error = refused(p, r.Assessed(assessment=r.Assessment(on=D(2017, 10, 20))), "R-CONSENT-FIRST")
-    assert error.detail == "no consent of the family is in force on 2017-10-20"
+    assert error.detail == (
+        "no consent of the family is in force on 2017-10-20 (it lapsed on 2017-10-15): renew "
+        "it (consent_given), or suspend the pathway, propose its exit or hand it over"
+    )
 
 
 def test_consent_first_refuses_action_without_consent_in_force(programme):
@@ -489,7 +493,8 @@ def test_handover_is_allowed_from_every_open_state_without_consent(programme, st
         ),
     )
     assert p.state == r.State.HANDED_OVER
-    assert p.handover.recipient.is_child_protection
+    assert p.handover.recipient is r.HandoverRecipient.CRIP
+    assert p.suspended_since is None  # a running suspension ends with the handover
 
 
 def test_contact_lost(programme):

@@ -42,6 +42,9 @@ VALUES = [
     (s.exits(), r.Exit),
     (s.handovers(), r.Handover),
     (s.not_taken_ons(), r.NotTakenOn),
+    (s.situations(), r.Situation),
+    (s.suspensions(), r.Suspension),
+    (s.reassessments(), r.Reassessment),
 ]
 
 
@@ -78,6 +81,9 @@ def test_every_public_strategy_is_tested_here():
         "exits",
         "handovers",
         "not_taken_ons",
+        "situations",
+        "suspensions",
+        "reassessments",
     }
     assert set(s.__all__) == tested | named
 
@@ -161,9 +167,9 @@ def test_cohorts_hold_siblings_and_re_entries():
 @given(s.pathways(programme=PROGRAMME), st.data())
 def test_events_for_a_pathway_are_accepted(pathway, data):
     if not pathway.is_open:
-        with pytest.raises(InvalidArgument, match="final state"):
-            s.events(pathway=pathway)
-        return
+        with pytest.raises(InvalidArgument, match="final state: it accepts only corrections"):
+            s.events(pathway=pathway, kinds=[r.Reviewed, r.ContactLost])
+        assert isinstance(data.draw(s.events(pathway=pathway)), r.Corrected)
     event = data.draw(s.events(pathway=pathway))
     after = r.apply(pathway, event)
     assert after.version == pathway.version + 1
@@ -198,7 +204,7 @@ def test_events_refuse_what_cannot_be_drawn():
 
 
 def test_every_rule_an_event_can_break_has_a_violation():
-    assert set(_VIOLATIONS) == set(r.RULES) - {"R-PROGRAMME-IN-FORCE"}
+    assert set(_VIOLATIONS) == set(r.RULES) - {"R-PROGRAMME-IN-FORCE", "R-REENTRY"}
 
 
 @pytest.mark.parametrize("rule", sorted(_VIOLATIONS))
@@ -229,7 +235,21 @@ def test_invalid_referrals_are_refused_when_opening(case):
     programme, event, rule = case
     with pytest.raises(r.EventRefused) as refused:
         r.open_pathway(programme, event)
-    assert refused.value.rule == rule == "R-PROGRAMME-IN-FORCE"
+    assert refused.value.rule == rule
+
+
+@pytest.mark.parametrize("rule", ["R-PROGRAMME-IN-FORCE", "R-CHRONOLOGY", "R-REENTRY"])
+def test_invalid_referrals_break_the_rule_asked_for(rule):
+    @settings(max_examples=10)
+    @given(s.invalid_referrals(rules=[rule]))
+    def check(case):
+        programme, event, broken = case
+        assert broken == rule
+        with pytest.raises(r.EventRefused) as refused:
+            r.open_pathway(programme, event)
+        assert refused.value.rule == rule
+
+    check()
 
 
 # --- impossible arguments ----------------------------------------------------------------
@@ -272,7 +292,10 @@ NO_QUORUM = attrs.evolve(
         (s.actions(objective_ids=()), "objective"),
         (s.cohorts(min_size=3, max_size=1), "min_size"),
         (s.invalid_events(programme=ALONE), "no referent"),
-        (s.invalid_referrals(programme=EARLY), "applies from 1900"),
+        (
+            s.invalid_referrals(programme=EARLY, rules=["R-PROGRAMME-IN-FORCE"]),
+            "applies from 1900",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -297,6 +320,8 @@ def test_impossible_arguments_are_refused_when_drawn(strategy, message):
         (lambda: s.invalid_events(rules=["R-NOPE"]), "unknown rule codes"),
         (lambda: s.invalid_events(rules=["R-PROGRAMME-IN-FORCE"]), "invalid_referrals"),
         (lambda: s.invalid_events(rules=[]), "at least one"),
+        (lambda: s.invalid_referrals(rules=["R-FINAL"]), "not a rule a referral breaks"),
+        (lambda: s.invalid_referrals(rules=[]), "at least one"),
     ],
 )
 def test_impossible_arguments_are_refused_at_once(call, message):

@@ -30,8 +30,9 @@ from .codes import (
     SchoolLevel,
     SchoolLevelGroup,
     Sex,
+    SuspensionReason,
 )
-from .decision import Assessment, TeamDecision
+from .decision import Assessment, Reassessment, TeamDecision
 from .ending import Exit, ExitProposal, Handover, NotTakenOn
 from .errors import (
     EventRefused,
@@ -52,6 +53,7 @@ from .events import (
     ConsentGiven,
     ConsentWithdrawn,
     ContactLost,
+    Corrected,
     DeclaredIneligible,
     Event,
     ExitProposed,
@@ -61,16 +63,20 @@ from .events import (
     HandedOver,
     ObjectiveSet,
     ObjectiveUpdated,
+    Reassessed,
     Redirected,
     ReferentChanged,
     Referred,
+    Resumed,
     Reviewed,
+    SituationChanged,
     Started,
+    Suspended,
 )
 from .indicators import INDICATORS, NOT_APPLICABLE, Indicator, Report, annual_report
 from .lifecycle import LIFECYCLE, Lifecycle, Transition, apply, open_pathway, replay
 from .pathway import Pathway, State
-from .people import Child, Family, Guardian
+from .people import Child, Family, Guardian, Situation
 from .periods import CalendarYear, DateRange, Period, SchoolYear
 from .plan import Action, Objective, Review, derive_attainment
 from .programme import (
@@ -85,6 +91,7 @@ from .programme import (
 )
 from .referral import Consent, Referral
 from .rules import RULES, Rule
+from .suspension import Suspension
 from .timeline import Timeline
 
 try:
@@ -116,6 +123,7 @@ __all__ = [
     "ConsentGiven",
     "ConsentWithdrawn",
     "ContactLost",
+    "Corrected",
     "DateRange",
     "DeclaredIneligible",
     "Eligibility",
@@ -153,6 +161,8 @@ __all__ = [
     "PriorityEducation",
     "Programme",
     "ProgrammeRules",
+    "Reassessed",
+    "Reassessment",
     "Redirected",
     "Referent",
     "ReferentChanged",
@@ -161,6 +171,7 @@ __all__ = [
     "ReferralSource",
     "Referred",
     "Report",
+    "Resumed",
     "ReussiteError",
     "Review",
     "Reviewed",
@@ -169,9 +180,14 @@ __all__ = [
     "SchoolLevelGroup",
     "SchoolYear",
     "Sex",
+    "Situation",
+    "SituationChanged",
     "Started",
     "State",
     "SupportTeam",
+    "Suspended",
+    "Suspension",
+    "SuspensionReason",
     "TeamDecision",
     "Territory",
     "Timeline",

@@ -17,8 +17,9 @@ def _public_types() -> list[type]:
     names = [
         "Action", "Assessment", "Child", "Consent", "Eligibility", "Exit", "ExitProposal",
         "Family", "Guardian", "Handover", "Lifecycle", "NotTakenOn", "Objective", "Pathway",
-        "Programme", "ProgrammeRules", "Referent", "Referral", "Review", "Rule",
-        "SupportTeam", "TeamDecision", "Territory", "Transition", "Event",
+        "Programme", "ProgrammeRules", "Reassessment", "Referent", "Referral", "Review",
+        "Rule", "Situation", "SupportTeam", "Suspension", "TeamDecision", "Territory",
+        "Transition", "Event",
     ]  # fmt: skip
     kinds: list[type] = [getattr(reussite, name) for name in names]
     kinds.extend(reussite.EVENT_TYPES.values())

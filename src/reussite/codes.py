@@ -30,6 +30,7 @@ __all__ = [
     "SchoolLevel",
     "SchoolLevelGroup",
     "Sex",
+    "SuspensionReason",
 ]
 
 
@@ -79,6 +80,18 @@ class SchoolLevel(LabelledEnum):
         """The school stage (maternelle, élémentaire, collège, lycée) of this class."""
         return _LEVEL_GROUP[self]
 
+    @property
+    def next(self) -> SchoolLevel:
+        """The class a child moves up to in September (*passage dans la classe supérieure*).
+
+        Rule: one class up (GS → CP, CM2 → 6e, 3e → lycée); a child not schooled or at the
+        lycée stays where they are (the lycée is one level here).
+
+        >>> SchoolLevel.CM2.next.label_fr, SchoolLevel.LYCEE.next.value
+        ('sixième', 'lycee')
+        """
+        return _NEXT_LEVEL[self]
+
 
 _LEVEL_GROUP = {
     SchoolLevel.NOT_SCHOOLED: SchoolLevelGroup.NOT_SCHOOLED,
@@ -96,6 +109,13 @@ _LEVEL_GROUP = {
     SchoolLevel.QUATRIEME: SchoolLevelGroup.COLLEGE,
     SchoolLevel.TROISIEME: SchoolLevelGroup.COLLEGE,
     SchoolLevel.LYCEE: SchoolLevelGroup.LYCEE,
+}
+
+
+_LEVELS = list(SchoolLevel)
+_NEXT_LEVEL = {
+    level: level if level in (SchoolLevel.NOT_SCHOOLED, SchoolLevel.LYCEE) else _LEVELS[i + 1]
+    for i, level in enumerate(_LEVELS)
 }
 
 
@@ -213,14 +233,23 @@ class NotTakenOnReason(LabelledEnum):
 
 
 class HandoverRecipient(LabelledEnum):
-    """Who takes over a child handed over (*passage de relais*)."""
+    """The child-protection body a child is handed over to (*passage de relais*).
+
+    Rule (CASF L.226-2-1): only child protection takes a handover without the family's
+    consent or the EPS; a relay to another service (CMP, MDPH, mainstream support) is an
+    exit the EPS validates (reasons ``relay_specialised``, ``relay_mainstream``).
+    """
 
     CRIP = ("crip", "cellule de recueil des informations préoccupantes (CRIP)")
     ASE = ("ase", "aide sociale à l'enfance (ASE)")
     PROSECUTOR = ("prosecutor", "procureur de la République")
-    OTHER_SERVICE = ("other_service", "autre service")
 
-    @property
-    def is_child_protection(self) -> bool:
-        """Whether this recipient is child protection (CASF L.226-2-1)."""
-        return self is not HandoverRecipient.OTHER_SERVICE
+
+class SuspensionReason(LabelledEnum):
+    """Why a pathway is paused (*motif de suspension du parcours*)."""
+
+    HOSPITALISATION = ("hospitalisation", "hospitalisation de l'enfant")
+    FAMILY_REQUEST = ("family_request", "demande de la famille")
+    HOLIDAYS = ("holidays", "vacances scolaires")
+    TEMPORARY_ABSENCE = ("temporary_absence", "absence temporaire du territoire")
+    OTHER = ("other", "autre")

@@ -16,7 +16,7 @@ from . import _sensitivity as sens
 from . import _validate as v
 from .codes import ObjectiveDomain
 
-__all__ = ["Assessment", "TeamDecision"]
+__all__ = ["Assessment", "Reassessment", "TeamDecision"]
 
 
 @attrs.frozen(kw_only=True)
@@ -69,3 +69,19 @@ class TeamDecision:
     derogation: str | None = attrs.field(
         default=None, validator=v.optional(v.text()), metadata=sens.DIRECT
     )
+
+
+@attrs.frozen(kw_only=True)
+class Reassessment:
+    """A new assessment during the pathway, validated by the EPS (*nouveau diagnostic*).
+
+    Rule: new needs found while the pathway runs are assessed again and the EPS validates
+    the updated plan, on or after the assessment (rule ``R-EPS-DECISION``).
+
+    Attributes:
+        assessment: the new assessment.
+        decision: the EPS decision that validated it (and the objectives it added).
+    """
+
+    assessment: Assessment = attrs.field(validator=v.typed(Assessment), metadata=sens.DIRECT)
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision), metadata=sens.DIRECT)

@@ -20,10 +20,11 @@ import attrs
 
 from . import _sensitivity as sens
 from . import _validate as v
-from .codes import Attainment, ExitReason, ObjectiveStatus
+from .codes import Attainment, ExitReason, ObjectiveStatus, SuspensionReason
 from .decision import Assessment, TeamDecision
 from .ending import Handover
-from .people import Child, Family
+from .errors import InvalidValue
+from .people import Child, Family, Situation
 from .plan import Action, Objective, Review
 from .referral import Consent, Referral
 
@@ -36,6 +37,7 @@ __all__ = [
     "ConsentGiven",
     "ConsentWithdrawn",
     "ContactLost",
+    "Corrected",
     "DeclaredIneligible",
     "Event",
     "ExitProposed",
@@ -45,11 +47,15 @@ __all__ = [
     "HandedOver",
     "ObjectiveSet",
     "ObjectiveUpdated",
+    "Reassessed",
     "Redirected",
     "ReferentChanged",
     "Referred",
+    "Resumed",
     "Reviewed",
+    "SituationChanged",
     "Started",
+    "Suspended",
 ]
 
 
@@ -333,6 +339,121 @@ class HandedOver(Event):
         return self.handover.on
 
 
+@attrs.frozen(kw_only=True)
+class Suspended(Event):
+    """The pathway is paused (*suspension du parcours*): hospitalisation, family, summer.
+
+    Attributes:
+        on: the first day of the pause.
+        reason: why (*motif de suspension*).
+        until: the expected end, when one is known.
+        note: free text (a direct identifier for privacy purposes).
+    """
+
+    tag: ClassVar[str] = "suspended"
+    label_fr: ClassVar[str] = "suspension du parcours"
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    reason: SuspensionReason = attrs.field(
+        validator=v.member(SuspensionReason), metadata=sens.FAMILY
+    )
+    until: dt.date | None = attrs.field(
+        default=None, validator=v.optional(_date), metadata=sens.ORDINARY
+    )
+    note: str | None = attrs.field(default=None, validator=_optional_text, metadata=sens.DIRECT)
+
+
+@attrs.frozen(kw_only=True)
+class Resumed(Event):
+    """A suspended pathway starts again (*reprise du parcours*)."""
+
+    tag: ClassVar[str] = "resumed"
+    label_fr: ClassVar[str] = "reprise du parcours"
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+
+
+@attrs.frozen(kw_only=True)
+class SituationChanged(Event):
+    """The child moves, changes school or class (*changement de situation*).
+
+    The situation is given in full, as it applies from its date; a new school year in the
+    same class records a repeated year (*redoublement*).
+    """
+
+    tag: ClassVar[str] = "situation_changed"
+    label_fr: ClassVar[str] = "changement de situation (domicile, scolarité)"
+    situation: Situation = attrs.field(validator=v.typed(Situation), metadata=sens.QUASI)
+
+    @property
+    def on(self) -> dt.date:
+        """The date the new situation applies from."""
+        return self.situation.on
+
+
+@attrs.frozen(kw_only=True)
+class Reassessed(Event):
+    """A new assessment during the pathway, validated by the EPS (*nouveau diagnostic*).
+
+    Attributes:
+        assessment: the new assessment (new needs).
+        decision: the EPS decision validating it and the objectives it adds.
+        objectives: the objectives added to the plan with it (may be none).
+    """
+
+    tag: ClassVar[str] = "reassessed"
+    label_fr: ClassVar[str] = "nouveau diagnostic validé par l'EPS"
+    assessment: Assessment = attrs.field(validator=v.typed(Assessment), metadata=sens.DIRECT)
+    decision: TeamDecision = attrs.field(validator=v.typed(TeamDecision), metadata=sens.DIRECT)
+    objectives: tuple[Objective, ...] = attrs.field(
+        default=(),
+        validator=v.all_of(
+            v.tuple_of(v.typed(Objective)), v.unique(lambda o: o.id, "objective ids")
+        ),
+        metadata=sens.DIRECT,
+    )
+
+    @property
+    def on(self) -> dt.date:
+        """The decision date."""
+        return self.decision.on
+
+
+def _a_fact(inst: Corrected, attr: attrs.Attribute[Event | None], value: Event | None) -> None:
+    if value is not None and (not isinstance(value, Event) or isinstance(value, Corrected)):
+        raise InvalidValue(
+            "Corrected", attr.name, value, "an event of the pathway (not a correction), or None"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Corrected(Event):
+    """A data-entry error put right (*correction*): an earlier event replaced or voided.
+
+    Rule (``R-CORRECTION``): a correction names an earlier event of the pathway by its
+    version (its position in the history, from 1); ``replacement`` is the event as it
+    should have been recorded, or ``None`` to void it (*annulation*). The original stays
+    in the history for audit; the pathway is the replay of the corrected history, in which
+    every rule is checked again. A closed pathway accepts corrections, never new facts.
+    A correction itself may be voided (by a later correction naming its version).
+
+    Attributes:
+        on: the day the correction was recorded.
+        corrected_version: the version of the event it corrects.
+        replacement: the corrected event, or ``None`` to void it.
+        reason: why (free text: a direct identifier for privacy purposes).
+        by: who recorded it (an id of the PRE's team).
+    """
+
+    tag: ClassVar[str] = "corrected"
+    label_fr: ClassVar[str] = "correction d'une saisie"
+    on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
+    corrected_version: int = attrs.field(
+        validator=v.integer(min_value=1, max_value=2**31), metadata=sens.ORDINARY
+    )
+    replacement: Event | None = attrs.field(default=None, validator=_a_fact, metadata=sens.DIRECT)
+    reason: str = attrs.field(validator=v.text(max_length=2000), metadata=sens.DIRECT)
+    by: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.tag: cls
     for cls in (
@@ -356,6 +477,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ExitValidated,
         ContactLost,
         HandedOver,
+        Suspended,
+        Resumed,
+        SituationChanged,
+        Reassessed,
+        Corrected,
     )
 }
 """Every event type by its tag (the ``"type"`` of its JSON form)."""

@@ -2,13 +2,18 @@
 
 Every allowed (state, event) → state pair is a row of :data:`LIFECYCLE`, checked when this
 module loads (one initial state, every state reachable, no non-final state without a way
-out, no duplicate pair). :func:`apply` checks the table, then the event's rules
-(:mod:`reussite.rules`), then returns a new :class:`~reussite.pathway.Pathway`.
+out, no duplicate pair). Its *amendments* (a correction) are accepted in every state,
+final ones included: they change what the history says, and the pathway is the replay of
+the corrected history. :func:`apply` checks the table, then the event's rules and those
+of the state it leads to (:mod:`reussite.rules`), then returns a new
+:class:`~reussite.pathway.Pathway`.
 
 >>> print(LIFECYCLE.to_mermaid().splitlines()[1])
     [*] --> referred
->>> LIFECYCLE.allowed(State.REFERRED)
-('consent_given', 'contact_lost', 'declared_ineligible', 'family_refused', 'handed_over')
+>>> LIFECYCLE.allowed(State.REFERRED)[:4]
+('consent_given', 'contact_lost', 'corrected', 'declared_ineligible')
+>>> LIFECYCLE.allowed(State.CLOSED)
+('corrected',)
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
+from ._history import corrected_facts
 from .codes import ExitReason, NotTakenOnReason
+from .decision import Reassessment
 from .ending import Exit, ExitProposal, NotTakenOn
 from .errors import (
     EventRefused,
@@ -28,6 +35,7 @@ from .errors import (
     InvalidValue,
     NotInForce,
     PathwayClosed,
+    ReussiteError,
     VersionConflict,
 )
 from .events import (
@@ -39,6 +47,7 @@ from .events import (
     ConsentGiven,
     ConsentWithdrawn,
     ContactLost,
+    Corrected,
     DeclaredIneligible,
     Event,
     ExitProposed,
@@ -48,16 +57,21 @@ from .events import (
     HandedOver,
     ObjectiveSet,
     ObjectiveUpdated,
+    Reassessed,
     Redirected,
     ReferentChanged,
     Referred,
+    Resumed,
     Reviewed,
+    SituationChanged,
     Started,
+    Suspended,
 )
 from .pathway import Pathway, State, _derive, _rebuild
 from .plan import Action, derive_attainment
 from .programme import Programme, assess_eligibility
-from .rules import CHECKS, CHRONOLOGY
+from .rules import CHECKS, CHRONOLOGY, REQUIREMENTS, Check, Rule
+from .suspension import Suspension
 
 __all__ = [
     "LIFECYCLE",
@@ -88,14 +102,17 @@ class Lifecycle:
     Attributes:
         initial: the state a pathway opens in.
         opening: the event that opens a pathway.
-        finals: the states that accept no event.
+        finals: the states that accept no new fact.
         transitions: every allowed (state, event) → state.
+        amendments: the events accepted in every state, final ones included, whose
+            target is the replay of the amended history (a correction).
     """
 
     initial: State
     opening: type[Event]
     finals: frozenset[State]
     transitions: tuple[Transition, ...]
+    amendments: frozenset[type[Event]] = frozenset()
     _table: Mapping[tuple[State, type[Event]], State] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -106,8 +123,9 @@ class Lifecycle:
         if problems:
             raise InvalidLifecycle(problems)
         table = {(t.source, t.event): t.target for t in self.transitions}
+        amending = {e.tag for e in self.amendments}
         allowed = {
-            s: tuple(sorted({t.event.tag for t in self.transitions if t.source is s}))
+            s: tuple(sorted({t.event.tag for t in self.transitions if t.source is s} | amending))
             for s in State
         }
         object.__setattr__(self, "_table", MappingProxyType(table))
@@ -121,6 +139,7 @@ class Lifecycle:
         opening: type[Event],
         finals: Iterable[State],
         rows: Iterable[tuple[State | tuple[State, ...], type[Event], State | None]],
+        amendments: Iterable[type[Event]] = (),
     ) -> Lifecycle:
         """Build a lifecycle from compact rows ``(source or sources, event, target)``.
 
@@ -133,7 +152,7 @@ class Lifecycle:
         for sources, event, target in rows:
             for source in sources if isinstance(sources, tuple) else (sources,):
                 transitions.append(Transition(source, event, target or source))
-        return cls(initial, opening, frozenset(finals), tuple(transitions))
+        return cls(initial, opening, frozenset(finals), tuple(transitions), frozenset(amendments))
 
     def _problems(self) -> list[str]:
         problems: list[str] = []
@@ -164,7 +183,12 @@ class Lifecycle:
                 continue
             if not any(t.source is s and t.target is not s for t in self.transitions):
                 problems.append(f"non-final state {s.value!r} has no way out")
-        used = {t.event for t in self.transitions} | {self.opening}
+        problems.extend(
+            f"amendment {e.tag!r} also appears in a transition"
+            for e in self.amendments
+            if any(t.event is e for t in self.transitions) or e is self.opening
+        )
+        used = {t.event for t in self.transitions} | {self.opening} | self.amendments
         problems.extend(
             f"event {tag!r} appears in no transition"
             for tag, cls in EVENT_TYPES.items()
@@ -177,7 +201,7 @@ class Lifecycle:
         return self._table.get((state, event))
 
     def allowed(self, state: State) -> tuple[str, ...]:
-        """The tags of the events accepted in ``state``, sorted."""
+        """The tags of the events accepted in ``state`` (amendments included), sorted."""
         return self._allowed[state]
 
     def to_mermaid(self) -> str:
@@ -192,8 +216,10 @@ class Lifecycle:
 
 _BEFORE_ADMISSION = (State.REFERRED, State.CONSENTED, State.ASSESSED)
 _BEFORE_START = (*_BEFORE_ADMISSION, State.ADMITTED)
-_CONSENTED_BEFORE_ADMISSION = (State.CONSENTED, State.ASSESSED)
-_TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.EXIT_PROPOSED)
+_CONSENTED_BEFORE_START = (State.CONSENTED, State.ASSESSED, State.ADMITTED)
+_IN_PROGRESS = (State.ACTIVE, State.SUSPENDED)
+_STARTED = (*_IN_PROGRESS, State.EXIT_PROPOSED)
+_TAKEN_ON = (State.ADMITTED, *_STARTED)
 _PLANNING = (State.ASSESSED, State.ADMITTED, State.ACTIVE)
 _OPEN = _BEFORE_ADMISSION + _TAKEN_ON
 
@@ -202,36 +228,45 @@ LIFECYCLE: Lifecycle = Lifecycle.declare(
     opening=Referred,
     finals=(State.CLOSED, State.HANDED_OVER, State.NOT_TAKEN_ON),
     rows=(
-        # referral and consent
+        # referral and consent (renewed by either guardian while the pathway is open)
         (State.REFERRED, ConsentGiven, State.CONSENTED),
-        (_CONSENTED_BEFORE_ADMISSION + _TAKEN_ON, ConsentGiven, SAME),
+        (_CONSENTED_BEFORE_START + _STARTED, ConsentGiven, SAME),
         (State.REFERRED, FamilyRefused, State.NOT_TAKEN_ON),
         (_BEFORE_ADMISSION, DeclaredIneligible, State.NOT_TAKEN_ON),
-        (_CONSENTED_BEFORE_ADMISSION, ConsentWithdrawn, State.NOT_TAKEN_ON),
+        # a pathway that never started ends "not taken on", whatever ends it
+        (_CONSENTED_BEFORE_START, ConsentWithdrawn, State.NOT_TAKEN_ON),
         (_BEFORE_START, ContactLost, State.NOT_TAKEN_ON),
         # assessment and the EPS entry decision
         (State.CONSENTED, Assessed, State.ASSESSED),
         (State.ASSESSED, Admitted, State.ADMITTED),
         (State.ASSESSED, Redirected, State.NOT_TAKEN_ON),
-        # the plan
+        # the plan, and the child's situation
         (_PLANNING, ObjectiveSet, SAME),
-        ((State.ACTIVE, State.EXIT_PROPOSED), ObjectiveUpdated, SAME),
-        ((State.ADMITTED, State.ACTIVE), ReferentChanged, SAME),
+        (_STARTED, ObjectiveUpdated, SAME),
+        (_TAKEN_ON, ReferentChanged, SAME),
         (State.ADMITTED, Started, State.ACTIVE),
         (State.ACTIVE, ActionPlanned, SAME),
-        ((State.ACTIVE, State.EXIT_PROPOSED), ActionEnded, SAME),
-        ((State.ACTIVE, State.EXIT_PROPOSED), Reviewed, SAME),
+        (_STARTED, ActionEnded, SAME),
+        (_STARTED, Reviewed, SAME),
+        (_IN_PROGRESS, Reassessed, SAME),
+        (_OPEN, SituationChanged, SAME),
+        # suspension
+        (State.ACTIVE, Suspended, State.SUSPENDED),
+        (State.SUSPENDED, Resumed, State.ACTIVE),
         # exit
-        (State.ACTIVE, ExitProposed, State.EXIT_PROPOSED),
-        (State.ACTIVE, ContactLost, State.EXIT_PROPOSED),
+        (_IN_PROGRESS, ExitProposed, State.EXIT_PROPOSED),
+        (_IN_PROGRESS, ContactLost, State.EXIT_PROPOSED),
+        (State.EXIT_PROPOSED, ContactLost, SAME),
         (State.EXIT_PROPOSED, ExitRejected, State.ACTIVE),
         (State.EXIT_PROPOSED, ExitValidated, State.CLOSED),
-        (_TAKEN_ON, ConsentWithdrawn, State.CLOSED),
-        # handover: a legal duty, from every open state, without consent or EPS
+        (_STARTED, ConsentWithdrawn, State.CLOSED),
+        # handover to child protection: a legal duty, from every open state, without
+        # consent or EPS
         (_OPEN, HandedOver, State.HANDED_OVER),
     ),
+    amendments=(Corrected,),
 )
-"""The PRE pathway lifecycle: every allowed (state, event) → state."""
+"""The PRE pathway lifecycle: every allowed (state, event) → state, and the correction."""
 
 
 # --- effects: what each event records on the pathway -----------------------------------
@@ -300,8 +335,16 @@ def _withdrawn(p: Pathway, e: ConsentWithdrawn, target: State) -> dict[str, Any]
 
 def _contact_lost(p: Pathway, e: ContactLost, target: State) -> dict[str, Any]:
     if target is State.NOT_TAKEN_ON:
-        return {"not_taken_on": NotTakenOn(on=e.on, reason=NotTakenOnReason.LOST_CONTACT)}
-    return {"exit_proposal": ExitProposal(on=e.on, reason=ExitReason.LOST_CONTACT)}
+        return {
+            "contact_lost_on": e.on,
+            "not_taken_on": NotTakenOn(on=e.on, reason=NotTakenOnReason.LOST_CONTACT),
+        }
+    if p.state is State.EXIT_PROPOSED:  # the proposal stands, with its reason
+        return {"contact_lost_on": e.on}
+    return {
+        "contact_lost_on": e.on,
+        "exit_proposal": ExitProposal(on=e.on, reason=ExitReason.LOST_CONTACT),
+    }
 
 
 def _exit_validated(p: Pathway, e: ExitValidated, target: State) -> dict[str, Any]:
@@ -376,25 +419,70 @@ _EFFECTS: Mapping[type[Event], Effect] = MappingProxyType(
             "exit_proposal": None,
             "actions": _end_actions(p, e.on),
         },
+        Suspended: lambda p, e, t: {
+            "suspensions": (
+                *p.suspensions,
+                Suspension(on=e.on, reason=e.reason, until=e.until, note=e.note),
+            )
+        },
+        Resumed: lambda p, e, t: {},  # leaving the suspended state ends the suspension
+        SituationChanged: lambda p, e, t: {"situations": (*p.situations, e.situation)},
+        Reassessed: lambda p, e, t: {
+            "reassessments": (
+                *p.reassessments,
+                Reassessment(assessment=e.assessment, decision=e.decision),
+            ),
+            "objectives": (*p.objectives, *e.objectives),
+        },
     }
 )
+"""What each event records on the pathway (the state aside)."""
+
+
+def _leave_suspension(p: Pathway, on: Any) -> tuple[Suspension, ...]:
+    """The suspensions once the running one ended on ``on`` (on or after its start)."""
+    return (*p.suspensions[:-1], _changed(p.suspensions[-1], ended_on=on))
 
 
 # --- the fold ---------------------------------------------------------------------------
 
-_CHECKS_THEN_CHRONOLOGY = MappingProxyType(
-    {event: (*checks, CHRONOLOGY) for event, checks in CHECKS.items()}
-)
-"""For each event type, its rules then chronology: the order :func:`_fold` checks them."""
+
+def _steps() -> Mapping[tuple[State, type[Event]], tuple[State, tuple[tuple[Rule, Check], ...]]]:
+    """For each allowed (state, event): the target and the rules, in the order checked.
+
+    The event's own rules (:data:`~reussite.rules.CHECKS`), then those of the state it
+    leads to (:data:`~reussite.rules.REQUIREMENTS`) that are not already among them, then
+    chronology: one dictionary lookup per event.
+    """
+    steps = {}
+    for t in LIFECYCLE.transitions:
+        checks = CHECKS[t.event]
+        required = tuple(r for r in REQUIREMENTS.get(t.target, ()) if r not in checks)
+        steps[(t.source, t.event)] = (t.target, (*checks, *required, CHRONOLOGY))
+    return MappingProxyType(steps)
+
+
+_STEPS = _steps()
+
+
+def _refuse(rule: Rule, pathway: Pathway, event: Event, detail: str) -> EventRefused:
+    return EventRefused(
+        rule=rule.code,
+        state=pathway.state,
+        event=event,
+        allowed=LIFECYCLE.allowed(pathway.state),
+        detail=detail,
+    )
 
 
 def open_pathway(programme: Programme, event: Referred) -> Pathway:
     """Open a pathway from a referral (*orientation*), judging eligibility on its date.
 
     Raises:
-        EventRefused: if ``event`` is not a :class:`~reussite.events.Referred`, or the
+        EventRefused: if ``event`` is not a :class:`~reussite.events.Referred`, the
             programme has no territory or rules in force on the referral date
-            (rule ``R-PROGRAMME-IN-FORCE``).
+            (rule ``R-PROGRAMME-IN-FORCE``), or the referral breaks one of its rules
+            (``R-CHRONOLOGY``: a child born after it; ``R-REENTRY``).
     """
     if not isinstance(programme, Programme):
         raise InvalidValue("open_pathway", "programme", programme, "a reussite.Programme")
@@ -416,7 +504,8 @@ def open_pathway(programme: Programme, event: Referred) -> Pathway:
             allowed=(Referred.tag,),
             detail=str(error),
         ) from error
-    return Pathway(
+    history = (event,)
+    pathway = Pathway(
         id=event.pathway_id,
         programme=programme,
         child=event.child,
@@ -425,48 +514,102 @@ def open_pathway(programme: Programme, event: Referred) -> Pathway:
         eligibility=eligibility,
         previous_pathway_id=event.previous_pathway_id,
         state=LIFECYCLE.initial,
-        history=(event,),
+        history=history,
+        facts=history,
     )
+    for rule, check in CHECKS[Referred]:
+        detail = check(pathway, event)
+        if detail is not None:
+            raise EventRefused(
+                rule=rule.code, state=None, event=event, allowed=(Referred.tag,), detail=detail
+            )
+    return pathway
 
 
 def _fold(pathway: Pathway, event: Event) -> tuple[State, dict[str, Any]]:
     """Check ``event`` against the table and its rules; return the target and changes."""
     event_type = type(event)
-    target = LIFECYCLE.target(pathway.state, event_type)
-    if target is None:
-        final = pathway.state in LIFECYCLE.finals
-        known = event_type in _EFFECTS
-        raise (PathwayClosed if final else EventRefused)(
-            rule="R-FINAL" if final else "R-TRANSITION",
-            state=pathway.state,
-            event=event,
-            allowed=LIFECYCLE.allowed(pathway.state),
-            detail=(
-                f"pathway {pathway.id!r} is {pathway.state.label_fr} and accepts no event"
-                if final
-                else f"not allowed in state {pathway.state.value!r}"
-                if known
-                else f"{event_type.__name__} is not a pathway event"
-            ),
-        )
-    for rule, check in _CHECKS_THEN_CHRONOLOGY[event_type]:
+    step = _STEPS.get((pathway.state, event_type))
+    if step is None:
+        raise _not_allowed(pathway, event)
+    target, checks = step
+    for rule, check in checks:
         detail = check(pathway, event)
         if detail is not None:
-            raise EventRefused(
-                rule=rule.code,
-                state=pathway.state,
-                event=event,
-                allowed=LIFECYCLE.allowed(pathway.state),
-                detail=detail,
-            )
-    return target, _EFFECTS[event_type](pathway, event, target)
+            raise _refuse(rule, pathway, event, detail)
+    changes = _EFFECTS[event_type](pathway, event, target)
+    if pathway.state is State.SUSPENDED and target is not State.SUSPENDED:
+        changes["suspensions"] = _leave_suspension(pathway, event.on)
+    return target, changes
+
+
+def _not_allowed(pathway: Pathway, event: Event) -> ReussiteError:
+    """The error for an event the table does not allow in the pathway's state."""
+    if not isinstance(event, Event):
+        return InvalidValue("apply", "event", event, "a reussite event (see EVENT_TYPES)")
+    final = pathway.state in LIFECYCLE.finals
+    if type(event) is Referred:
+        detail = (
+            f"pathway {pathway.id!r} already has its referral (version 1): a new referral "
+            "opens a new pathway (open_pathway); to change this one, correct version 1"
+        )
+    elif final:
+        detail = (
+            f"pathway {pathway.id!r} is {pathway.state.label_fr} and accepts no new fact, "
+            "only corrections"
+        )
+    else:
+        detail = f"not allowed in state {pathway.state.value!r}"
+    return (PathwayClosed if final and type(event) is not Referred else EventRefused)(
+        rule="R-FINAL" if final and type(event) is not Referred else "R-TRANSITION",
+        state=pathway.state,
+        event=event,
+        allowed=LIFECYCLE.allowed(pathway.state),
+        detail=detail,
+    )
+
+
+def _replay_facts(facts: tuple[Event, ...], programme: Programme) -> Pathway:
+    """The pathway the facts (no correction among them) lead to; the first is a referral."""
+    return replay(facts, programme=programme)
+
+
+def _amend(pathway: Pathway, correction: Corrected) -> Pathway:
+    """Apply a correction: check it, then replay the corrected history (every rule again).
+
+    The original events stay in ``history``; the pathway's records are those of the
+    corrected facts.
+    """
+    for rule, check in CHECKS[Corrected]:
+        detail = check(pathway, correction)
+        if detail is not None:
+            raise _refuse(rule, pathway, correction, detail)
+    history = (*pathway.history, correction)
+    facts = corrected_facts(history)
+    try:
+        rebuilt = _replay_facts(facts, pathway.programme)
+    except EventRefused as refused:
+        where = getattr(refused.event, "tag", "?")
+        on = getattr(refused.event, "on", "?")
+        raise EventRefused(
+            rule=refused.rule,
+            state=pathway.state,
+            event=correction,
+            allowed=LIFECYCLE.allowed(pathway.state),
+            detail=(
+                f"the corrected history is refused at its {where!r} event of {on} "
+                f"(rule {refused.rule}): {refused.detail}"
+            ),
+        ) from refused
+    return _derive(rebuilt, {"history": history, "facts": facts})
 
 
 def apply(pathway: Pathway, event: Event, *, expected_version: int | None = None) -> Pathway:
     """Apply one event to a pathway and return the new pathway (the old one is unchanged).
 
-    Every rule is checked: the lifecycle table, then the event's own rules, then
-    chronology.
+    Every rule is checked: the lifecycle table, then the event's own rules and those of
+    the state it leads to, then chronology. A correction (:class:`~reussite.Corrected`)
+    is checked, then the corrected history is replayed with every rule.
 
     Args:
         pathway: the pathway as the caller last read it.
@@ -476,25 +619,33 @@ def apply(pathway: Pathway, event: Event, *, expected_version: int | None = None
 
     Raises:
         EventRefused: naming the state, the event, the rule code and the events allowed.
-        PathwayClosed: if the pathway is in a final state.
+        PathwayClosed: if the pathway is in a final state and the event is a new fact.
         VersionConflict: if ``expected_version`` is not the pathway's version.
+        InvalidValue: if an argument is not of the expected type.
     """
     if not isinstance(pathway, Pathway):
         raise InvalidValue("apply", "pathway", pathway, "a reussite.Pathway")
-    if expected_version is not None and expected_version != pathway.version:
-        raise VersionConflict(
-            pathway_id=pathway.id, expected=expected_version, actual=pathway.version
-        )
+    if expected_version is not None:
+        if type(expected_version) is not int:
+            raise InvalidValue("apply", "expected_version", expected_version, "an int or None")
+        if expected_version != pathway.version:
+            raise VersionConflict(
+                pathway_id=pathway.id, expected=expected_version, actual=pathway.version
+            )
+    if type(event) is Corrected:
+        return _amend(pathway, event)
     target, changes = _fold(pathway, event)
     changes["state"] = target
-    changes["history"] = (*pathway.history, event)
+    history = (*pathway.history, event)
+    changes["history"] = history
+    changes["facts"] = history if pathway.facts is pathway.history else (*pathway.facts, event)
     return _derive(pathway, changes)
 
 
 def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
     """Rebuild a pathway from its events (the first one a ``referred``).
 
-    Linear in the number of events: the history is attached once, at the end.
+    Linear in the number of events (a correction replays the history it corrects).
 
     Raises:
         EventRefused: at the first event the rules refuse (``.event`` says which).
@@ -517,12 +668,23 @@ def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
     # place instead of copying them for every event (``apply`` always copies).
     fields = pathway.__dict__
     history: list[Event] = [first]
+    facts: list[Event] | None = None  # once corrected: the facts, which differ from history
     for event in iterator:
+        if type(event) is Corrected:
+            fields["history"] = tuple(history)
+            fields["facts"] = fields["history"] if facts is None else tuple(facts)
+            fields.update(_amend(pathway, event).__dict__)
+            history.append(event)
+            facts = list(fields["facts"])
+            continue
         target, changes = _fold(pathway, event)
         history.append(event)
-        # The rules read only the last event's date: the full history is attached once.
+        if facts is not None:
+            facts.append(event)
+        # The rules read only the last fact's date: the full history is attached once.
         changes["state"] = target
-        changes["history"] = (event,)
+        changes["facts"] = (event,)
         fields.update(changes)
     fields["history"] = tuple(history)
+    fields["facts"] = fields["history"] if facts is None else tuple(facts)
     return _rebuild(pathway)  # its fields kept in the object: quicker to read

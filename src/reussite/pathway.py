@@ -14,13 +14,14 @@ import attrs
 
 from . import _sensitivity as sens
 from ._enum import LabelledEnum
-from .decision import Assessment, TeamDecision
+from .decision import Assessment, Reassessment, TeamDecision
 from .ending import Exit, ExitProposal, Handover, NotTakenOn
 from .events import Event
-from .people import Child, Family
+from .people import Child, Family, Situation
 from .plan import Action, Objective, Review
 from .programme import Eligibility, Programme
 from .referral import Consent, Referral
+from .suspension import Suspension
 
 __all__ = ["Pathway", "State"]
 
@@ -33,9 +34,10 @@ class State(LabelledEnum):
     ASSESSED = ("assessed", "diagnostic réalisé")
     ADMITTED = ("admitted", "entrée validée par l'EPS")
     ACTIVE = ("active", "parcours en cours")
+    SUSPENDED = ("suspended", "parcours suspendu")
     EXIT_PROPOSED = ("exit_proposed", "sortie proposée")
     CLOSED = ("closed", "parcours terminé")
-    HANDED_OVER = ("handed_over", "relais passé (protection de l'enfance ou autre)")
+    HANDED_OVER = ("handed_over", "relais passé à la protection de l'enfance")
     NOT_TAKEN_ON = ("not_taken_on", "non pris en charge")
 
 
@@ -52,16 +54,24 @@ class Pathway:
         eligibility: the child's eligibility on the referral date.
         previous_pathway_id: the earlier pathway of a child who re-entered.
         state: where the pathway stands.
-        history: every event applied, oldest first; ``replay(history)`` rebuilds it.
+        history: every event recorded, oldest first, corrections included;
+            ``replay(history)`` rebuilds the pathway.
+        facts: the events in force: the history with its corrections applied (the
+            corrections themselves left out). Every other field is their fold; without
+            a correction, ``facts`` is ``history``.
         consents: the family's consents, oldest first.
         consent_withdrawn_on: when the family withdrew its consent, if it did.
         assessment: the initial assessment (*diagnostic*).
+        reassessments: later assessments validated by the EPS (*nouveaux diagnostics*).
         admission: the EPS decision that admitted the child.
         referent_id: the current referent.
         started_on: when the pathway became active.
         objectives: the plan's objectives.
         actions: the actions serving them.
         reviews: the follow-up reviews (*bilans*).
+        suspensions: the pauses of the pathway, oldest first (the last may be running).
+        situations: the child's changes of situation since the referral, oldest first.
+        contact_lost_on: the latest day the family was found unreachable, if it was.
         exit_proposal: an exit awaiting the EPS.
         exit: how a pathway that was taken on ended.
         handover: the handover that ended it, if any.
@@ -77,17 +87,24 @@ class Pathway:
     previous_pathway_id: str | None = attrs.field(default=None, metadata=sens.DIRECT)
     state: State = attrs.field(metadata=sens.ORDINARY)
     history: tuple[Event, ...] = attrs.field(repr=False, metadata=sens.DIRECT)
+    facts: tuple[Event, ...] = attrs.field(repr=False, metadata=sens.DIRECT)
     consents: tuple[Consent, ...] = attrs.field(default=(), repr=False, metadata=sens.ORDINARY)
     consent_withdrawn_on: dt.date | None = attrs.field(
         default=None, repr=False, metadata=sens.ORDINARY
     )
     assessment: Assessment | None = attrs.field(default=None, repr=False, metadata=sens.DIRECT)
+    reassessments: tuple[Reassessment, ...] = attrs.field(
+        default=(), repr=False, metadata=sens.DIRECT
+    )
     admission: TeamDecision | None = attrs.field(default=None, repr=False, metadata=sens.DIRECT)
     referent_id: str | None = attrs.field(default=None, metadata=sens.ORDINARY)
     started_on: dt.date | None = attrs.field(default=None, repr=False, metadata=sens.ORDINARY)
     objectives: tuple[Objective, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
     actions: tuple[Action, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
     reviews: tuple[Review, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
+    suspensions: tuple[Suspension, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
+    situations: tuple[Situation, ...] = attrs.field(default=(), repr=False, metadata=sens.QUASI)
+    contact_lost_on: dt.date | None = attrs.field(default=None, repr=False, metadata=sens.ORDINARY)
     exit_proposal: ExitProposal | None = attrs.field(
         default=None, repr=False, metadata=sens.ORDINARY
     )
@@ -97,13 +114,25 @@ class Pathway:
 
     @property
     def version(self) -> int:
-        """How many events the pathway has seen (optimistic-concurrency version)."""
+        """How many events were recorded, corrections included (optimistic concurrency)."""
         return len(self.history)
 
     @property
     def last_event_on(self) -> dt.date:
-        """The date of the latest event."""
-        return self.history[-1].on
+        """The date of the latest fact (corrections applied: :attr:`facts`)."""
+        return self.facts[-1].on
+
+    @property
+    def started(self) -> bool:
+        """Whether the pathway ever started (*parcours démarré*).
+
+        Rule: a pathway starts with its ``started`` event (*démarrage*). One that ends
+        before it — refusal, ineligibility, EPS redirection, withdrawal of consent, lost
+        contact — was *not taken on* (*non pris en charge*), never an exit, even when the
+        EPS had admitted the child; a handover to child protection is its own end, started
+        or not. The indicators count exits and durations of started pathways only.
+        """
+        return self.started_on is not None
 
     @property
     def is_open(self) -> bool:
@@ -129,6 +158,28 @@ class Pathway:
         if self.consent_withdrawn_on is not None and on >= self.consent_withdrawn_on:
             return False
         return any(c.covers(on) for c in self.consents)
+
+    def situation_on(self, on: dt.date) -> Situation:
+        """The child's situation in force on ``on`` (*situation de l'enfant à une date*).
+
+        Rule: the latest change of situation dated on or before ``on``, else the
+        situation the child was referred in.
+        """
+        for situation in reversed(self.situations):
+            if situation.on <= on:
+                return situation
+        return Situation.of(self.child, on=self.referral.on)
+
+    @property
+    def suspended_since(self) -> dt.date | None:
+        """The first day of the running suspension, or ``None`` when not suspended."""
+        if self.suspensions and self.suspensions[-1].ended_on is None:
+            return self.suspensions[-1].on
+        return None
+
+    def days_suspended(self, until: dt.date) -> int:
+        """Days the pathway spent suspended before ``until`` (*durée de suspension*)."""
+        return sum(s.days_until(until) for s in self.suspensions)
 
     def objective(self, objective_id: str) -> Objective | None:
         """The objective with this id, or ``None``."""

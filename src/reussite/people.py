@@ -25,7 +25,7 @@ from . import _sensitivity as sens
 from . import _validate as v
 from .codes import PriorityEducation, SchoolLevel, Sex
 
-__all__ = ["Child", "Family", "Guardian"]
+__all__ = ["Child", "Family", "Guardian", "Situation"]
 
 
 @attrs.frozen(kw_only=True)
@@ -111,3 +111,59 @@ class Child:
         default=None, validator=v.optional(v.UAI_CODE), metadata=sens.QUASI
     )
     family_id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.DIRECT)
+
+
+@attrs.frozen(kw_only=True)
+class Situation:
+    """Where a child lives and goes to school from a date on (*situation de l'enfant*).
+
+    Rule: a child's situation changes during a pathway (moving house, changing school,
+    moving up a class each September or repeating a year); each change is a full
+    situation in force from its date until the next. Eligibility stays judged on the
+    situation at referral; the indicators say which of the two they read.
+
+    Attributes:
+        on: the date it applies from.
+        commune: INSEE code of the commune of residence.
+        qpv: code of the priority neighbourhood (*QPV*) of residence, or ``None``.
+        school_level: class attended (*niveau*).
+        priority_education: REP / REP+ status of the school.
+        school_uai: the school's UAI code, when schooled.
+
+    >>> import datetime as dt
+    >>> from reussite.codes import SchoolLevel, Sex
+    >>> child = Child(id="c-1", first_name="Inès", last_name="Martin",
+    ...               birth_date=dt.date(2009, 3, 14), sex=Sex.FEMALE,
+    ...               school_level=SchoolLevel.CM2, commune="13103", family_id="f-1")
+    >>> Situation.of(child, on=dt.date(2017, 10, 2)).promoted(dt.date(2018, 9, 3)).school_level
+    <SchoolLevel.SIXIEME: '6e'>
+    """
+
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
+    commune: str = attrs.field(validator=v.INSEE_COMMUNE, metadata=sens.QUASI)
+    qpv: str | None = attrs.field(
+        default=None, validator=v.optional(v.QPV_CODE), metadata=sens.QUASI
+    )
+    school_level: SchoolLevel = attrs.field(validator=v.member(SchoolLevel), metadata=sens.SCHOOL)
+    priority_education: PriorityEducation = attrs.field(
+        default=PriorityEducation.NONE, validator=v.member(PriorityEducation), metadata=sens.SCHOOL
+    )
+    school_uai: str | None = attrs.field(
+        default=None, validator=v.optional(v.UAI_CODE), metadata=sens.QUASI
+    )
+
+    @classmethod
+    def of(cls, child: Child, *, on: dt.date) -> Situation:
+        """The situation a child was referred in, as applying from ``on``."""
+        return cls(
+            on=on,
+            commune=child.commune,
+            qpv=child.qpv,
+            school_level=child.school_level,
+            priority_education=child.priority_education,
+            school_uai=child.school_uai,
+        )
+
+    def promoted(self, on: dt.date) -> Situation:
+        """The same situation from ``on``, one class up (*passage*, each September)."""
+        return attrs.evolve(self, on=on, school_level=self.school_level.next)

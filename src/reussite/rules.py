@@ -1,8 +1,10 @@
 """The rules an event must satisfy, each written once with a stable code.
 
 :data:`RULES` lists every rule (code, English and French statement). :data:`CHECKS` says,
-as data, which rules each event type is checked against and with which function. The
-allowed (state, event) pairs themselves live in :mod:`reussite.lifecycle`'s table.
+as data, which rules each event type is checked against and with which function;
+:data:`REQUIREMENTS` says which rules hold of a state, checked on every event that leads
+to it or keeps the pathway in it. The allowed (state, event) pairs themselves live in
+:mod:`reussite.lifecycle`'s table.
 
 >>> RULES["R-CONSENT-FIRST"].fr
 "aucun diagnostic, aucune admission ni aucune action sans l'accord de la famille en vigueur"
@@ -16,7 +18,9 @@ from types import MappingProxyType
 
 import attrs
 
-from .codes import ObjectiveStatus
+from ._history import in_force
+from .calendar import age_on
+from .codes import ExitReason, ObjectiveStatus
 from .decision import TeamDecision
 from .events import (
     ActionEnded,
@@ -26,6 +30,7 @@ from .events import (
     ConsentGiven,
     ConsentWithdrawn,
     ContactLost,
+    Corrected,
     DeclaredIneligible,
     Event,
     ExitProposed,
@@ -35,15 +40,20 @@ from .events import (
     HandedOver,
     ObjectiveSet,
     ObjectiveUpdated,
+    Reassessed,
     Redirected,
     ReferentChanged,
+    Referred,
+    Resumed,
     Reviewed,
+    SituationChanged,
     Started,
+    Suspended,
 )
 from .pathway import Pathway, State
 from .plan import derive_attainment
 
-__all__ = ["CHECKS", "RULES", "Rule"]
+__all__ = ["CHECKS", "REQUIREMENTS", "RULES", "Rule"]
 
 
 @attrs.frozen
@@ -66,24 +76,35 @@ RULES: Mapping[str, Rule] = MappingProxyType(
             ),
             Rule(
                 "R-FINAL",
-                "a closed, handed-over or not-taken-on pathway accepts no further event",
-                "un parcours terminé, relayé ou non pris en charge n'accepte plus rien",
+                "a closed, handed-over or not-taken-on pathway accepts no new fact, only "
+                "corrections",
+                "un parcours terminé, relayé ou non pris en charge n'accepte plus de fait "
+                "nouveau, seulement des corrections",
             ),
             Rule(
                 "R-CHRONOLOGY",
-                "dates never go backwards: an event is dated on or after the previous one",
-                "les dates ne reculent pas : un événement suit le précédent",
+                "dates never go backwards: a referral is dated on or after the child's "
+                "birth, and an event on or after the previous one",
+                "les dates ne reculent pas : l'orientation suit la naissance, et chaque "
+                "événement le précédent",
             ),
             Rule(
                 "R-CONSENT-FIRST",
-                "no assessment, admission or action without the family's consent in force",
-                "aucun diagnostic, aucune admission ni aucune action sans l'accord de la "
-                "famille en vigueur",
+                "no assessment, admission, plan, action or support without the family's "
+                "consent in force: while it has lapsed, a pathway in progress accepts only "
+                "a renewal, a withdrawal, a suspension, an exit proposal, lost contact, a "
+                "handover and corrections",
+                "aucun diagnostic, aucune admission, aucun objectif, aucune action ni aucun "
+                "accompagnement sans l'accord de la famille en vigueur : accord échu, le "
+                "parcours n'accepte que son renouvellement, un retrait, une suspension, une "
+                "proposition de sortie, une perte de contact, un relais et des corrections",
             ),
             Rule(
                 "R-CONSENT-GUARDIAN",
-                "consent is given or withdrawn by a guardian of the child's family",
-                "l'accord est donné ou retiré par un responsable légal de l'enfant",
+                "consent is given, renewed or withdrawn by any guardian of the child's "
+                "family; one guardian's withdrawal ends every consent of the pathway",
+                "l'accord est donné, renouvelé ou retiré par l'un des responsables légaux ; "
+                "le retrait de l'un met fin à l'accord",
             ),
             Rule(
                 "R-EPS-DECISION",
@@ -136,6 +157,31 @@ RULES: Mapping[str, Rule] = MappingProxyType(
                 "a referral is dated when the programme has a territory and rules in force",
                 "une orientation est datée quand le programme a un territoire en vigueur",
             ),
+            Rule(
+                "R-EXIT-REASON",
+                "an exit reason agrees with the facts: the age limit once the child has "
+                "reached the programme's maximum age; withdrawal and lost contact are "
+                "recorded by their own events, not proposed",
+                "le motif de sortie est conforme aux faits : limite d'âge une fois l'âge "
+                "maximal atteint ; retrait et perte de contact ont leur propre événement",
+            ),
+            Rule(
+                "R-REENTRY",
+                "a re-entry names an earlier pathway of the same child, ended before the "
+                "new referral (never the pathway itself)",
+                "une nouvelle orientation renvoie à un parcours antérieur du même enfant, "
+                "terminé avant elle",
+            ),
+            Rule(
+                "R-CORRECTION",
+                "a correction names an earlier event by its version, says why and who "
+                "recorded it, is dated on or after what it corrects, and changes it; a "
+                "correction is itself only voided; the corrected history must satisfy "
+                "every rule",
+                "une correction désigne un événement antérieur par sa version, dit pourquoi "
+                "et qui la saisit, suit ce qu'elle corrige et le modifie ; une correction "
+                "ne peut qu'être annulée ; l'historique corrigé respecte toutes les règles",
+            ),
         )
     }
 )
@@ -149,11 +195,35 @@ Check = Callable[[Pathway, Event], str | None]
 
 
 def _consent_in_force(p: Pathway, e: Event) -> str | None:
-    if p.consent_in_force(e.on):
-        return None
+    if type(e) is ConsentGiven or p.consent_in_force(e.on):
+        return None  # a renewal brings the consent that covers its own date
     if p.consent_withdrawn_on is not None:
         return f"the family withdrew its consent on {p.consent_withdrawn_on}"
-    return f"no consent of the family is in force on {e.on}"
+    if p.consents:
+        return (
+            f"{_no_consent(p, e.on)}: renew it (consent_given), or suspend the pathway, "
+            "propose its exit or hand it over"
+        )
+    return _no_consent(p, e.on)
+
+
+def _no_consent(p: Pathway, on: dt.date) -> str:
+    """Why no consent is in force on ``on`` (the pathway has no withdrawal)."""
+    ended = [c.valid_until for c in p.consents if c.valid_until is not None and c.valid_until < on]
+    if ended and not any(c.covers(on) for c in p.consents):
+        return f"no consent of the family is in force on {on} (it lapsed on {max(ended)})"
+    return f"no consent of the family is in force on {on}"
+
+
+def _action_covered(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, ActionPlanned)
+    start = e.action.start
+    if p.consent_in_force(start):
+        return None
+    return (
+        f"action {e.action.id!r} starts on {start}, when {_no_consent(p, start)}: renew the "
+        "consent before planning it"
+    )
 
 
 def _consent_guardian(p: Pathway, e: Event) -> str | None:
@@ -183,7 +253,7 @@ def _unique_consent(p: Pathway, e: Event) -> str | None:
 
 
 def _decision_of(e: Event) -> TeamDecision:
-    assert isinstance(e, Admitted | Redirected | ExitValidated | ExitRejected)
+    assert isinstance(e, Admitted | Redirected | ExitValidated | ExitRejected | Reassessed)
     return e.decision
 
 
@@ -214,6 +284,8 @@ def _decided_on(p: Pathway, e: Event) -> tuple[str, dt.date] | None:
         return ("assessment", p.assessment.on)
     if isinstance(e, ExitValidated | ExitRejected) and p.exit_proposal is not None:
         return ("exit proposal", p.exit_proposal.on)
+    if isinstance(e, Reassessed):
+        return ("assessment", e.assessment.on)
     return None
 
 
@@ -260,9 +332,10 @@ def _keeps_an_objective(p: Pathway, e: Event) -> str | None:
 
 
 def _unique_objective(p: Pathway, e: Event) -> str | None:
-    assert isinstance(e, ObjectiveSet)
-    if p.objective(e.objective.id) is not None:
-        return f"an objective with id {e.objective.id!r} already exists"
+    assert isinstance(e, ObjectiveSet | Reassessed)
+    for objective in (e.objective,) if isinstance(e, ObjectiveSet) else e.objectives:
+        if p.objective(objective.id) is not None:
+            return f"an objective with id {objective.id!r} already exists"
     return None
 
 
@@ -291,6 +364,11 @@ def _action_inside(p: Pathway, e: Event) -> str | None:
         assert p.started_on is not None  # the table only allows it once started
         if e.action.start < p.started_on:
             return f"action starts on {e.action.start}, before the pathway ({p.started_on})"
+        if e.action.cancelled:
+            return (
+                f"action {e.action.id!r} is planned already cancelled: the lifecycle cancels "
+                "the actions that had not started when the pathway ends"
+            )
         return None
     assert isinstance(e, ActionEnded)
     action = p.action(e.action_id)
@@ -322,15 +400,94 @@ def _chronology(p: Pathway, e: Event) -> str | None:
     return None
 
 
+def _born_before_referral(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, Referred)
+    if e.child.birth_date > e.on:
+        return (
+            f"the referral is dated {e.on}, before the child's birth date: a child is "
+            "referred once born (check both dates)"
+        )
+    return None
+
+
+def _not_itself(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, Referred)
+    if e.previous_pathway_id == e.pathway_id:
+        return f"pathway {e.pathway_id!r} names itself as the earlier pathway"
+    return None
+
+
+_RESERVED_REASONS: Mapping[ExitReason, type[ConsentWithdrawn | ContactLost]] = {
+    ExitReason.FAMILY_WITHDRAWAL: ConsentWithdrawn,
+    ExitReason.LOST_CONTACT: ContactLost,
+}
+"""Exit reasons that an event of their own records: never proposed."""
+
+
+def _exit_reason(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, ExitProposed)
+    recorded_by = _RESERVED_REASONS.get(e.reason)
+    if recorded_by is not None:
+        return (
+            f"{e.reason.value!r} is recorded by the {recorded_by.tag!r} event "
+            f"({recorded_by.label_fr}), not proposed"
+        )
+    if e.reason is ExitReason.AGE_LIMIT:
+        limit = p.programme.rules.at(e.on).max_age
+        age = age_on(p.child.birth_date, e.on)
+        if age < limit:
+            return (
+                f"the child is {age} on {e.on}, under the programme's age limit ({limit}, "
+                "max_age in force): choose another reason"
+            )
+    return None
+
+
+def _correction(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, Corrected)
+    version = e.corrected_version
+    if version > p.version:
+        return f"version {version} does not exist: pathway {p.id!r} is at version {p.version}"
+    target = p.history[version - 1]
+    replacement = e.replacement
+    if type(target) is Corrected:
+        if replacement is not None:
+            return (
+                f"version {version} is a correction: a correction is only voided "
+                f"(replacement None); to change the fact, correct version "
+                f"{target.corrected_version} again"
+            )
+    elif version == 1:
+        if type(replacement) is not Referred or replacement.pathway_id != p.id:
+            return (
+                "version 1 is the referral, which is never voided: its replacement is a "
+                f"referral of the same pathway ({p.id!r})"
+            )
+    elif type(replacement) is Referred:
+        return f"a referral only replaces version 1, not version {version} ({target.tag})"
+    latest = max(target.on, replacement.on) if replacement is not None else target.on
+    if e.on < latest:
+        return f"recorded on {e.on}, before the event it corrects ({latest})"
+    current = in_force(p.history).get(version, target)
+    if replacement == current:
+        return f"version {version} is already recorded so: the correction changes nothing"
+    return None
+
+
 def _rule(code: str, check: Check) -> tuple[Rule, Check]:
     return (RULES[code], check)
 
 
 _CONSENT = _rule("R-CONSENT-FIRST", _consent_in_force)
 _EPS = _rule("R-EPS-DECISION", _eps_decision)
+_UNIQUE_OBJECTIVE = _rule("R-UNIQUE-ID", _unique_objective)
 
 CHECKS: Mapping[type[Event], tuple[tuple[Rule, Check], ...]] = MappingProxyType(
     {
+        Referred: (
+            _rule("R-CHRONOLOGY", _born_before_referral),
+            _rule("R-REENTRY", _not_itself),
+        ),
         ConsentGiven: (
             _rule("R-CONSENT-GUARDIAN", _consent_guardian),
             _rule("R-UNIQUE-ID", _unique_consent),
@@ -346,14 +503,15 @@ CHECKS: Mapping[type[Event], tuple[tuple[Rule, Check], ...]] = MappingProxyType(
         ),
         Redirected: (_EPS,),
         DeclaredIneligible: (),
-        Started: (_CONSENT, _rule("R-ACTIVE-PLAN", _active_plan)),
-        ObjectiveSet: (_rule("R-UNIQUE-ID", _unique_objective),),
+        Started: (),
+        ObjectiveSet: (_CONSENT, _UNIQUE_OBJECTIVE),
         ObjectiveUpdated: (
             _rule("R-KNOWN-REFERENCE", _known_objective),
             _rule("R-ACTIVE-PLAN", _keeps_an_objective),
         ),
         ActionPlanned: (
             _CONSENT,
+            _rule("R-CONSENT-FIRST", _action_covered),
             _rule("R-UNIQUE-ID", _unique_action),
             _rule("R-KNOWN-REFERENCE", _known_objective),
             _rule("R-ACTION-INSIDE", _action_inside),
@@ -361,14 +519,29 @@ CHECKS: Mapping[type[Event], tuple[tuple[Rule, Check], ...]] = MappingProxyType(
         ActionEnded: (_rule("R-ACTION-INSIDE", _action_inside),),
         Reviewed: (),
         ReferentChanged: (_rule("R-REFERENT", _referent),),
-        ExitProposed: (),
-        ExitRejected: (_EPS, _rule("R-ACTIVE-PLAN", _active_plan)),  # back to active
+        ExitProposed: (_rule("R-EXIT-REASON", _exit_reason),),
+        ExitRejected: (_EPS,),
         ExitValidated: (_EPS, _rule("R-EXIT-ATTAINMENT", _exit_attainment)),
         ContactLost: (),
         HandedOver: (),
+        Suspended: (),
+        Resumed: (),
+        SituationChanged: (),
+        Reassessed: (_EPS, _CONSENT, _UNIQUE_OBJECTIVE),
+        Corrected: (_rule("R-CORRECTION", _correction),),
     }
 )
-"""For each event type, the rules it must satisfy (checked in this order)."""
+"""For each event type, the rules it must satisfy (checked in this order).
+
+A :class:`~reussite.events.Referred` is checked when it opens the pathway; a
+:class:`~reussite.events.Corrected` before the corrected history is replayed."""
+
+REQUIREMENTS: Mapping[State, tuple[tuple[Rule, Check], ...]] = MappingProxyType(
+    {State.ACTIVE: (_CONSENT, _rule("R-ACTIVE-PLAN", _active_plan))}
+)
+"""The rules that hold of a state: checked on every event that leads to it or keeps the
+pathway in it, after the event's own rules (a pathway in progress has the family's
+consent in force, a referent and an objective)."""
 
 CHRONOLOGY: tuple[Rule, Check] = _rule("R-CHRONOLOGY", _chronology)
-"""Checked on every event, after the event's own rules."""
+"""Checked on every event, after the event's own rules and its target state's."""

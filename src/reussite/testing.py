@@ -38,7 +38,9 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from .codes import ObjectiveStatus
+from ._history import corrected_facts
+from .calendar import age_on
+from .codes import ExitReason, ObjectiveStatus
 from .errors import PathwayClosed
 from .events import (
     ActionEnded,
@@ -48,6 +50,7 @@ from .events import (
     ConsentGiven,
     ConsentWithdrawn,
     ContactLost,
+    Corrected,
     DeclaredIneligible,
     Event,
     ExitProposed,
@@ -57,11 +60,15 @@ from .events import (
     HandedOver,
     ObjectiveSet,
     ObjectiveUpdated,
+    Reassessed,
     Redirected,
     ReferentChanged,
     Referred,
+    Resumed,
     Reviewed,
+    SituationChanged,
     Started,
+    Suspended,
 )
 from .lifecycle import LIFECYCLE, apply, open_pathway, replay
 from .pathway import Pathway, State
@@ -75,23 +82,44 @@ __all__ = ["PathwayMachine", "check_invariants"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.EXIT_PROPOSED)
+_TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.SUSPENDED, State.EXIT_PROPOSED)
 
 
 def check_invariants(pathway: Pathway) -> None:
     """Assert what must hold of any pathway the lifecycle produced (*invariants*).
 
-    Rules checked: an active pathway has the family's consent in force, one referent of
-    the programme and at least one objective not dropped; a taken-on pathway has a
-    referent; a final pathway has ended; event dates never go backwards; actions start
-    once the pathway has started, end after they start and serve objectives of the
-    pathway; the version counts the events. Adopters call it on what their system reads
-    back; :class:`PathwayMachine` checks it after every step.
+    Rules checked: the facts are the history with its corrections applied, dated in
+    order, each correction dated on or after what it corrects; the version counts the
+    events recorded; a referral follows the child's birth and never names its own
+    pathway as the earlier one; an active pathway has the family's consent in force, one
+    referent of the programme and at least one objective not dropped; a pathway taken on
+    has a referent; a suspended one has a running suspension, and only a suspended one;
+    an exit is proposed exactly while the state says so; a final pathway has ended; an
+    exit or a duration belongs to a started pathway, and a pathway never started ends
+    *not taken on* (or handed over); an exit for the age limit comes once the child has
+    reached the programme's maximum age, and only a withdrawal ends by withdrawal;
+    actions start once the pathway has started, end after they start, serve objectives
+    of the pathway and are cancelled only when the pathway ended before they started.
+    Adopters call it on what their system reads back; :class:`PathwayMachine` checks it
+    after every step.
 
     Raises:
         AssertionError: naming the pathway and the invariant that does not hold.
     """
     p = pathway
+    # --- history, facts and dates
+    assert p.version == len(p.history), f"{p.id}: version {p.version} != events"
+    assert p.facts == corrected_facts(p.history), f"{p.id}: facts are not the corrected history"
+    assert type(p.facts[0]) is Referred, f"{p.id}: the first fact is not a referral"
+    dates = [e.on for e in p.facts]
+    assert dates == sorted(dates), f"{p.id}: event dates go backwards"
+    for e in p.history:
+        if type(e) is Corrected:
+            target = p.history[e.corrected_version - 1]
+            assert e.on >= target.on, f"{p.id}: a correction predates what it corrects"
+    assert p.child.birth_date <= p.referral.on, f"{p.id}: referred before the child's birth"
+    assert p.previous_pathway_id != p.id, f"{p.id}: names itself as its earlier pathway"
+    # --- state
     if p.state is State.ACTIVE:
         assert p.consent_in_force(p.last_event_on), f"{p.id}: active without consent"
         assert any(o.status is not ObjectiveStatus.DROPPED for o in p.objectives), (
@@ -100,17 +128,37 @@ def check_invariants(pathway: Pathway) -> None:
     if p.state in _TAKEN_ON:
         assert p.referent_id is not None, f"{p.id}: {p.state.value} without a referent"
         assert p.programme.referent(p.referent_id) is not None, p.referent_id
+    suspended = p.state is State.SUSPENDED
+    assert (p.suspended_since is not None) == suspended, f"{p.id}: suspension and state differ"
+    assert all(s.ended_on is not None for s in p.suspensions[:-1]), f"{p.id}: two suspensions"
+    proposed = p.state is State.EXIT_PROPOSED
+    assert (p.exit_proposal is not None) == proposed, f"{p.id}: exit proposal and state differ"
     if p.state in LIFECYCLE.finals:
         assert p.ended_on is not None, f"{p.id}: {p.state.value} without an end date"
-    dates = [e.on for e in p.history]
-    assert dates == sorted(dates), f"{p.id}: event dates go backwards"
-    assert p.version == len(p.history), f"{p.id}: version {p.version} != events"
+    # --- how it ended: the one rule of a pathway that never started
+    if p.exit is not None:
+        assert p.state is State.CLOSED, f"{p.id}: an exit, yet {p.state.value}"
+        assert p.started, f"{p.id}: an exit without a start"
+        withdrawn = p.exit.reason is ExitReason.FAMILY_WITHDRAWAL
+        assert withdrawn == (p.consent_withdrawn_on is not None), f"{p.id}: withdrawal differs"
+        if p.exit.reason is ExitReason.AGE_LIMIT:
+            limit = p.programme.rules.at(p.exit.on).max_age
+            assert age_on(p.child.birth_date, p.exit.on) >= limit, f"{p.id}: age limit too young"
+    if p.state is State.CLOSED:
+        assert p.exit is not None, f"{p.id}: closed without an exit"
+    if p.state is State.NOT_TAKEN_ON:
+        assert not p.started, f"{p.id}: started, yet not taken on"
+    # --- actions
     objective_ids = {o.id for o in p.objectives}
     for a in p.actions:
         assert p.started_on is not None, f"{p.id}: action {a.id} in a pathway not started"
         assert a.start >= p.started_on, f"{p.id}: action {a.id} starts before the pathway"
         assert a.end is None or a.end >= a.start, f"{p.id}: action {a.id} ends before it starts"
         assert set(a.objective_ids) <= objective_ids, f"{p.id}: action {a.id} serves unknown"
+        if a.cancelled:
+            ended = p.ended_on
+            assert ended is not None, f"{p.id}: action {a.id} cancelled in an open pathway"
+            assert a.start > ended, f"{p.id}: action {a.id} cancelled, yet it had started"
 
 
 def _event_rule(kind: type[Event]) -> Callable[[F], F]:
@@ -415,7 +463,32 @@ class PathwayMachine(RuleBasedStateMachine):
 
     @_event_rule(HandedOver)
     def handed_over(self, event: HandedOver) -> None:
-        """The child is handed over (*passage de relais*)."""
+        """The child is handed over to child protection (*passage de relais*)."""
+        self._apply(event)
+
+    @_event_rule(Suspended)
+    def suspended(self, event: Suspended) -> None:
+        """The pathway is paused (*suspension du parcours*)."""
+        self._apply(event)
+
+    @_event_rule(Resumed)
+    def resumed(self, event: Resumed) -> None:
+        """The pathway starts again (*reprise du parcours*)."""
+        self._apply(event)
+
+    @_event_rule(SituationChanged)
+    def situation_changed(self, event: SituationChanged) -> None:
+        """The child moves, changes school or class (*changement de situation*)."""
+        self._apply(event)
+
+    @_event_rule(Reassessed)
+    def reassessed(self, event: Reassessed) -> None:
+        """A new assessment validated by the EPS (*nouveau diagnostic*)."""
+        self._apply(event)
+
+    @_event_rule(Corrected)
+    def corrected(self, event: Corrected) -> None:
+        """An earlier event is corrected or voided (*correction*), in any state."""
         self._apply(event)
 
     # --- invariants -----------------------------------------------------------------------

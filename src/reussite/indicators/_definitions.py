@@ -167,7 +167,10 @@ _FOLLOWED = (
 )
 _LATEST = (
     "the child's attributes are those of their latest pathway followed in the period "
-    "(latest referral date, then pathway id); age is in whole years on that referral date"
+    "(latest referral date, then pathway id), as known at that referral: residence, school "
+    "level and priority area at referral (a later change of situation, situation_changed, "
+    "does not move the child between categories); age is in whole years on that referral "
+    "date"
 )
 _ACTIONS = (
     "actions of any pathway that are not cancelled and whose span, from start to end (or "
@@ -219,7 +222,8 @@ _ALL = (
         description=(
             "Mean duration of the pathways finished in the period, from the EPS admission "
             "date (entrée validée) to the exit date, in whole calendar months (mois "
-            "révolus, relativedelta)."
+            "révolus, relativedelta); time suspended (parcours suspendu) is included: the "
+            "duration is calendar time."
         ),
         numerator="sum of the durations in whole months",
         denominator="exits in the period",
@@ -460,13 +464,15 @@ _ALL = (
         description=(
             "Share of the pathways in progress on the as-of date whose last review (or "
             "start, if none) is older than the programme's review interval in force then "
-            "(ProgrammeRules.review_interval_months): a snapshot on the as-of date."
+            "(ProgrammeRules.review_interval_months): a snapshot on the as-of date. A "
+            "suspended pathway (parcours suspendu) is not in progress while paused."
         ),
         numerator="pathways in progress with a review overdue on the as-of date",
-        denominator="pathways in progress (started, not ended) on the as-of date",
+        denominator=("pathways in progress (started, not ended, not suspended) on the as-of date"),
         unit=Unit.PATHWAYS,
         kind=Kind.SHARE,
         in_period="pathways in progress on the as-of date, whatever the period",
+        version=2,
     ),
     Indicator(
         id="handovers_child_protection",

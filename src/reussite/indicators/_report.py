@@ -16,7 +16,6 @@ from ..codes import (
     ActionFunding,
     Attainment,
     ExitReason,
-    HandoverRecipient,
     ObjectiveDomain,
     ReferralSource,
     SchoolLevelGroup,
@@ -155,9 +154,6 @@ def commune_label(code: str) -> str:
     return f"{name} ({code})" if name else f"commune {code}"
 
 
-_CHILD_PROTECTION = frozenset(h.value for h in HandoverRecipient if h.is_child_protection)
-
-
 def _figures(t: Tally) -> tuple[Figure, ...]:
     ind = INDICATORS
     facts = t.children.values()
@@ -179,7 +175,7 @@ def _figures(t: Tally) -> tuple[Figure, ...]:
         if t.programme is not None
         else math.fsum(fte for _, fte in t.programmes.values())
     )
-    protection = sum(n for code, n in t.handovers.items() if code in _CHILD_PROTECTION)
+    protection = sum(t.handovers.values())  # every handover is to child protection
     known = set(communes)
     if t.programme is not None:
         known.update(c for territory in t.programme.territory.values() for c in territory.communes)

@@ -117,7 +117,7 @@ def _known_plan(pathway: Pathway, as_of: dt.date) -> tuple[Sequence[Action], lis
     ``as_of`` needs no undoing: it does not change whether the action counts (see
     :meth:`Tally._count`).
     """
-    history = pathway.history
+    history = pathway.facts  # corrections applied: reports read the corrected facts
     known = len(history)  # the events known on as_of are history[:known]
     touched = False
     while history[known - 1].on > as_of:  # the first event, the referral, is known
@@ -145,6 +145,14 @@ def _known_plan(pathway: Pathway, as_of: dt.date) -> tuple[Sequence[Action], lis
         if o.id not in set_late and statuses.get(o.id, o.status) is not _DROPPED
     ]
     return actions, domains
+
+
+def _paused(pathway: Pathway, on: dt.date) -> bool:
+    """Whether the pathway was suspended on ``on`` (as known then: a later resumption aside)."""
+    for suspension in reversed(pathway.suspensions):
+        if suspension.on <= on:
+            return suspension.ended_on is None or suspension.ended_on > on
+    return False
 
 
 def _statuses(events: Sequence[Event], ids: set[str]) -> dict[str, ObjectiveStatus]:
@@ -308,7 +316,7 @@ class Tally:
                 admission = p.admission
                 started_on = p.started_on
                 # An ended pathway took no event after the one that ended it (R-FINAL).
-                late = (p.history[-1].on if ended_on is None else ended_on) > as_of
+                late = (p.last_event_on if ended_on is None else ended_on) > as_of
                 if late:  # some events were not yet known on as_of, nor the records they made
                     exit_ = handover = not_taken_on = ended_on = None  # an end is the last event
                     if consent_on is not None and consent_on > as_of:
@@ -349,9 +357,13 @@ class Tally:
                     span_end = ended_on
                 else:
                     span_end = as_of
-                    # In progress once started (read as is: as the state says, an exit
-                    # proposal included).
-                    if started_on is not None if late else p.state in _IN_PROGRESS:
+                    # In progress once started, unless paused (read as is: as the state
+                    # says, an exit proposal included; late: the pause known on as_of).
+                    if (
+                        started_on is not None and not _paused(p, as_of)
+                        if late
+                        else p.state in _IN_PROGRESS
+                    ):
                         assert started_on is not None  # in progress means started
                         in_progress += 1
                         # reviews come in the order of their events: the last is the latest

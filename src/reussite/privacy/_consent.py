@@ -72,7 +72,6 @@ def may_share(
     handover = pathway.handover
     if (
         legal is not None
-        and legal.is_child_protection
         and handover is not None
         and handover.recipient is legal
         and handover.on <= on

@@ -1,6 +1,6 @@
 """Cohort files: JSON Lines, a header then one pathway per line, read as a stream.
 
-The first line is the header, ``{"schema": "reussite.cohort", "version": 2,
+The first line is the header, ``{"schema": "reussite.cohort", "version": 3,
 "programme": {...}}``; each following line is a pathway (a pathway document without
 ``schema``, ``version`` and ``programme``, which the header gives for all). Blank lines
 are skipped. Reading holds one line at a time: memory does not grow with the file. A
@@ -68,7 +68,7 @@ class CohortHeader:
     """The first line of a cohort file: what it is, its version, and the programme."""
 
     schema: Literal["reussite.cohort"]
-    version: Literal[2]  # SCHEMA_VERSION: a test ties the two
+    version: Literal[3]  # SCHEMA_VERSION: a test ties the two
     programme: Programme
 
 

@@ -16,7 +16,14 @@ Version history:
 
 * **1** (reussite before 0.1): events were tagged by ``"event"``; an action's money was
   in euros as decimal strings, ``"cost": "45.50"``, ``"family_share": "15"``.
-* **2**: events are tagged by ``"type"``; money is integer cents, ``"cost_cents": 4550``.
+* **2** (reussite 0.1): events are tagged by ``"type"``; money is integer cents,
+  ``"cost_cents": 4550``.
+* **3**: the lifecycle of reussite 0.2 — new events (``suspended``, ``resumed``,
+  ``situation_changed``, ``reassessed``, ``corrected``) and state (``suspended``); a
+  withdrawal after admission but before the start ends the pathway *not taken on*; a
+  handover goes to child protection only. A version-2 document's derived ``state`` is
+  dropped on upgrade (it is derived again by the replay), and its handovers to
+  ``"other_service"`` are refused with a located line saying how to record them.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from ._errors import Problems, show
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "later_format", "migration", "upgrade"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The version of the documents this library writes."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -149,3 +156,38 @@ def _events_typed_money_in_cents(document: dict[str, Any]) -> dict[str, Any]:
     if problems:
         raise Problems(problems)
     return {**document, "events": upgraded}
+
+
+_SINCE_VERSION_3 = frozenset(
+    {"suspended", "resumed", "situation_changed", "reassessed", "corrected"}
+)
+"""The event types version 3 added: a document declaring version 2 cannot hold them."""
+
+
+@migration(from_version=2)
+def _lifecycle_of_version_3(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 → 3: the derived state is dropped; a handover to another service refused.
+
+    A relay to another service was a handover in version 2; since version 3 it is an exit
+    the EPS validates, which the document cannot say by itself (the decision is missing):
+    the line names the event and how to record it.
+    """
+    events = document.get("events")
+    problems: list[str] = []
+    if type(events) is list:
+        for index, event in enumerate(events):
+            if type(event) is dict and event.get("type") in _SINCE_VERSION_3:
+                found = f"a {event['type']!r} event"
+                problems.append(later_format(2, found, f"$.events[{index}].type"))
+            if type(event) is not dict or event.get("type") != "handed_over":
+                continue
+            handover = event.get("handover")
+            if type(handover) is dict and handover.get("recipient") == "other_service":
+                problems.append(
+                    "a handover to 'other_service' (version 2) is an exit the EPS validates "
+                    "since version 3: record exit_proposed with reason relay_specialised or "
+                    f"relay_mainstream, then exit_validated @ $.events[{index}].handover.recipient"
+                )
+    if problems:
+        raise Problems(problems)
+    return {key: value for key, value in document.items() if key != "state"}

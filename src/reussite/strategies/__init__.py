@@ -36,12 +36,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ..decision import Assessment, TeamDecision
+from ..decision import Assessment, Reassessment, TeamDecision
 from ..ending import Exit, ExitProposal, Handover, NotTakenOn
 from ..events import EVENT_TYPES, Event
 from ..lifecycle import LIFECYCLE, Lifecycle, Transition
 from ..pathway import Pathway
-from ..people import Child, Family, Guardian
+from ..people import Child, Family, Guardian, Situation
 from ..plan import Action, Objective, Review
 from ..programme import (
     Eligibility,
@@ -54,6 +54,7 @@ from ..programme import (
 )
 from ..referral import Consent, Referral
 from ..rules import RULES, Rule
+from ..suspension import Suspension
 from ._invalid import invalid_events, invalid_referrals
 from ._values import (
     _MAX_DAY,
@@ -70,10 +71,13 @@ from ._values import (
     objectives,
     programme_rules,
     programmes,
+    reassessments,
     referents,
     referrals,
     reviews,
+    situations,
     support_teams,
+    suspensions,
     team_decisions,
     territories,
 )
@@ -99,10 +103,13 @@ __all__ = [
     "pathways",
     "programme_rules",
     "programmes",
+    "reassessments",
     "referents",
     "referrals",
     "reviews",
+    "situations",
     "support_teams",
+    "suspensions",
     "team_decisions",
     "territories",
 ]
@@ -136,11 +143,14 @@ def _type_strategies() -> dict[type, st.SearchStrategy[Any]]:
         Pathway: pathways(),
         Programme: programmes(),
         ProgrammeRules: programme_rules(),
+        Reassessment: reassessments(),
         Referent: referents(),
         Referral: referrals(),
         Review: reviews(),
         Rule: st.sampled_from(list(RULES.values())),
+        Situation: situations(),
         SupportTeam: support_teams(),
+        Suspension: suspensions(),
         TeamDecision: team_decisions(),
         Territory: territories(),
         Transition: st.sampled_from(LIFECYCLE.transitions),

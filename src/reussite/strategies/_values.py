@@ -29,11 +29,12 @@ from ..codes import (
     ReferralSource,
     SchoolLevel,
     Sex,
+    SuspensionReason,
 )
-from ..decision import Assessment, TeamDecision
+from ..decision import Assessment, Reassessment, TeamDecision
 from ..ending import Exit, ExitProposal, Handover, NotTakenOn
 from ..errors import NotInForce
-from ..people import Child, Family, Guardian
+from ..people import Child, Family, Guardian, Situation
 from ..plan import Action, Objective, Review
 from ..programme import (
     EligibilityCriterion,
@@ -44,6 +45,7 @@ from ..programme import (
     Territory,
 )
 from ..referral import Consent, Referral
+from ..suspension import Suspension
 from ..timeline import Timeline
 
 T = TypeVar("T")
@@ -524,6 +526,53 @@ def _action_of(draw: st.DrawFn, *, objective_ids: Sequence[str], start: dt.date,
         cost_cents=cost,
         family_share_cents=draw(st.integers(0, cost)),
         provider=draw(_notes),
+    )
+
+
+@st.composite
+def reassessments(
+    draw: st.DrawFn, *, min_value: dt.date = _MIN_DAY, max_value: dt.date = _MAX_DAY
+) -> Reassessment:
+    """New assessments during a pathway (*nouveaux diagnostics*), validated by an EPS.
+
+    The decision is dated on or after the assessment (rule ``R-EPS-DECISION``).
+    """
+    _check_bounds(min_value, max_value)
+    assessment = draw(assessments(min_value=min_value, max_value=max_value))
+    decision = draw(team_decisions(min_value=assessment.on, max_value=max_value))
+    return Reassessment(assessment=assessment, decision=decision)
+
+
+@st.composite
+def situations(
+    draw: st.DrawFn, *, min_value: dt.date = _MIN_DAY, max_value: dt.date = _MAX_DAY
+) -> Situation:
+    """A child's situations (*situation de l'enfant*): residence and schooling from a date."""
+    _check_bounds(min_value, max_value)
+    return Situation(
+        on=_date(draw, min_value, max_value),
+        commune=draw(_communes),
+        qpv=draw(st.none() | _qpv),
+        school_level=draw(_one_of(SchoolLevel)),
+        priority_education=draw(_one_of(PriorityEducation)),
+        school_uai=draw(st.none() | _uai),
+    )
+
+
+@st.composite
+def suspensions(
+    draw: st.DrawFn, *, min_value: dt.date = _MIN_DAY, max_value: dt.date = _MAX_DAY
+) -> Suspension:
+    """Pauses of a pathway (*suspensions*), running or ended, never ending before they start."""
+    _check_bounds(min_value, max_value)
+    on = _date(draw, min_value, max_value)
+    ended = draw(st.none() | st.integers(0, 120).map(lambda days: _day(on, days)))
+    return Suspension(
+        on=on,
+        reason=draw(_one_of(SuspensionReason)),
+        until=draw(st.none() | st.integers(0, 120).map(lambda days: _day(on, days))),
+        note=draw(_notes),
+        ended_on=ended,
     )
 
 

@@ -10,11 +10,15 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from .._history import corrected_facts, in_force
+from ..calendar import age_on
 from ..codes import (
     Attainment,
     ExitReason,
     ObjectiveDomain,
     ObjectiveStatus,
+    PriorityEducation,
+    SuspensionReason,
 )
 from ..decision import Assessment, TeamDecision
 from ..events import (
@@ -26,6 +30,7 @@ from ..events import (
     ConsentGiven,
     ConsentWithdrawn,
     ContactLost,
+    Corrected,
     DeclaredIneligible,
     Event,
     ExitProposed,
@@ -35,11 +40,15 @@ from ..events import (
     HandedOver,
     ObjectiveSet,
     ObjectiveUpdated,
+    Reassessed,
     Redirected,
     ReferentChanged,
     Referred,
+    Resumed,
     Reviewed,
+    SituationChanged,
     Started,
+    Suspended,
 )
 from ..lifecycle import LIFECYCLE, Transition, apply, open_pathway, replay
 from ..pathway import Pathway, State
@@ -49,6 +58,7 @@ from ..programme import (
     Programme,
 )
 from ..referral import Consent
+from ..rules import CHECKS, REQUIREMENTS, Rule
 from ._values import (
     _FAMILIES,
     _MAX_DAY,
@@ -68,8 +78,10 @@ from ._values import (
     _one_of,
     _participants,
     _pick,
+    _qpv,
     _recipients,
     _require,
+    _uai,
     children,
     families,
     programmes,
@@ -93,12 +105,15 @@ def _decision(draw: st.DrawFn, p: Pathway, on: dt.date, **extra: Any) -> TeamDec
 
 
 def _consent(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    """A consent (or its renewal) by a guardian; one in four lasts a year or less."""
+    limited = draw(st.integers(0, 3)) == 3
     return ConsentGiven(
         consent=Consent(
             id=f"acc-{len(p.consents) + 1}",
             on=on,
             given_by=(_guardian(draw, p),),
             recipients=tuple(draw(_recipients)),
+            valid_until=_day(on, draw(st.integers(30, 365))) if limited else None,
         )
     )
 
@@ -140,10 +155,12 @@ def _objective_update(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
 
 
 def _action(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    start = _day(on, draw(st.integers(0, 20)))
+    until = _consent_until(p, on)
     action = _action_of(
         draw,
         objective_ids=[o.id for o in p.objectives],
-        start=_day(on, draw(st.integers(0, 20))),
+        start=start if until is None else min(start, until),  # while the consent covers it
         id=f"act-{len(p.actions) + 1}",
     )
     return ActionPlanned(on=on, action=action)
@@ -175,6 +192,54 @@ def _handover(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
     return HandedOver(handover=_handover_on(draw, on))
 
 
+def _exit_reasons(p: Pathway, on: dt.date) -> list[ExitReason]:
+    """The reasons an exit may be proposed for on ``on`` (rule ``R-EXIT-REASON``)."""
+    reserved = (ExitReason.FAMILY_WITHDRAWAL, ExitReason.LOST_CONTACT)
+    old_enough = age_on(p.child.birth_date, on) >= p.programme.rules.at(on).max_age
+    return [
+        r for r in ExitReason if r not in reserved and (r is not ExitReason.AGE_LIMIT or old_enough)
+    ]
+
+
+def _suspended(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    until = draw(st.none() | st.integers(0, 90).map(lambda days: _day(on, days)))
+    return Suspended(on=on, reason=draw(_one_of(SuspensionReason)), until=until, note=draw(_notes))
+
+
+def _situation(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    """A move, a change of school, or a new school year (up a class, or repeated)."""
+    now = p.situation_on(on)
+    change = draw(st.sampled_from(("move", "school", "school year")))
+    if change == "move":
+        communes = sorted(p.programme.territory.at(p.referral.on).communes)
+        situation = attrs.evolve(
+            now, on=on, commune=_pick(draw, communes), qpv=draw(st.none() | _qpv)
+        )
+    elif change == "school":
+        situation = attrs.evolve(
+            now,
+            on=on,
+            school_uai=draw(st.none() | _uai),
+            priority_education=_pick(draw, list(PriorityEducation)),
+        )
+    else:
+        situation = now.promoted(on) if draw(st.integers(0, 4)) else attrs.evolve(now, on=on)
+    return SituationChanged(situation=situation)
+
+
+def _reassessed(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    first = len(p.objectives) + 1
+    added = tuple(
+        Objective(id=f"obj-{first + i}", domain=draw(_one_of(ObjectiveDomain)), label=draw(_names))
+        for i in range(draw(st.integers(0, 2)))
+    )
+    return Reassessed(
+        assessment=Assessment(on=on, needs=draw(_needs), summary=draw(_notes)),
+        decision=_decision(draw, p, on),
+        objectives=added,
+    )
+
+
 _BUILDERS: Mapping[type[Event], Builder] = {
     ConsentGiven: _consent,
     FamilyRefused: lambda d, p, on: FamilyRefused(on=on, note=d(_notes)),
@@ -195,10 +260,15 @@ _BUILDERS: Mapping[type[Event], Builder] = {
     Reviewed: lambda d, p, on: Reviewed(
         review=Review(on=on, participants=d(_participants), summary=d(_notes))
     ),
-    ExitProposed: lambda d, p, on: ExitProposed(on=on, reason=d(_one_of(ExitReason))),
+    ExitProposed: lambda d, p, on: ExitProposed(on=on, reason=_pick(d, _exit_reasons(p, on))),
     ExitRejected: lambda d, p, on: ExitRejected(decision=_decision(d, p, on)),
     ExitValidated: _exit_validated,
     HandedOver: _handover,
+    Suspended: _suspended,
+    Resumed: lambda d, p, on: Resumed(on=on),
+    SituationChanged: _situation,
+    Reassessed: _reassessed,
+    Corrected: lambda d, p, on: _correction(d, p, on),
 }
 
 
@@ -211,8 +281,10 @@ _NEEDS: Mapping[type[Event], Callable[[Pathway], bool]] = {
     Redirected: _can_decide,
     ExitRejected: lambda p: _can_decide(p) and bool(_live(p)),
     ExitValidated: _can_decide,
+    Reassessed: _can_decide,
     ObjectiveUpdated: lambda p: bool(p.objectives),
     Started: lambda p: bool(_live(p)),
+    Resumed: lambda p: bool(_live(p)),
     ActionPlanned: lambda p: bool(p.objectives),
     ActionEnded: lambda p: any(a.end is None for a in p.actions),
     ReferentChanged: lambda p: any(r.id != p.referent_id for r in p.programme.referents),
@@ -220,19 +292,144 @@ _NEEDS: Mapping[type[Event], Callable[[Pathway], bool]] = {
 """What the pathway must already hold for a builder to make a valid event of that type."""
 
 
+def _consent_rule(rules: Iterable[tuple[Rule, object]]) -> bool:
+    return any(rule.code == "R-CONSENT-FIRST" for rule, _ in rules)
+
+
+_NEED_CONSENT: frozenset[tuple[State, type[Event]]] = frozenset(
+    (t.source, t.event)
+    for t in LIFECYCLE.transitions
+    if t.event is not ConsentGiven
+    and (_consent_rule(CHECKS[t.event]) or _consent_rule(REQUIREMENTS.get(t.target, ())))
+)
+"""The (state, event) pairs the rules accept only with the family's consent in force."""
+
+
+def _consent_until(p: Pathway, on: dt.date) -> dt.date | None:
+    """The last day the consents in force on ``on`` cover.
+
+    ``None`` when one of them is open-ended, or when none is in force (nothing to keep
+    an event within).
+    """
+    ends = [c.valid_until for c in p.consents if c.covers(on)]
+    if not ends or None in ends:
+        return None
+    return max(e for e in ends if e is not None)
+
+
 def _possible(p: Pathway, kind: type[Event]) -> bool:
-    """Whether the table accepts ``kind`` now and a valid one can be built."""
+    """Whether ``kind`` is accepted now and a valid one can be built.
+
+    The table accepts it, the pathway holds what it needs, and, when the rules need the
+    family's consent, one is in force (events are then dated while it lasts).
+    """
+    if kind is Corrected:
+        return True  # the referral at least can always be corrected
     needs = _NEEDS.get(kind)
-    return LIFECYCLE.target(p.state, kind) is not None and (needs is None or needs(p))
+    if LIFECYCLE.target(p.state, kind) is None or (needs is not None and not needs(p)):
+        return False
+    return (p.state, kind) not in _NEED_CONSENT or p.consent_in_force(p.last_event_on)
 
 
-def _next_on(draw: st.DrawFn, p: Pathway) -> dt.date:
-    return _day(p.last_event_on, draw(_gap))
+def _next_on(draw: st.DrawFn, p: Pathway, kind: type[Event] | None = None) -> dt.date:
+    """A date for the next event: up to 45 days on, while the consent lasts if it needs one."""
+    on = _day(p.last_event_on, draw(_gap))
+    if kind is not None and (p.state, kind) in _NEED_CONSENT:
+        until = _consent_until(p, p.last_event_on)
+        if until is not None:
+            on = min(on, until)
+    return on
+
+
+# --- corrections: fixes that keep the history valid -------------------------------------
+
+Fix = Callable[[st.DrawFn], "Event | None"]
+
+
+def _fixes(p: Pathway) -> list[tuple[int, Fix]]:
+    """What a correction may fix in ``p``: ``(version, fix)`` pairs, each keeping it valid.
+
+    Who referred (free text at referral), a review's summary (or the review voided), an
+    objective's label, an action's label, a change of situation voided, and an earlier
+    correction voided: none of them changes what the rules read.
+    """
+    history = p.history
+    effective = in_force(history)
+    fixes: list[tuple[int, Fix]] = []
+    for version, recorded in enumerate(history, start=1):
+        if type(recorded) is Corrected:
+            if type(recorded.replacement) in _VOIDABLE_REPLACEMENTS:
+                facts = corrected_facts((*history, _void(version, recorded)))
+                dates = [e.on for e in facts]
+                if facts != p.facts and dates == sorted(dates):  # a void may bring one back
+                    fixes.append((version, lambda draw: None))
+            continue
+        event = effective.get(version, recorded)
+        if event is None:
+            continue
+        fix = _FIX_OF.get(type(event))
+        if fix is not None:
+            fixes.append((version, _fixing(fix, event)))
+        if type(event) in (Reviewed, SituationChanged):
+            fixes.append((version, lambda draw: None))
+    return fixes
+
+
+def _void(version: int, correction: Corrected) -> Corrected:
+    return Corrected(on=correction.on, corrected_version=version, reason="Annulation", by="coord")
+
+
+def _fixing(fix: Callable[[st.DrawFn, Any], Event], event: Event) -> Fix:
+    return lambda draw: fix(draw, event)
+
+
+def _amended(text: str, draw: st.DrawFn) -> str:
+    """Another text (a correction changes something), at most 200 characters."""
+    amended = f"{text} ({draw(_names)})"[:200]
+    if amended == text:  # too long to grow: change its last letter
+        amended = text[:-1] + ("B" if text[-1] == "A" else "A")
+    return amended
+
+
+_FIX_OF: Mapping[type[Event], Callable[[st.DrawFn, Any], Event]] = {
+    Referred: lambda d, e: attrs.evolve(
+        e, referral=attrs.evolve(e.referral, referrer=_amended(e.referral.referrer, d))
+    ),
+    Reviewed: lambda d, e: attrs.evolve(
+        e, review=attrs.evolve(e.review, summary=_amended(e.review.summary or "Bilan", d))
+    ),
+    ObjectiveSet: lambda d, e: attrs.evolve(
+        e, objective=attrs.evolve(e.objective, label=_amended(e.objective.label, d))
+    ),
+    ActionPlanned: lambda d, e: attrs.evolve(
+        e, action=attrs.evolve(e.action, label=_amended(e.action.label, d))
+    ),
+}
+"""How a correction rewrites an event of each kind without changing what the rules read."""
+
+_VOIDABLE_REPLACEMENTS = frozenset({*_FIX_OF, type(None)})
+"""Corrections whose voiding keeps the history valid: those that changed text or voided a
+review or a change of situation (their replacement's kind, ``None`` for a void)."""
+
+
+def _correction(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
+    version, fix = _pick(draw, _fixes(p))
+    target = p.history[version - 1]
+    replacement = fix(draw)
+    return Corrected(
+        on=max(on, target.on),
+        corrected_version=version,
+        replacement=replacement,
+        reason=draw(_names),
+        by=_pick(draw, ("coord", "ref-a", "secretariat")),
+    )
 
 
 _ONGOING = tuple(s for s in State if s not in LIFECYCLE.finals)
 _FINALS = tuple(s for s in State if s in LIFECYCLE.finals)
-_KINDS = tuple(t for t in EVENT_TYPES.values() if t is not Referred)
+_KINDS = tuple(t for t in EVENT_TYPES.values() if t not in (Referred, Corrected))
+"""The kinds of new facts a pathway may receive (the referral opens it; a correction is
+not a new fact)."""
 _TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.EXIT_PROPOSED, State.CLOSED)
 
 
@@ -292,17 +489,22 @@ def _referred(
     )
 
 
-def _road_rank(t: Transition) -> int:
+def _road_rank(t: Transition, p: Pathway) -> int:
     """Order of preference of a walk: the main road first, the early endings last.
 
-    0: a way forward (admission, start, exit validated...); 1: an event that keeps the
-    state (objectives, actions, reviews); 2: a renewed consent, or an early ending
+    0: a way forward (admission, start, resumption, exit validated...), or the renewal
+    of a consent that has lapsed; 1: an event that keeps the state (objectives, actions,
+    reviews); 2: a renewal while the consent runs, a suspension, or an early ending
     (refusal, withdrawal, lost contact, handover). Shrinking heads for low ranks, so
     minimal examples follow the main road.
     """
+    if t.event is ConsentGiven and t.target is t.source:
+        return 2 if p.consent_in_force(p.last_event_on) else 0
+    if t.event is Suspended:
+        return 2
     if t.target is not t.source and (t.target not in LIFECYCLE.finals or t.event is ExitValidated):
         return 0
-    if t.target is t.source and t.event is not ConsentGiven:
+    if t.target is t.source:
         return 1
     return 2
 
@@ -323,6 +525,9 @@ def _walk(draw: st.DrawFn, pathway: Pathway, *, state: State | None, max_events:
         # Past the length: stop at the target; without one, stop two times in three.
         if steps >= length and (at_target or (state is None and draw(st.integers(0, 2)) < 2)):
             break
+        if steps < length and draw(st.integers(0, 24)) == 0:  # now and then, a correction
+            pathway = apply(pathway, _correction(draw, pathway, _next_on(draw, pathway)))
+            continue
         moves = sorted(
             (
                 t
@@ -331,24 +536,29 @@ def _walk(draw: st.DrawFn, pathway: Pathway, *, state: State | None, max_events:
                 and (distance is None or t.target in distance)
                 and _possible(pathway, t.event)
             ),
-            key=_road_rank,
+            key=lambda t: _road_rank(t, pathway),
         )
         if not moves:  # at the target, and any move would lose it
             break
         if distance is not None and steps >= length:
             here = distance[pathway.state]
             closer = [t for t in moves if distance[t.target] < here]
-            moves = closer or [t for t in moves if t.event in (ObjectiveSet, ObjectiveUpdated)]
+            # Nothing closer: set an objective (to start), or renew a lapsed consent.
+            moves = closer or [t for t in moves if t.event in _PREPARING]
         elif steps >= length:  # no target, past the length: end the pathway
             moves = [t for t in moves if t.target in LIFECYCLE.finals]
         elif draw(st.integers(0, 19)) < 19:  # within the length: rarely leave the road
-            moves = [t for t in moves if _road_rank(t) < 2] or moves
+            moves = [t for t in moves if _road_rank(t, pathway) < 2] or moves
         if not moves:  # pragma: no cover - every open state has a buildable way on
             raise AssertionError(f"no buildable event from {pathway.state}")
         transition = moves[draw(st.integers(0, len(moves) - 1))]
-        event = _BUILDERS[transition.event](draw, pathway, _next_on(draw, pathway))
-        pathway = apply(pathway, event)
+        on = _next_on(draw, pathway, transition.event)
+        pathway = apply(pathway, _BUILDERS[transition.event](draw, pathway, on))
     return pathway
+
+
+_PREPARING = (ObjectiveSet, ObjectiveUpdated, ConsentGiven)
+"""What a walk does when no move brings it closer to its target state."""
 
 
 @st.composite
@@ -483,16 +693,18 @@ def cohorts(
 @st.composite
 def _next_event(draw: st.DrawFn, pathway: Pathway, kinds: tuple[type[Event], ...]) -> Event:
     kind = _pick(draw, kinds)
-    return _BUILDERS[kind](draw, pathway, _next_on(draw, pathway))
+    return _BUILDERS[kind](draw, pathway, _next_on(draw, pathway, kind))
 
 
 def _prepare(draw: st.DrawFn, p: Pathway, kind: type[Event]) -> Pathway:
-    """Apply the events ``kind`` needs first: an objective, or an action to end."""
+    """Apply the events ``kind`` needs first: a renewed consent, an objective, an action."""
     while not _possible(p, kind):
-        if kind is ActionEnded and _possible(p, ActionPlanned):
-            p = apply(p, _action(draw, p, _next_on(draw, p)))
+        if not p.consent_in_force(p.last_event_on) and _possible(p, ConsentGiven):
+            p = apply(p, _consent(draw, p, _next_on(draw, p)))
+        elif kind is ActionEnded and _possible(p, ActionPlanned):
+            p = apply(p, _action(draw, p, _next_on(draw, p, ActionPlanned)))
         elif _possible(p, ObjectiveSet):
-            p = apply(p, _objective(draw, p, _next_on(draw, p)))
+            p = apply(p, _objective(draw, p, _next_on(draw, p, ObjectiveSet)))
         else:  # pragma: no cover - the states chosen in _free_event can always prepare
             raise AssertionError(f"cannot prepare {kind.tag} in {p.state}")
     return p
@@ -505,6 +717,8 @@ def _free_event(draw: st.DrawFn, kinds: tuple[type[Event], ...]) -> Event:
     programme = draw(programmes(min_referents=2))
     if kind is Referred:
         return draw(_referred(programme, min_value=dt.date(2010, 1, 1), max_value=_MAX_DAY))
+    if kind is Corrected:  # in any state, final ones included
+        return draw(_next_event(draw(pathways(programme=programme, max_events=8)), (kind,)))
     states = [s for s in _ONGOING if LIFECYCLE.target(s, kind) is not None]
     if kind is ActionEnded:  # only an active pathway can plan the action to end
         states = [State.ACTIVE]
@@ -519,12 +733,13 @@ def events(
     """Events (*événements*) of ``kinds`` (all by default), each valid where it is drawn.
 
     With a ``pathway``, every event is one it accepts now (``apply(pathway, event)``
-    succeeds), dated on or up to 45 days after its last event. Without one, each event is
-    valid for a pathway drawn to receive it (the pathway is not returned).
+    succeeds), dated on or up to 45 days after its last event (while the family's consent
+    lasts, for the events that need it). A final pathway accepts only corrections
+    (:class:`~reussite.Corrected`). Without a pathway, each event is valid for a pathway
+    drawn to receive it (the pathway is not returned).
 
     Raises:
-        InvalidArgument: for a final pathway, an unknown kind, or kinds the pathway
-            cannot accept now.
+        InvalidArgument: for an unknown kind, or kinds the pathway cannot accept now.
     """
     chosen = tuple(EVENT_TYPES.values()) if kinds is None else tuple(kinds)
     _require(bool(chosen), "kinds must name at least one event type")
@@ -533,8 +748,9 @@ def events(
     if pathway is None:
         return _free_event(chosen)
     _require(
-        pathway.is_open,
-        f"pathway {pathway.id!r} is {pathway.state.value!r}, a final state: it accepts no event",
+        pathway.is_open or Corrected in chosen,
+        f"pathway {pathway.id!r} is {pathway.state.value!r}, a final state: it accepts only "
+        "corrections",
     )
     possible = tuple(k for k in chosen if k is not Referred and _possible(pathway, k))
     _require(
