@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import reussite as r
 import reussite.strategies as rs
-from conftest import make_programme, to_state
+from conftest import make_programme, scaled, to_state
 from reussite.cli import main
 from reussite.serialization import Cohort, dump_cohort, dump_pathway, dumps, json_schema
 
@@ -35,7 +35,7 @@ def test_the_schemas_are_valid_draft_2020_12() -> None:
         json_schema(complex)
 
 
-@settings(max_examples=40)  # each example validates several large documents
+@settings(max_examples=scaled(40))  # each example validates several large documents
 @given(st.data())
 def test_every_document_the_library_writes_validates(data: st.DataObject) -> None:
     programme = data.draw(rs.programmes())
