@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from reussite.cli._budget import register, run
+from reussite.samples import sample_path
 
-SEED = Path(__file__).parent.parent / "examples" / "data" / "pays-salonais-2018-budget.csv"
+SEED = sample_path("budget")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -85,6 +85,7 @@ from .programme import (
 )
 from .referral import Consent, Referral
 from .rules import RULES, Rule
+from .samples import sample_path
 from .timeline import Timeline
 
 try:
@@ -189,4 +190,5 @@ __all__ = [
     "months_between",
     "open_pathway",
     "replay",
+    "sample_path",
 ]
