@@ -68,17 +68,48 @@ def test_bad_file_exits_1_with_located_errors(
     assert _main(["budget", str(path), "--lenient", "--chart", "m57", "--year", "2018"]) == 1
     out = capsys.readouterr()
     assert "10,00 €" in out.out
-    assert "1 problem(s), rows left out" in out.err
-    assert "line 2, column 'Montant'" in out.err
+    assert out.err.startswith(f"reussite budget : erreur : {path} : line 2, column 'Montant'")
+    assert out.err.endswith("(ligne laissée de côté)\n")
 
 
-def test_missing_file_exits_1_like_every_command(
+def test_missing_file_is_a_usage_error_like_every_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _main(["budget", str(tmp_path / "missing.csv")]) == 1
+    assert _main(["budget", str(tmp_path / "missing.csv")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("erreur : ")
-    assert "missing.csv" in err
+    assert err == f"reussite budget : erreur : {tmp_path / 'missing.csv'} : fichier introuvable\n"
+
+
+def test_a_cohort_file_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    cohort = sample_path("cohort")
+    assert _main(["budget", str(cohort)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "ce fichier est du JSON (une cohorte ?)" in err
+
+
+def test_many_bad_rows_are_counted_after_the_first_twenty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    rows = "".join(f"Dépense;Loyer {i};douze\n" for i in range(50))
+    path.write_text(f"Sens;Libellé;Montant\n{rows}Dépense;Eau;10\n", "utf-8")
+    assert _main(["budget", str(path), "--lenient"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 21
+    assert err[-1].endswith(": … et 30 autres lignes en erreur, laissées de côté")
+
+
+def test_a_ledger_on_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SEED.read_bytes())))
+    assert _main(["budget", "-", "--format", "records"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 25
 
 
 @pytest.mark.parametrize(

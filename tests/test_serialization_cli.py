@@ -76,7 +76,7 @@ def test_schema_prints_the_generated_schema(capsys: pytest.CaptureFixture[str]) 
     assert json.loads(out)["$ref"] == "#/$defs/Programme"
     code, _, err = run("schema", "Nothing", capsys=capsys)
     assert code == 2
-    assert "unknown type 'Nothing'" in err
+    assert err.startswith("reussite schema : erreur : type inconnu « Nothing » : pathway, cohort")
 
 
 @pytest.fixture
@@ -111,63 +111,90 @@ def files(tmp_path: Path) -> dict[str, Path]:
 def test_validate_a_good_document_and_cohort(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run("validate", str(files["good"]), capsys=capsys) == (0, "1 pathways OK\n", "")
-    assert run("validate", str(files["cohort"]), capsys=capsys) == (0, "3 pathways OK\n", "")
+    assert run("validate", str(files["good"]), capsys=capsys) == (0, "1 parcours valide\n", "")
+    assert run("validate", str(files["cohort"]), capsys=capsys) == (0, "3 parcours valides\n", "")
 
 
-def test_validate_lists_each_problem_with_its_line(
+def test_validate_lists_each_problem_with_its_line_on_stderr(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = files["bad_cohort"]
     code, out, err = run("validate", str(path), capsys=capsys)
     assert code == 1
-    assert err == ""  # no progress: stderr is not a terminal
-    assert out.splitlines() == [
-        f'{path}: expected a date as YYYY-MM-DD, got "2009-02-30" (day is out of range for '
-        "month) @ $.events[0].child.birth_date (line 3)",
-        f"{path}: unknown key (check its spelling, or load with unknown_keys='ignore') "
-        "@ $.events[2].typo (line 3)",
-        f"{path}: invalid JSON: Expecting property name enclosed in double quotes (column 2) "
-        "@ $ (line 5)",
-        "2 pathways OK, 2 with problems",
+    assert out == "2 parcours valides, 2 lignes refusées\n"
+    assert err.splitlines() == [
+        f'reussite validate : erreur : {path} : expected a date as YYYY-MM-DD, got "2009-02-30"'
+        " (day is out of range for month) @ $.events[0].child.birth_date (line 3)",
+        f"reussite validate : erreur : {path} : unknown key (check its spelling, or pass "
+        "--ignore-unknown-keys) @ $.events[2].typo (line 3)",
+        f"reussite validate : erreur : {path} : invalid JSON: Expecting property name enclosed"
+        " in double quotes (column 2) @ $ (line 5)",
     ]
+
+
+def test_validate_for_tools(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run("validate", str(files["bad_cohort"]), "--format", "json", capsys=capsys)
+    assert (code, err) == (1, "")
+    document = json.loads(out)
+    assert (document["kind"], document["valid"], document["invalid"]) == ("cohort", 2, 2)
+    assert document["problems"][0] == {
+        "line": 3,
+        "path": "$.events[0].child.birth_date",
+        "message": 'expected a date as YYYY-MM-DD, got "2009-02-30" (day is out of range for '
+        "month)",
+    }
+    code, out, _ = run("validate", str(files["good"]), "--format", "json", capsys=capsys)
+    assert code == 0
+    assert json.loads(out) == {
+        "file": str(files["good"]),
+        "kind": "pathway",
+        "valid": 1,
+        "invalid": 0,
+        "problems": [],
+    }
 
 
 def test_validate_a_bad_document_and_a_bad_header(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run("validate", str(files["bad"]), capsys=capsys)
+    code, out, err = run("validate", str(files["bad"]), capsys=capsys)
     assert code == 1
-    assert out.splitlines()[-1] == "0 pathways OK, 1 with problems"
-    assert "@ $.events[0].child.birth_date" in out
-    code, out, _ = run("validate", str(files["bad_header"]), capsys=capsys)
+    assert out == "0 parcours valide, document refusé\n"
+    assert "@ $.events[0].child.birth_date\n" in err
+    code, out, err = run("validate", str(files["bad_header"]), capsys=capsys)
     assert code == 1
-    assert out == f"{files['bad_header']}: required key missing @ $.programme (line 1)\n"
+    assert out == "0 parcours valide, 1 ligne refusée\n"
+    assert err == (
+        f"reussite validate : erreur : {files['bad_header']} : required key missing"
+        " @ $.programme (line 1)\n"
+    )
     code, _, _ = run("validate", "--ignore-unknown-keys", str(files["bad"]), capsys=capsys)
     assert code == 1  # the date is still wrong
-    code, _, err = run("validate", str(files["good"].with_name("absent.json")), capsys=capsys)
-    assert code == 1
-    assert "erreur" in err
+    absent = files["good"].with_name("absent.json")
+    code, out, err = run("validate", str(absent), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err == f"reussite validate : erreur : {absent} : fichier introuvable\n"
 
 
-def test_validate_shows_progress_only_on_a_terminal(
-    files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_an_empty_file_gets_the_same_message_from_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("reussite.cli._serialization._PROGRESS_EVERY", 1)
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    code, out, err = run("validate", str(files["cohort"]), capsys=capsys)
-    assert (code, out) == (0, "3 pathways OK\n")
-    assert "3 pathways…" in err
+    empty = tmp_path / "vide.jsonl"
+    empty.write_bytes(b"")
+    for argv in (["validate"], ["report", "--year", "2017"], ["budget"]):
+        code, out, err = run(*argv, str(empty), capsys=capsys)
+        assert (code, out) == (1, "")
+        assert err == f"reussite {argv[0]} : erreur : {empty} : le fichier est vide\n"
 
 
-def test_python_m_reussite_validate(files: dict[str, Path]) -> None:
+def test_python_m_reussite_validate_reads_standard_input(files: dict[str, Path]) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "reussite", "validate", str(files["cohort"])],
+        [sys.executable, "-m", "reussite", "validate", "-"],
+        input=files["cohort"].read_bytes(),
         capture_output=True,
-        text=True,
         check=False,
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "3 pathways OK\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"3 parcours valides\n", b"")
 
 
 def test_the_benchmark_runs_in_quick_mode() -> None:

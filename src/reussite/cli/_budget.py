@@ -1,4 +1,4 @@
-"""The ``budget`` sub-command: ``python -m reussite budget FILE.csv``."""
+"""The ``budget`` sub-command: ``python -m reussite budget FICHIER.csv``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,19 @@ import json
 import sys
 
 from ..budget._categories import Chart
-from ..budget._ledger import load_ledger
+from ..budget._ledger import read_ledger
 from ..budget._summary import Basis, BudgetSummary
+from ._common import (
+    EXIT_DATA,
+    EXIT_OK,
+    CommandError,
+    Subparsers,
+    add_command,
+    add_input,
+    problem,
+    reading,
+    year_argument,
+)
 
 __all__ = ["register", "run"]
 
@@ -21,17 +32,17 @@ def _children(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of children >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"nombre d'enfants attendu, au moins 1, tel que 192, reçu « {text} »"
+        )
     return value
 
 
-def _year(text: str) -> int:
-    if not text.isdigit() or not 1990 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"expected a year such as 2018, got {text!r}")
-    return int(text)
+_SHOWN_ERRORS = 20
+"""Rows in error listed one by one; the others are counted."""
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``budget`` sub-command; its parser calls ``set_defaults(handler=run)``.
 
     Args:
@@ -43,49 +54,56 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     >>> args.format, args.handler is run
     ('json', True)
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "budget",
-        help="summarise a PRE budget ledger (CSV): who funds it, what it is spent on",
+        summary="synthèse d'un budget de PRE (grand livre CSV) : financeurs et dépenses",
         description=(
-            "Read a ledger export (CSV with ';', decimal comma, French headers such as"
-            " Sens, Compte, Libellé, Financeur, Forme, Montant), classify every line and"
-            " print the budget summary. Exit status: 0 on success, 1 if the file has"
-            " errors (each named by line, column and value), 2 on a usage error."
+            "Lit un export du grand livre (CSV séparé par « ; », virgule décimale, en-têtes\n"
+            "français tels que Sens, Compte, Libellé, Financeur, Forme, Montant), classe\n"
+            "chaque ligne et affiche la synthèse du budget. Chaque ligne en erreur est\n"
+            "nommée sur la sortie d'erreur par sa ligne, sa colonne et sa valeur."
         ),
     )
-    parser.add_argument("file", metavar="FILE.csv", help="the ledger export to read")
+    add_input(parser, "l'export du grand livre (.csv)")
     parser.add_argument(
         "--format",
         choices=_FORMATS,
         default="text",
-        help="text: French summary (default); json: the summary as JSON; cerfa: the"
-        " CERFA 12156 budget table; records: one JSON record per classified line",
+        help="text : synthèse en français (par défaut) ; json : la synthèse en JSON ;"
+        " cerfa : le tableau budgétaire du CERFA 12156 ; records : un enregistrement JSON"
+        " par ligne classée",
     )
     parser.add_argument(
         "--basis",
         choices=[b.value for b in Basis],
         default=Basis.CASH.value,
-        help="cash: direct funding and expenses only (default); all: add the in-kind"
-        " contributions that have a valuation",
+        help="cash : financements et dépenses en numéraire seulement (par défaut) ; all :"
+        " avec les contributions en nature valorisées",
     )
     parser.add_argument(
         "--children",
         type=_children,
         metavar="N",
-        help="children followed in the year, for the cost per child",
+        help="enfants suivis dans l'année, pour le coût par enfant",
     )
     parser.add_argument(
         "--chart",
         choices=[c.value for c in Chart],
         default=Chart.UNKNOWN.value,
-        help="chart of accounts of rows without a Nomenclature column",
+        help="nomenclature comptable des lignes sans colonne Nomenclature",
     )
-    parser.add_argument("--year", type=_year, help="budget year of rows without an Exercice column")
+    parser.add_argument(
+        "--year",
+        type=year_argument,
+        metavar="ANNÉE",
+        help="exercice des lignes sans colonne Exercice",
+    )
     parser.add_argument(
         "--lenient",
         action="store_true",
-        help="summarise the rows that could be read and list the others on stderr"
-        " (the exit status is still 1)",
+        help="synthèse des lignes lisibles, les autres listées sur la sortie d'erreur"
+        " (le code de sortie reste 1)",
     )
     parser.set_defaults(handler=run)
 
@@ -98,11 +116,21 @@ def run(args: argparse.Namespace) -> int:
 
     Returns:
         0 on success, 1 when the ledger has errors (listed on stderr). A ledger that cannot
-        be read at all raises (``InvalidInput``, ``OSError``): :func:`reussite.cli.main`
+        be read at all raises (``InvalidInput``, ``CommandError``): :func:`reussite.cli.main`
         prints it and exits 1, like every other command.
     """
-    ledger = load_ledger(
-        args.file,
+    with reading(args.file) as stream:
+        data = stream.read()
+    if data.lstrip()[:1] in (b"{", b"["):
+        raise CommandError(
+            f"{args.file} : ce fichier est du JSON (une cohorte ?), pas un export CSV du grand"
+            " livre ; un fichier de cohorte se lit avec « reussite report » ou « reussite"
+            " validate »"
+        )
+    source = "entrée standard" if args.file == "-" else args.file
+    ledger = read_ledger(
+        data,
+        source=source,
         strict=not args.lenient,
         chart={c.value: c for c in Chart}[args.chart],
         year=args.year,
@@ -122,10 +150,13 @@ def run(args: argparse.Namespace) -> int:
         output = summary.to_text()
     sys.stdout.write(output)
     if ledger.errors:
-        count = len(ledger.errors)
-        lines = "\n".join(f"  {e}" for e in ledger.errors)
-        sys.stderr.write(
-            f"reussite budget: {args.file}: {count} problem(s), rows left out:\n{lines}\n"
-        )
-        return 1
-    return 0
+        for error in ledger.errors[:_SHOWN_ERRORS]:
+            problem(args.command, f"{source} : {error} (ligne laissée de côté)")
+        if len(ledger.errors) > _SHOWN_ERRORS:
+            problem(
+                args.command,
+                f"{source} : … et {len(ledger.errors) - _SHOWN_ERRORS} autres lignes"
+                " en erreur, laissées de côté",
+            )
+        return EXIT_DATA
+    return EXIT_OK
