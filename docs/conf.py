@@ -19,11 +19,12 @@ import shutil
 import subprocess
 from importlib import resources
 
+import attrs
+
 # Hypothesis loads ``reussite.strategies`` through its entry point when it is first
 # imported; importing it first keeps autodoc's import of ``reussite.strategies`` (and
 # ``reussite.testing``) from running into a circular import.
 import hypothesis  # noqa: F401
-import attrs
 from sphinx.pycode import ModuleAnalyzer
 
 import reussite
@@ -402,7 +403,9 @@ def _api_pages() -> None:
     import pkgutil
 
     public = {
-        info.name for info in pkgutil.iter_modules(reussite.__path__) if not info.name.startswith("_")
+        info.name
+        for info in pkgutil.iter_modules(reussite.__path__)
+        if not info.name.startswith("_")
     }
     listed = {m for _, _, modules in _API_PAGES.values() for m in modules}
     if public != listed:
@@ -420,7 +423,9 @@ def _api_pages() -> None:
 _api_pages()
 
 
-def _skip_attrs_fields(app: object, what: str, name: str, obj: object, skip: bool, options: object) -> bool | None:
+def _skip_attrs_fields(
+    app: object, what: str, name: str, obj: object, skip: bool, options: object
+) -> bool | None:
     """Leave out the attrs fields: each class lists them in its Attributes section."""
     if what == "class" and inspect.ismemberdescriptor(obj):
         return True

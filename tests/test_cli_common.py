@@ -275,9 +275,8 @@ def test_a_pathway_document_on_standard_input(monkeypatch, capsys):
 
 
 def test_a_pretty_printed_document_and_a_problem_without_a_path(tmp_path, capsys):
-    from conftest import make_programme, to_state
-
     import reussite as r
+    from conftest import make_programme, to_state
     from reussite.serialization import dump_pathway
 
     document = json.loads(dump_pathway(to_state(make_programme(), r.State.ACTIVE)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +223,18 @@ def test_the_realistic_cohort_is_deterministic_and_valid() -> None:
         assert r.replay(pathway.history, programme=pathway.programme) == pathway
     states = {p.state for p in first}
     assert {r.State.CLOSED, r.State.ACTIVE} <= states
+
+
+def test_schema_descriptions_are_plain_text() -> None:
+    def descriptions(node: Any) -> list[str]:
+        if isinstance(node, dict):
+            found = [node["description"]] if isinstance(node.get("description"), str) else []
+            return found + [d for value in node.values() for d in descriptions(value)]
+        if isinstance(node, list):
+            return [d for value in node for d in descriptions(value)]
+        return []
+
+    found = descriptions(json_schema()) + descriptions(json_schema(Cohort))
+    assert len(found) > 20
+    for text in found:
+        assert not re.search(r":[a-z]+:`|``|\*", text), text
