@@ -7,6 +7,7 @@ nomenclatures, command-line help) is generated here from the code at build time,
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import html
 import importlib
@@ -31,6 +32,7 @@ import reussite
 from reussite.budget import DEFAULT_RULES, AccountRule, ExpenseCategory, FundingCategory
 from reussite.budget import Side as BudgetSide
 from reussite.cli import main as cli_main
+from reussite.cli._french import french_argparse
 from reussite.indicators import INDICATORS, annual_report, format_fr
 from reussite.lifecycle import LIFECYCLE
 from reussite.pathway import State
@@ -259,7 +261,17 @@ _write("budget-funding.md", _category_rows(BudgetSide.FUNDING, list(FundingCateg
 
 
 # The command line: each sub-command's --help, as the installed program prints it.
-_COMMANDS = ("demo", "report", "validate", "schema", "budget", "export", "lifecycle", "rules")
+def _command_names() -> list[str]:
+    """The sub-commands, in the order ``reussite --help`` lists them."""
+    from reussite.cli import _parser
+
+    with french_argparse():
+        parser = _parser()
+    (subparsers,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(subparsers.choices)
+
+
+_COMMANDS = _command_names()
 
 
 def _cli_help(*argv: str) -> str:

@@ -15,17 +15,17 @@ from reussite.cli._common import Progress, reading, writing
 from reussite.cli._french import CATALOGUE, french_argparse
 from reussite.samples import sample_path
 
-COMMANDS = [
-    "report",
-    "demo",
-    "validate",
-    "schema",
-    "budget",
-    "export",
-    "lifecycle",
-    "rules",
-    "sample",
-]
+
+def _commands() -> list[str]:
+    import argparse
+
+    from reussite.cli import _parser
+
+    (subparsers,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(subparsers.choices)
+
+
+COMMANDS = _commands()
 
 ENGLISH = re.compile(
     r"\b(the|and|with|without|default|print|prints|file|each|write|read|show|"
