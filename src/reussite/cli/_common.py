@@ -310,10 +310,13 @@ class _Counted(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self.raw.read(len(buffer))
-        buffer[: len(data)] = data
-        self.progress.advance(len(data))
-        return len(data)
+        count = self.raw.readinto(buffer)  # type: ignore[attr-defined]
+        self.progress.advance(count or 0)
+        return int(count or 0)
+
+
+_BUFFER = 1 << 20
+"""Bytes read at a time: a cohort header or a pathway line fits, a progress step is 1 MB."""
 
 
 # --- reading and writing -------------------------------------------------------------------
@@ -327,7 +330,7 @@ def reading(name: str) -> Iterator[IO[bytes]]:
         CommandError: if the file cannot be opened (exit status 2) or is empty (1).
     """
     try:
-        raw: IO[bytes] = sys.stdin.buffer if name == STDIO else open(name, "rb")  # noqa: SIM115
+        raw: IO[bytes] = sys.stdin.buffer if name == STDIO else open(name, "rb", buffering=0)  # noqa: SIM115
     except OSError as error:
         raise os_error(error, name) from None
     try:
@@ -336,7 +339,7 @@ def reading(name: str) -> Iterator[IO[bytes]]:
         except (OSError, ValueError, io.UnsupportedOperation):
             size = None
         progress = Progress(_label(name), size or None)
-        stream = io.BufferedReader(_Counted(raw, progress))
+        stream = io.BufferedReader(_Counted(raw, progress), buffer_size=_BUFFER)
         if not stream.peek(1):
             raise CommandError(f"{_label(name)} : le fichier est vide")
         try:
