@@ -95,6 +95,8 @@ BAD_CALLS = [
         1,
     ),
     (["schema", "Nothing"], 2),
+    (["schema", "Lifecycle"], 2),
+    (["schema", "InvalidValue"], 2),
     (["sample", "nothing"], 2),
     (["nothing"], 2),
 ]

@@ -179,6 +179,14 @@ def _schema(args: argparse.Namespace) -> int:
             "(Programme, Child, Event…)",
             status=EXIT_USAGE,
         )
-    json.dump(json_schema(named[args.type]), sys.stdout, ensure_ascii=False, indent=2)
+    try:
+        schema = json_schema(named[args.type])
+    except TypeError:  # an error, a report, the lifecycle: not read from JSON
+        raise CommandError(
+            f"« {args.type} » n'a pas de forme JSON : pathway, cohort ou un type que les "
+            "documents contiennent (Programme, Child, Event…)",
+            status=EXIT_USAGE,
+        ) from None
+    json.dump(schema, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return EXIT_OK
