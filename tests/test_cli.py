@@ -60,6 +60,7 @@ def test_usage_errors_exit_2(capsys):
         ),
         (OSError(28, "No space left on device"), 2, ["plus de place sur le disque"]),
         (OSError(5, "Input/output error"), 2, ["Input/output error"]),
+        (KeyboardInterrupt(), 130, None),
     ],
 )
 def test_every_error_is_one_line_each_on_stderr_with_the_command(
@@ -74,7 +75,10 @@ def test_every_error_is_one_line_each_on_stderr_with_the_command(
     assert main(["rules"]) == status
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.splitlines() == [f"reussite rules : erreur : {line}" for line in printed]
+    if printed is None:
+        assert err == "\nreussite rules : interrompu\n"
+    else:
+        assert err.splitlines() == [f"reussite rules : erreur : {line}" for line in printed]
 
 
 def test_python_dash_m_runs_and_a_closed_pipe_is_quiet(tmp_path):

@@ -30,6 +30,9 @@ from ._french import french_argparse
 
 __all__ = ["main"]
 
+EXIT_INTERRUPTED = 130
+"""The exit status after Ctrl-C, as shells report it (128 + SIGINT)."""
+
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 _COMMAND_MODULES = (
@@ -83,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: str = args.command
     try:
         return handler(args)
+    except KeyboardInterrupt:  # Ctrl-C: no traceback; an output file is not left behind
+        print(f"\nreussite {command} : interrompu", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (``| head``): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
