@@ -115,12 +115,12 @@ def test_encodings(data: bytes | str, encoding: str) -> None:
 
 def test_headers_are_matched_tolerantly_and_unknown_ones_reported() -> None:
     text = (
-        "ANNÉE;D/R;N° compte;LIBELLE;Montant (€);Quantité;Unité;Commentaire;Part\n"
+        "ANNÉE;D/R;N° compte;LIBELLE;Montant (€);Quantité;Unité;Visa;Part\n"
         "2018;D;6414;Vacations;12500;500;heures;à revoir;5,3 %\n"
         "2018;D;6414;Vacations (été);1 000;40 h;;;0,01\n"
     )
     ledger = read_ledger(text, chart=Chart.M57)
-    assert ledger.ignored_columns == ("Commentaire",)
+    assert ledger.ignored_columns == ("Visa",)
     first, second = ledger.lines
     assert first.quantity == Quantity(value=500, unit="heures")
     assert first.share == pytest.approx(0.053)
@@ -171,14 +171,14 @@ def test_every_bad_row_is_reported_with_line_column_and_value() -> None:
         "line 3, column 'Compte': expected an account code of letters and digits (6414),"
         " got '64%14'",
         "line 3, column 'Forme': expected 'numéraire' or 'en nature', got 'liquide'",
-        "line 3, column 'Montant': expected an amount in euros >= 0 with at most 2"
-        " decimals, such as '1 234,56', got 'douze'",
+        "line 3, column 'Montant': expected an amount in euros >= 0 such as '1 234,56'"
+        " (digits 0-9, thousands grouped by three, at most 2 decimals), got 'douze'",
         "line 4, column 'Exercice': expected a year such as 2018, got '20x8'",
         "line 4, column 'Nomenclature': expected a chart: PCG, PCG asso, M57, M14, CERFA,"
         " got 'M99'",
         "line 4, column 'Libellé': expected a label (libellé): a line must say what it is, got ''",
-        "line 4, column 'Montant': expected an amount in euros >= 0 with at most 2"
-        " decimals, such as '1 234,56', got '1,234'",
+        "line 4, column 'Montant': expected an amount in euros >= 0 such as '1 234,56'"
+        " (digits 0-9, thousands grouped by three, at most 2 decimals), got '1,234'",
         "line 6, column 'Montant': expected an amount, a share or a quantity (or"
         " nature=Nature.IN_KIND for an in-kind contribution without a valuation), got ''",
         "line 7: the row has 10 fields but the header has 9: a separator inside a value"

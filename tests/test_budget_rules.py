@@ -61,6 +61,7 @@ EXAMPLES: dict[str, Row] = {
     "exp-622": (X, "6226", M57, "Expert-comptable", None, E.PROFESSIONAL_FEES),
     "exp-622-health": (X, "6226", M57, "Psychologue libérale", None, E.SERVICE_PROVISION),
     "exp-622-training": (X, "6228", M57, "Supervision d'équipe", None, E.TRAINING),
+    "exp-622-families": (X, "6228", M14, "Interprète arabe", None, E.SERVICE_PROVISION),
     "exp-6065": (X, "6065", M57, "Albums jeunesse", None, E.DOCUMENTATION),
     "exp-618": (X, "6182", M57, "Abonnements", None, E.DOCUMENTATION),
     "exp-6188": (X, "6188", M57, "Divers", None, E.BANK_AND_OTHER_SERVICES),
@@ -68,6 +69,7 @@ EXAMPLES: dict[str, Row] = {
     "exp-6156-software": (X, "6156", M57, "Maintenance logiciel", None, E.IT_AND_EQUIPMENT),
     "exp-6135": (X, "6135", M57, "Location de mobilier", None, E.PREMISES),
     "exp-6135-it": (X, "6135", M57, "Location d'ordinateurs", None, E.IT_AND_EQUIPMENT),
+    "exp-6135-vehicle": (X, "6135", M14, "Location de voiture", None, E.TRAVEL),
     "exp-613": (X, "6132", M57, "Loyer", None, E.PREMISES),
     "exp-614": (X, "614", M57, "Charges", None, E.PREMISES),
     "exp-6061": (X, "60612", M57, "Électricité", None, E.PREMISES),
@@ -88,6 +90,7 @@ EXAMPLES: dict[str, Row] = {
     "cerfa-62x": (X, "62x", CERFA, "Services bancaires", None, E.BANK_AND_OTHER_SERVICES),
     "exp-63": (X, "6358", M57, "Taxe", None, E.TAXES),
     "exp-651": (X, "6513", M57, "Secours", None, E.INDIVIDUAL_AID),
+    "exp-65-aid": (X, "6562", M14, "Aides", None, E.INDIVIDUAL_AID),
     "exp-657": (X, "6574", M57, "Association", None, E.GRANTS_TO_PARTNERS),
     "exp-65": (X, "658", M57, "Charges diverses", None, E.OTHER_OPERATING),
     "exp-66": (X, "661", M57, "Intérêts", None, E.FINANCIAL),
@@ -127,7 +130,11 @@ EXAMPLES: dict[str, Row] = {
     "fund-73": (R, "731", M57, "Tarification", None, F.OTHER_INCOME),
     "fund-75": (R, "752", M57, "Revenus des immeubles", None, F.OTHER_INCOME),
     "fund-756": (R, "756", PCG, "Adhésions", None, F.OWN_RESOURCES),
-    "fund-758": (R, "7581", PCG, "Mécène local", None, F.PRIVATE_FUNDERS),
+    "pcg-758": (R, "7581", PCG, "Mécène local", None, F.PRIVATE_FUNDERS),
+    "cerfa-758": (R, "758", CERFA, "Fondation", None, F.PRIVATE_FUNDERS),
+    "fund-758-gifts": (R, "7588", M57, "Dons d'une entreprise", None, F.PRIVATE_FUNDERS),
+    "asso-754": (R, "7541", ASSO, "Générosité du public", None, F.PRIVATE_FUNDERS),
+    "fund-002": (R, "002", M14, "Excédent", None, F.OTHER_INCOME),
     "fund-76": (R, "768", PCG, "Intérêts", None, F.OTHER_INCOME),
     "fund-77": (R, "778", PCG, "Produits", None, F.OTHER_INCOME),
     "fund-78": (R, "789", PCG, "Report", None, F.OTHER_INCOME),
@@ -204,6 +211,9 @@ EXAMPLES: dict[str, Row] = {
     "exp-leisure": (X, None, Chart.UNKNOWN, "Séjour d'été", None, E.SERVICE_PROVISION),
     "exp-parenting": (X, None, Chart.UNKNOWN, "Médiation familiale", None, E.SERVICE_PROVISION),
     "exp-services": (X, None, Chart.UNKNOWN, "Intervenants extérieurs", None, E.SERVICE_PROVISION),
+    "exp-food": (X, None, Chart.UNKNOWN, "Denrées pour le repas partagé", None, E.SUPPLIES),
+    "exp-families": (X, None, Chart.UNKNOWN, "Écrivain public", None, E.SERVICE_PROVISION),
+    "exp-activities": (X, None, Chart.UNKNOWN, "Initiation au codage", None, E.SERVICE_PROVISION),
     "exp-it": (X, None, Chart.UNKNOWN, "Hébergement serveur", None, E.IT_AND_EQUIPMENT),
     "exp-documentation": (
         X,
@@ -287,6 +297,9 @@ EXAMPLES: dict[str, Row] = {
         F.PRIVATE_FUNDERS,
     ),
     "fund-own": (R, None, Chart.UNKNOWN, "Fonds propres", None, F.OWN_RESOURCES),
+    "fund-cost-recovery": (R, None, Chart.UNKNOWN, "Refacturation", None, F.COST_RECOVERY),
+    "fund-carry-forward": (R, None, Chart.UNKNOWN, "Fonds dédiés", None, F.OTHER_INCOME),
+    "fund-financial": (R, None, Chart.UNKNOWN, "Placements", None, F.OTHER_INCOME),
     "fund-user-fees": (
         R,
         None,
@@ -311,6 +324,8 @@ MODIFIERS = {
     "fund-mod-in-kind": (R, "Prêt de salles", "Ville de Salon-de-Provence"),
     "fund-mod-indirect": (R, "Charges supplétives", "Ville de Berre-l'Étang"),
     "fund-mod-own": (R, "Autofinancement", "Métropole Aix-Marseille-Provence"),
+    "fund-mod-mainstream": (R, "Crédits de droit commun", "Région Sud"),
+    "fund-mod-politique-ville": (R, "Programmation du contrat de ville", "Ville d'Istres"),
 }
 
 
@@ -348,6 +363,8 @@ def test_modifier_row(rule_id: str) -> None:
         assert c.indirect
     if rule.cerfa_line is not None:
         assert c.cerfa_line is rule.cerfa_line
+    if rule.envelope is not None:
+        assert c.envelope is rule.envelope
 
 
 @pytest.mark.parametrize(
@@ -501,7 +518,7 @@ def test_rule_set_lists_every_problem() -> None:
         "rule 'k4': pattern 'Bénévol' is not in normalised form",
         "rule 'k4': pattern '(' is not a valid regex",
         "rule 'k4': pattern 'x*' matches an empty label",
-        "rule 'k5': a modifier (no category) must set nature, indirect or cerfa_line",
+        "rule 'k5': a modifier (no category) must set nature, indirect, cerfa_line or envelope",
         "rule 'k6': 'unclassified' is the engine's answer",
     ]
     for fragment in expected:
@@ -519,10 +536,10 @@ def test_rule_whose_example_another_rule_decides_is_unreachable() -> None:
 
 
 def test_users_add_and_override_rules() -> None:
-    local = _acc("local-6068", "6068", category=E.SERVICE_PROVISION, note="Goûters")
+    local = _acc("local-6068", "6068", category=E.SERVICE_PROVISION, note="Friandises")
     rules = DEFAULT_RULES.with_rules(local)
     line = BudgetLine(
-        side=X, label="Goûters (fournitures)", account_code="6068", chart=M57, amount_cents=1
+        side=X, label="Friandises (fournitures)", account_code="6068", chart=M57, amount_cents=1
     )
     assert classify(line).category is E.SUPPLIES
     assert classify(line, rules=rules).category is E.SERVICE_PROVISION
@@ -531,7 +548,7 @@ def test_users_add_and_override_rules() -> None:
     assert isinstance(override, AccountRule)
     assert classify(line, rules=DEFAULT_RULES.with_rules(override)).category is E.DOCUMENTATION
     # A keyword rule can replace an account rule of the same id, and the reverse.
-    swapped = DEFAULT_RULES.with_rules(_kw("exp-606", 9999, "gouters", example="Goûters"))
+    swapped = DEFAULT_RULES.with_rules(_kw("exp-606", 9999, "friandises", example="Friandises"))
     assert isinstance(swapped.get("exp-606"), KeywordRule)
     back = swapped.with_rules(DEFAULT_RULES.get("exp-606"))
     assert isinstance(back.get("exp-606"), AccountRule)
@@ -559,11 +576,11 @@ def test_rule_set_errors_say_what_is_accepted() -> None:
 
 
 def test_conditioned_account_rule_without_example_is_not_checked() -> None:
-    rule = _acc("cond", "6068", when=("gouter",), category=E.SERVICE_PROVISION)
+    rule = _acc("cond", "6068", when=("friandise",), category=E.SERVICE_PROVISION)
     assert rule.conditional
-    assert rule.patterns == ("gouter",)
+    assert rule.patterns == ("friandise",)
     rules = DEFAULT_RULES.with_rules(rule)
-    line = BudgetLine(side=X, label="Goûter", account_code="6068", chart=M57, amount_cents=1)
+    line = BudgetLine(side=X, label="Friandise", account_code="6068", chart=M57, amount_cents=1)
     assert classify(line, rules=rules).rule_id == "cond"
 
 
@@ -661,9 +678,9 @@ def test_classification_is_deterministic_and_order_independent(
 
 
 def test_keyword_rule_without_example_is_accepted() -> None:
-    rule = _kw("gouter", 9999, "gouters?")
-    line = BudgetLine(side=X, label="Goûters", amount_cents=1)
-    assert classify(line, rules=DEFAULT_RULES.with_rules(rule)).rule_id == "gouter"
+    rule = _kw("friandise", 9999, "friandises?")
+    line = BudgetLine(side=X, label="Friandises", amount_cents=1)
+    assert classify(line, rules=DEFAULT_RULES.with_rules(rule)).rule_id == "friandise"
 
 
 def test_classification_validates_its_fields() -> None:

@@ -106,7 +106,9 @@ def test_cerfa_rows_balance_and_show_unclassified() -> None:
     assert "CHARGES" in text
     assert "PRODUITS" in text
     assert "(non classé)" in text
-    assert "Ville de Salon" not in text  # its in-kind line is valued, so not listed
+    assert "Ville de Salon - Locaux" not in text  # the city's in-kind line is valued
+    assert "dont Ville de Salon (droit commun)" in text  # its cash grant, on line 74
+    assert "ligne(s) non classée(s)" in text
 
 
 def test_text_rendering_lists_unvalued_unclassified_and_investment() -> None:

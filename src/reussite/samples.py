@@ -7,7 +7,7 @@ invented ledger whose lines add up to the published figures of the Pays Salonais
 
 >>> from reussite.samples import SAMPLES, sample_path
 >>> sorted(SAMPLES)
-['budget', 'cohort']
+['budget', 'budget-execution', 'cohort']
 >>> sample_path("cohort").name
 'pays-salonais-2017-2018.jsonl'
 """
@@ -51,9 +51,15 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
             "pays-salonais-2018-budget.csv",
             "grand livre inventé du PRE du Pays Salonais, exercice 2018 (CSV, reussite.budget)",
         ),
+        "budget-execution": Sample(
+            "budget-execution-2024.csv",
+            "grand livre inventé d'un PRE, prévisionnel et réalisé de 2024, écarts expliqués "
+            "(CSV, reussite.budget)",
+        ),
     }
 )
-"""The samples by name: ``cohort`` (a cohort file) and ``budget`` (a ledger export)."""
+"""The samples by name: ``cohort`` (a cohort file), ``budget`` (a ledger export) and
+``budget-execution`` (a ledger with forecast and actual amounts)."""
 
 
 def sample_path(name: str) -> pathlib.Path:

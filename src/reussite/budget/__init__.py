@@ -113,13 +113,25 @@ percentages shown are rounded by largest remainder so they add up to 100.
 
 from __future__ import annotations
 
-from ._categories import CerfaLine, Chart, ExpenseCategory, FundingCategory, Nature, Side
+from ._categories import (
+    CerfaLine,
+    Chart,
+    Envelope,
+    ExpenseCategory,
+    FundingCategory,
+    Nature,
+    Side,
+    Stage,
+)
 from ._classify import Classification, classify, classify_expense, classify_funding
+from ._compare import BudgetComparison, Gap, split_by_year
 from ._defaults import DEFAULT_RULES
 from ._ledger import Ledger, LedgerError, load_ledger, parse_amount, read_ledger
 from ._line import BudgetLine, Quantity
 from ._money import format_euros, largest_remainder
+from ._rulefile import dump_rules, load_rules, read_rules
 from ._rules import AccountRule, InvalidRuleSet, KeywordRule, RuleSet
+from ._spreadsheet import to_xlsx
 from ._summary import Basis, Breakdown, BudgetSummary, CerfaRow, ClassifiedLine, Part
 from ._text import normalise_account_code, normalise_text
 
@@ -128,6 +140,7 @@ __all__ = [
     "AccountRule",
     "Basis",
     "Breakdown",
+    "BudgetComparison",
     "BudgetLine",
     "BudgetSummary",
     "CerfaLine",
@@ -135,8 +148,10 @@ __all__ = [
     "Chart",
     "Classification",
     "ClassifiedLine",
+    "Envelope",
     "ExpenseCategory",
     "FundingCategory",
+    "Gap",
     "InvalidRuleSet",
     "KeywordRule",
     "Ledger",
@@ -146,14 +161,20 @@ __all__ = [
     "Quantity",
     "RuleSet",
     "Side",
+    "Stage",
     "classify",
     "classify_expense",
     "classify_funding",
+    "dump_rules",
     "format_euros",
     "largest_remainder",
     "load_ledger",
+    "load_rules",
     "normalise_account_code",
     "normalise_text",
     "parse_amount",
     "read_ledger",
+    "read_rules",
+    "split_by_year",
+    "to_xlsx",
 ]

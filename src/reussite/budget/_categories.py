@@ -13,10 +13,12 @@ from .._enum import LabelledEnum
 __all__ = [
     "CerfaLine",
     "Chart",
+    "Envelope",
     "ExpenseCategory",
     "FundingCategory",
     "Nature",
     "Side",
+    "Stage",
 ]
 
 
@@ -42,6 +44,39 @@ class Nature(LabelledEnum):
 
     CASH = ("cash", "numéraire")
     IN_KIND = ("in_kind", "en nature")
+
+
+class Envelope(LabelledEnum):
+    """Which envelope of a funder a receipt comes from (*droit commun* or *crédits spécifiques*).
+
+    Subsidy portals ask State and local funding to be split between the funder's
+    mainstream budget (*droit commun*) and the politique de la ville envelope (*crédits
+    spécifiques*, *contrat de ville*): one funder can give from both ("5000 droit commun
+    + 4000 cdv").
+
+    >>> Envelope.POLITIQUE_VILLE.label_fr
+    'crédits spécifiques politique de la ville (contrat de ville)'
+    """
+
+    MAINSTREAM = ("mainstream", "droit commun")
+    POLITIQUE_VILLE = (
+        "politique_ville",
+        "crédits spécifiques politique de la ville (contrat de ville)",
+    )
+
+
+class Stage(LabelledEnum):
+    """Whether an amount is planned or executed (*prévisionnel* or *réalisé*).
+
+    A subsidy is requested on the forecast (CERFA 12156) and accounted for on the
+    actuals (*compte rendu financier*, CERFA 15059): the two are compared, never added.
+
+    >>> Stage.ACTUAL.label_fr
+    'réalisé'
+    """
+
+    FORECAST = ("forecast", "prévisionnel")
+    ACTUAL = ("actual", "réalisé")
 
 
 class Chart(LabelledEnum):

@@ -8,7 +8,15 @@ import attrs
 
 from .. import _validate as v
 from ..errors import InvalidValue
-from ._categories import CerfaLine, Chart, ExpenseCategory, FundingCategory, Nature, Side
+from ._categories import (
+    CerfaLine,
+    Chart,
+    Envelope,
+    ExpenseCategory,
+    FundingCategory,
+    Nature,
+    Side,
+)
 from ._defaults import DEFAULT_RULES
 from ._line import BudgetLine
 from ._rules import AccountRule, Decision, Match, RuleSet, decide
@@ -40,10 +48,13 @@ class Classification:
         cerfa_line: the CERFA 12156 line it is reported on, or None (unclassified,
             investment).
         rule_id: the id of the rule that decided (``"unclassified"`` if none).
-        modifiers: the ids of modifier rules that set the nature, indirect flag or
-            CERFA line.
+        modifiers: the ids of modifier rules that set the nature, indirect flag, CERFA
+            line or envelope.
         explanation_fr: one line saying why, in French.
         explanation_en: the same line in English.
+        envelope: for a funding line, the funder's envelope: politique de la ville
+            (*crédits spécifiques*, *contrat de ville*) when the category or a modifier
+            says so, otherwise mainstream (*droit commun*); None for an expense.
 
     >>> from reussite.budget import BudgetLine, Chart, Side, classify
     >>> c = classify(BudgetLine(side=Side.EXPENSE, label="500 h de vacations",
@@ -64,6 +75,7 @@ class Classification:
     modifiers: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(v.IDENTIFIER))
     explanation_fr: str = attrs.field(validator=v.text())
     explanation_en: str = attrs.field(validator=v.text())
+    envelope: Envelope | None = attrs.field(default=None, validator=v.optional(v.member(Envelope)))
 
     @property
     def classified(self) -> bool:
@@ -138,6 +150,13 @@ def _resolve(decision: Decision) -> Classification:
     if nature is Nature.IN_KIND and cerfa is not None and not cerfa.in_kind:
         cerfa = _in_kind_line(decision)
     explanation_fr, explanation_en = _explain(decision, category)
+    envelope = None
+    if line.side is Side.FUNDING and category is not FundingCategory.UNCLASSIFIED:
+        envelopes = [m.rule.envelope for m in decision.modifiers if m.rule.envelope is not None]
+        if category is FundingCategory.STATE_POLITIQUE_VILLE:
+            envelope = Envelope.POLITIQUE_VILLE
+        else:
+            envelope = envelopes[0] if envelopes else Envelope.MAINSTREAM
     return Classification(
         category=category,
         nature=nature,
@@ -147,6 +166,7 @@ def _resolve(decision: Decision) -> Classification:
         modifiers=tuple(m.rule.id for m in decision.modifiers),
         explanation_fr=explanation_fr,
         explanation_en=explanation_en,
+        envelope=envelope,
     )
 
 

@@ -8,7 +8,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import attrs
 
 from .. import _validate as v
 from ..errors import InvalidInput, InvalidValue
-from ._categories import Chart, Nature, Side
+from ._categories import Chart, Nature, Side, Stage
 from ._line import BudgetLine, Quantity
 from ._text import normalise_account_code, normalise_text
 
@@ -40,8 +40,20 @@ HEADERS: Mapping[str, tuple[str, ...]] = {
                "origine", "origine du financement"),
     "nature": ("forme", "forme de l aide", "forme de la contribution", "numeraire nature",
                "numeraire ou nature", "type de contribution", "nature de la contribution"),
-    "amount": ("montant", "montant ttc", "montant realise", "montant mandate",
-               "montant budgete", "realise", "mandate"),
+    "amount": ("montant", "montant ttc", "somme"),
+    "forecast": ("previsionnel", "montant previsionnel", "budget previsionnel", "prevision",
+                 "previsions", "bp", "budget primitif", "prevu", "montant prevu",
+                 "montant budgete", "budgete"),
+    "actual": ("realise", "montant realise", "realisation", "realisations", "execute",
+               "montant execute", "ca", "compte administratif", "mandate", "montant mandate",
+               "reel", "montant reel"),
+    "stage": ("stade", "etape", "phase", "prevu ou realise", "previsionnel ou realise",
+              "type de montant"),
+    "action": ("action", "fiche action", "action financee", "projet", "intitule de l action",
+               "nom de l action"),
+    "note": ("explication", "explications", "explication de l ecart", "justification",
+             "justification de l ecart", "motif de l ecart", "commentaire", "commentaires",
+             "observation", "observations"),
     "quantity": ("quantite", "volume"),
     "unit": ("unite",),
     "share": ("part", "pourcentage", "part du total"),
@@ -61,6 +73,12 @@ _NATURES = {
     Nature.IN_KIND: {"nature", "en nature", "in kind", "valorisation", "contribution en nature",
                      "non financier", "indirect", "financement indirect"},
 }  # fmt: skip
+_STAGES = {
+    Stage.FORECAST: {"previsionnel", "prevision", "prevu", "bp", "budget primitif",
+                     "budget previsionnel", "forecast", "p"},
+    Stage.ACTUAL: {"realise", "realisation", "reel", "execute", "ca", "compte administratif",
+                   "actual", "r"},
+}  # fmt: skip
 _CHARTS = {
     Chart.PCG: {"pcg", "plan comptable general", "crc 99 01", "crc 9901"},
     Chart.PCG_ASSO_2018: {"pcg asso", "pcg associations", "pcg associations 2018",
@@ -71,10 +89,13 @@ _CHARTS = {
     Chart.UNKNOWN: {"inconnu", "inconnue", "unknown", "autre"},
 }  # fmt: skip
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']+")
-_CURRENCY = re.compile(r"(€|eur(os?)?)$", re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_QUANTITY = re.compile(r"(?P<number>[\d\s\u00a0\u202f.,]*\d)\s*(?P<unit>[^\d\s.,].*)?")
+_CURRENCY = re.compile(r"[ \u00a0\u202f]*(€|eur(os?)?)$", re.IGNORECASE)
+_SPACE_GROUPS = " \u00a0\u202f\u2009\u2007"  # space, no-break, narrow, thin, figure
+_APOSTROPHES = "'’"
+_NUMBER_CHARS = re.compile(rf"[0-9.,{_SPACE_GROUPS}{_APOSTROPHES}]+")
+_QUANTITY = re.compile(
+    rf"(?P<number>[0-9][0-9.,{_SPACE_GROUPS}]*[0-9]|[0-9])[ ]*(?P<unit>[^0-9 .,].*)?"
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -119,8 +140,10 @@ class Ledger:
         rows: how many non-blank data rows the file has.
         blank_rows: how many rows were entirely empty (skipped).
         ignored_columns: headers that match no known field (their values are not read).
-        encoding: the encoding the file was decoded with.
+        encoding: the encoding the file was decoded with (``"utf-8+cp1252"`` when a
+            UTF-8 file has Windows-1252 lines, each named in ``warnings``).
         source: the file name, or None.
+        warnings: what was read but deserves a look (a line in another encoding).
     """
 
     lines: tuple[BudgetLine, ...] = attrs.field(validator=v.tuple_of(v.typed(BudgetLine)))
@@ -130,6 +153,14 @@ class Ledger:
     ignored_columns: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(v.typed(str)))
     encoding: str = attrs.field(default="utf-8", validator=v.text())
     source: str | None = attrs.field(default=None, validator=v.optional(v.typed(str)))
+    warnings: tuple[LedgerError, ...] = attrs.field(
+        default=(), validator=v.tuple_of(v.typed(LedgerError))
+    )
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The budget years the lines state, in order."""
+        return tuple(sorted({line.year for line in self.lines if line.year is not None}))
 
     @property
     def rejected_rows(self) -> int:
@@ -145,12 +176,15 @@ class Ledger:
 def parse_amount(text: str) -> int:
     """Read an amount in euros as French tools write it, into integer cents.
 
-    The rule: decimal comma (``1234,56``), thousands separated by spaces, non-breaking
-    or narrow spaces, apostrophes or dots (``1 234,56``, ``1.234,56``); a decimal point
-    is accepted when no comma is used and it is followed by 1 or 2 digits
-    (``1234.5``); a trailing ``€`` or ``EUR`` is ignored. At most two decimals (more
-    only if they are zeros). Negative amounts are refused: record a refund
-    (*atténuation de charges*) as a funding line.
+    The rule: digits 0-9 only, a decimal comma (``1234,56``), thousands grouped by
+    three with one kind of separator: spaces (ordinary, non-breaking, narrow, thin),
+    apostrophes or dots (``1 234,56``, ``1.234,56``, ``1'234,56``); a decimal point is
+    accepted when no comma is used and it is followed by 1 or 2 digits (``1234.5``); a
+    trailing ``€`` or ``EUR`` is ignored. At most two decimals (more only if they are
+    zeros). Anything else is refused rather than guessed: ``100 50`` (is it 100,50 or
+    10 050?), ``1 2 3 4,56``, ``0'3``, a tab inside the digits, digits of another
+    script. Negative amounts are refused: record a refund (*atténuation de charges*)
+    as a funding line.
 
     Args:
         text: the cell's text.
@@ -170,10 +204,15 @@ def parse_amount(text: str) -> int:
     >>> parse_amount("1,234")
     Traceback (most recent call last):
     ...
-    reussite.errors.InvalidValue: amount.text: expected an amount in euros with at \
-most 2 decimals, such as '1 234,56', got '1,234'
+    reussite.errors.InvalidValue: amount.text: expected an amount in euros such as \
+'1 234,56' (digits 0-9, thousands grouped by three, at most 2 decimals), got '1,234'
+    >>> parse_amount("100 50")
+    Traceback (most recent call last):
+    ...
+    reussite.errors.InvalidValue: amount.text: expected an amount in euros such as \
+'1 234,56' (digits 0-9, thousands grouped by three, at most 2 decimals), got '100 50'
     """
-    expected = "an amount in euros with at most 2 decimals, such as '1 234,56'"
+    expected = AMOUNT_EXPECTED
     if not isinstance(text, str):
         raise InvalidValue("amount", "text", text, expected)
     number = _decimal(text, allow_percent=False)
@@ -189,54 +228,110 @@ most 2 decimals, such as '1 234,56', got '1,234'
     return int(cents)
 
 
+#: What an amount cell must look like, quoted in every refusal.
+AMOUNT_EXPECTED = (
+    "an amount in euros such as '1 234,56' (digits 0-9, thousands grouped by three,"
+    " at most 2 decimals)"
+)
+
+
 def _decimal(text: str, *, allow_percent: bool) -> Decimal | None:
-    """Parse a French-formatted number, or None if it is not one."""
-    cleaned = _SPACES.sub("", text.strip())
-    cleaned = _CURRENCY.sub("", cleaned)
+    """Parse a French-formatted number, or None if it is not exactly one."""
+    cleaned = _CURRENCY.sub("", text.strip(" \u00a0\u202f"))
     if allow_percent:
-        cleaned = cleaned.rstrip("%")
+        cleaned = cleaned.removesuffix("%").rstrip(_SPACE_GROUPS)
     sign = ""
-    if cleaned[:1] in "-+" and cleaned:
+    if cleaned[:1] in ("-", "+"):
         sign, cleaned = ("-" if cleaned[0] == "-" else ""), cleaned[1:]
-    if len(cleaned) > 30 or not _NUMBER.fullmatch(cleaned):
+    if not cleaned or len(cleaned) > 40 or not _NUMBER_CHARS.fullmatch(cleaned):
+        return None
+    if cleaned.count(",") > 1:
         return None
     if "," in cleaned:
-        whole, _, decimals = cleaned.rpartition(",")
-        if "," in whole or not _thousands(whole, "."):
-            return None
-        whole = whole.replace(".", "")
-    elif "." in cleaned:
-        whole, _, decimals = cleaned.rpartition(".")
-        if len(decimals) == 3 and _thousands(cleaned, "."):
-            whole, decimals = cleaned.replace(".", ""), ""
-        elif "." in whole or len(decimals) > 2:
-            return None
+        whole, _, decimals = cleaned.partition(",")
     else:
-        whole, decimals = cleaned, ""
-    try:
-        return Decimal(f"{sign}{whole}.{decimals or '0'}")
-    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+        head, dot, tail = cleaned.rpartition(".")
+        is_decimal_point = dot and "." not in head and 1 <= len(tail) <= 2 and tail.isdigit()
+        whole, decimals = (head, tail) if is_decimal_point else (cleaned, "")
+    if not decimals.isdigit() and decimals:
         return None
+    digits = _grouped(whole)
+    if digits is None:
+        return None
+    return Decimal(f"{sign}{digits}.{decimals or '0'}")
 
 
-def _thousands(whole: str, separator: str) -> bool:
-    """Whether ``whole`` is digits, optionally grouped by three with ``separator``."""
-    if separator not in whole:
-        return True
-    head, *groups = whole.split(separator)
-    return 1 <= len(head) <= 3 and all(len(g) == 3 for g in groups)
+def _grouped(whole: str) -> str | None:
+    """The digits of ``whole``, if it is digits grouped by three with one separator."""
+    separators = {("space" if c in _SPACE_GROUPS else "apostrophe" if c in _APOSTROPHES else c)
+                  for c in whole if not c.isdigit()}  # fmt: skip
+    if not separators:
+        return whole if whole.isascii() and whole.isdigit() else None
+    if len(separators) > 1:
+        return None
+    groups = re.split(rf"[{_SPACE_GROUPS}{_APOSTROPHES}.]", whole)
+    head, rest = groups[0], groups[1:]
+    if not (1 <= len(head) <= 3 and all(len(g) == 3 for g in rest)):
+        return None
+    digits = "".join(groups)
+    return digits if digits.isascii() and digits.isdigit() else None
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Decode a ledger export: UTF-8 (with or without BOM), UTF-16 with BOM, or cp1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+class _Undecodable(Exception):
+    """A line is neither UTF-8 nor Windows-1252."""
+
+    def __init__(self, line: int, byte: int, column: int) -> None:
+        self.error = LedgerError(
+            line=line,
+            column=None,
+            value=None,
+            message=f"the line is neither UTF-8 nor Windows-1252 (byte 0x{byte:02x} at"
+            f" position {column + 1})",
+        )
+
+
+def _decode(data: bytes) -> tuple[str, str, tuple[LedgerError, ...]]:
+    """Decode a ledger export: UTF-8 (with or without BOM), UTF-16 with BOM, or cp1252.
+
+    A file is decoded line by line when it is not UTF-8 as a whole: a Windows-1252
+    file then reads as such, and a UTF-8 file with a few Windows-1252 lines (pasted from
+    another export) keeps its UTF-8 lines and gets a warning naming each other line,
+    instead of being decoded whole as Windows-1252 ("GoÃ»ters").
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16"), "utf-16", ()
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if bom else data
     try:
-        return data.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", ()
     except UnicodeDecodeError:
-        return data.decode("cp1252"), "cp1252"
+        pass
+    texts: list[str] = []
+    fallback: list[int] = []
+    utf8_seen = bom
+    for number, raw in enumerate(body.splitlines(keepends=True), start=1):
+        try:
+            texts.append(raw.decode("utf-8"))
+            utf8_seen = utf8_seen or not raw.isascii()
+        except UnicodeDecodeError:
+            try:
+                texts.append(raw.decode("cp1252"))
+            except UnicodeDecodeError as exc:
+                raise _Undecodable(number, raw[exc.start], exc.start) from None
+            fallback.append(number)
+    if not utf8_seen:
+        return "".join(texts), "cp1252", ()
+    warnings = tuple(
+        LedgerError(
+            line=number,
+            column=None,
+            value=texts[number - 1].rstrip("\r\n"),
+            message="this line is not UTF-8 like the rest of the file: read as Windows-1252,"
+            " check its accents",
+        )
+        for number in fallback
+    )
+    return "".join(texts), "utf-8+cp1252", warnings
 
 
 def _header_field(header: str) -> str | None:
@@ -296,7 +391,7 @@ class _Row:
 
 
 def _year(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"(19|20|21)\d\d", text) else None
+    return int(text) if re.fullmatch(r"(19|20|21)[0-9][0-9]", text) else None
 
 
 def _share(text: str) -> float | None:
@@ -309,7 +404,7 @@ def _share(text: str) -> float | None:
 
 def _quantity(unit_cell: str | None) -> Callable[[str], Quantity | None]:
     def parse(text: str) -> Quantity | None:
-        found = _QUANTITY.fullmatch(text.strip())
+        found = _QUANTITY.fullmatch(text.strip(" "))
         if found is None:
             return None
         number = _decimal(found["number"], allow_percent=False)
@@ -324,7 +419,7 @@ def _quantity(unit_cell: str | None) -> Callable[[str], Quantity | None]:
     return parse
 
 
-def _read_row(row: _Row, *, chart: Chart, year: int | None) -> BudgetLine | None:
+def _read_row(row: _Row, *, chart: Chart, year: int | None) -> list[BudgetLine]:
     code_text = row.text("account_code")
     code = None
     if code_text is not None:
@@ -347,11 +442,21 @@ def _read_row(row: _Row, *, chart: Chart, year: int | None) -> BudgetLine | None
     label = row.text("label")
     if label is None:
         row.fail("label", "expected a label (libellé): a line must say what it is")
-    amount = row.parse(
-        "amount",
-        parse_amount,
-        "expected an amount in euros >= 0 with at most 2 decimals, such as '1 234,56'",
-    )
+    message = f"expected {AMOUNT_EXPECTED.replace('in euros', 'in euros >= 0', 1)}"
+    amounts: list[tuple[Stage | None, int | None, str | None]] = []
+    if "forecast" in row.cells or "actual" in row.cells:
+        for field, stage in (("forecast", Stage.FORECAST), ("actual", Stage.ACTUAL)):
+            if field in row.cells and row.text(field) is not None:
+                amounts.append((stage, row.parse(field, parse_amount, message), field))
+        if not amounts:
+            amounts.append((None, None, None))
+    else:
+        chosen = row.parse(
+            "stage",
+            lambda t: _lookup(_STAGES, t),
+            "expected 'prévisionnel' or 'réalisé' (or BP/CA)",
+        )
+        amounts.append((chosen, row.parse("amount", parse_amount, message), "amount"))
     line_chart = row.parse(
         "chart", lambda t: _lookup(_CHARTS, t), "expected a chart: PCG, PCG asso, M57, M14, CERFA"
     )
@@ -366,26 +471,34 @@ def _read_row(row: _Row, *, chart: Chart, year: int | None) -> BudgetLine | None
         "expected a quantity and its unit, such as '500 heures' (or a Unité column)",
     )
     if row.errors or side is None or label is None:
-        return None
-    try:
-        return BudgetLine(
-            side=side,
-            label=label,
-            amount_cents=amount,
-            share=share,
-            quantity=quantity,
-            account_code=code,
-            chart=line_chart or chart,
-            funder=row.text("funder"),
-            nature=nature,
-            year=line_year if line_year is not None else year,
-            group=row.text("group"),
-            source_row=row.line,
-        )
-    except InvalidValue as exc:
-        field = {"amount_cents": "amount", "account_code": "account_code"}.get(exc.field, exc.field)
-        row.fail(field, f"expected {exc.expected}")
-        return None
+        return []
+    lines = []
+    for stated, amount, column in amounts:
+        try:
+            lines.append(
+                BudgetLine(
+                    side=side,
+                    label=label,
+                    amount_cents=amount,
+                    share=share,
+                    quantity=quantity,
+                    account_code=code,
+                    chart=line_chart or chart,
+                    funder=row.text("funder"),
+                    nature=nature,
+                    year=line_year if line_year is not None else year,
+                    group=row.text("group"),
+                    source_row=row.line,
+                    stage=stated,
+                    action=row.text("action"),
+                    note=row.text("note"),
+                )
+            )
+        except InvalidValue as exc:
+            where = {"amount_cents": column, "account_code": "account_code"}.get(exc.field)
+            row.fail(where or exc.field, f"expected {exc.expected}")
+            return []
+    return lines
 
 
 def read_ledger(
@@ -436,24 +549,18 @@ def read_ledger(
         raise InvalidValue("read_ledger", "chart", chart, "a Chart")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise InvalidValue("read_ledger", "year", year, "an int year or None")
+    warnings: tuple[LedgerError, ...] = ()
     if isinstance(data, bytes | bytearray):
         try:
-            text, encoding = _decode(bytes(data))
-        except UnicodeDecodeError as exc:
-            error = LedgerError(
-                line=1,
-                column=None,
-                value=None,
-                message=f"the file is neither UTF-8 nor Windows-1252 (byte"
-                f" 0x{exc.object[exc.start]:02x} at offset {exc.start})",
-            )
-            return _finish(Ledger(lines=(), errors=(error,), rows=0, source=source), strict)
+            text, encoding, warnings = _decode(bytes(data))
+        except _Undecodable as exc:
+            return _finish(Ledger(lines=(), errors=(exc.error,), rows=0, source=source), strict)
     elif isinstance(data, str):
         text, encoding = data.removeprefix("\ufeff"), "str"
     else:
         raise InvalidValue("read_ledger", "data", data, "bytes or str")
     ledger = _parse(text, encoding=encoding, source=source, chart=chart, year=year)
-    return _finish(ledger, strict)
+    return _finish(attrs.evolve(ledger, warnings=warnings), strict)
 
 
 def _finish(ledger: Ledger, strict: bool) -> Ledger:
@@ -465,7 +572,7 @@ def _finish(ledger: Ledger, strict: bool) -> Ledger:
 def _parse(
     text: str, *, encoding: str, source: str | None, chart: Chart, year: int | None
 ) -> Ledger:
-    first = text.split("\n", 1)[0]
+    first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     errors: list[LedgerError] = []
@@ -529,10 +636,9 @@ def _parse(
                 if f is not None
             },
         )
-        line = _read_row(row, chart=chart, year=year)
+        read = _read_row(row, chart=chart, year=year)
         errors.extend(sorted(row.errors, key=lambda e: _position(header, e.column)))
-        if line is not None:
-            lines.append(line)
+        lines.extend(read)
     if header is None:
         errors.append(
             LedgerError(
@@ -568,11 +674,21 @@ def _map_header(cells: list[str]) -> tuple[list[str | None], list[str]]:
         if field in seen:
             problems.append(f"columns {seen[field]!r} and {cell!r} both give the {field}: keep one")
         seen.setdefault(field, cell)
-    for required, example in (("label", "Libellé"), ("amount", "Montant")):
-        if required not in seen:
+    found = ", ".join(repr(c) for c in cells)
+    if "label" not in seen:
+        problems.append(f"no label column: expected a header such as 'Libellé' (found {found})")
+    staged = [seen[f] for f in ("forecast", "actual") if f in seen]
+    if not staged and "amount" not in seen:
+        problems.append(
+            "no amount column: expected a header such as 'Montant', or 'Prévisionnel' and"
+            f" 'Réalisé' (found {found})"
+        )
+    for other in ("amount", "stage"):
+        if staged and other in seen:
             problems.append(
-                f"no {required} column: expected a header such as {example!r}"
-                f" (found {', '.join(repr(c) for c in cells)})"
+                f"columns {seen[other]!r} and {' and '.join(map(repr, staged))} both say"
+                " which amount a row has: keep 'Prévisionnel'/'Réalisé', or 'Montant'"
+                " with a 'Stade' column"
             )
     return fields, problems
 

@@ -9,7 +9,7 @@ import attrs
 
 from .. import _validate as v
 from ..errors import InvalidValue
-from ._categories import Chart, Nature, Side
+from ._categories import Chart, Nature, Side, Stage
 
 __all__ = ["BudgetLine", "Quantity"]
 
@@ -76,6 +76,12 @@ class BudgetLine:
         year: the budget year (*exercice*), or None.
         group: the source's own grouping of the line ("fournitures non stockées").
         source_row: where the line came from (line number in a ledger file), or None.
+        stage: whether the amount is the forecast (*prévisionnel*) or the actual
+            (*réalisé*); None when the source does not say. A summary never adds the two.
+        action: the action (*fiche action*) the line belongs to, for the cost per
+            action; None when the budget is not split by action.
+        note: the source's comment on the line (why the actual differs from the
+            forecast, for the *compte rendu financier*), or None.
 
     >>> line = BudgetLine(side=Side.EXPENSE, label="Vacations orthophoniste",
     ...                   amount_cents=1_250_000, account_code="6414", chart=Chart.M57,
@@ -104,6 +110,9 @@ valuation), got None
     )
     group: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=200)))
     source_row: int | None = attrs.field(default=None, validator=v.optional(v.integer(min_value=1)))
+    stage: Stage | None = attrs.field(default=None, validator=v.optional(v.member(Stage)))
+    action: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=200)))
+    note: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=1000)))
 
     def __attrs_post_init__(self) -> None:
         measured = (

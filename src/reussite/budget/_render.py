@@ -5,13 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ._categories import Side
-from ._money import format_euros, format_percent
+from .._french import number_fr
+from ._categories import Side, Stage
+from ._money import format_euros, format_percent, round_half_up
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from ._compare import BudgetComparison, Gap
     from ._summary import Breakdown, BudgetSummary, ClassifiedLine
 
-__all__ = ["render_cerfa", "render_text"]
+__all__ = ["render_cerfa", "render_comparison", "render_financial_report", "render_text"]
 
 _WIDTH = 58
 
@@ -43,8 +47,9 @@ def _describe(item: ClassifiedLine) -> str:
 def render_text(summary: BudgetSummary) -> str:
     """The summary as the French text table ``python -m reussite budget`` prints."""
     year = f" - exercice {summary.year}" if summary.year else ""
+    stage = f" ({summary.stage.label_fr})" if summary.stage else ""
     out = [
-        f"Budget du Programme de Réussite Éducative{year}",
+        f"Budget du Programme de Réussite Éducative{year}{stage}",
         f"Base des totaux et des parts : {summary.basis.label_fr}",
         "",
     ]
@@ -88,6 +93,16 @@ def render_text(summary: BudgetSummary) -> str:
             f"Coût par enfant suivi ({summary.children_followed} enfants) :"
             f" {format_euros(summary.cost_per_child_cents)}"
         )
+    if summary.has_actions:
+        out += [""]
+        out += _breakdown("DÉPENSES par action", summary.expenses_by_action)
+        per_child = summary.cost_per_child_by_action()
+        if per_child:
+            out.append(
+                f"  Coût par enfant suivi, par action ({summary.children_followed} enfants) :"
+            )
+            for part in summary.expenses_by_action.parts:
+                out.append(_row(part.label, per_child[part.key], indent=4))
     if summary.unvalued:
         out += ["", "Contributions sans montant (non comptées dans les totaux) :"]
         out += [_describe(c) for c in summary.unvalued]
@@ -100,13 +115,18 @@ def render_text(summary: BudgetSummary) -> str:
         out += [f"{_describe(c)} ({c.classification.explanation_fr})" for c in summary.unclassified]
     else:
         out.append("Toutes les lignes sont classées.")
+    checks = [c for c in summary.checks() if "non classée" not in c]
+    if checks:
+        out += ["", *checks]
     return "\n".join(out) + "\n"
 
 
 def render_cerfa(summary: BudgetSummary) -> str:
     """The CERFA 12156 budget table of the summary, as French text."""
     year = f" - exercice {summary.year}" if summary.year else ""
-    out = [f"Budget prévisionnel ou réalisé (CERFA n° 12156, tableau budgétaire){year}"]
+    title = {None: "Budget prévisionnel ou réalisé", Stage.FORECAST: "Budget prévisionnel",
+             Stage.ACTUAL: "Budget réalisé"}[summary.stage]  # fmt: skip
+    out = [f"{title} (CERFA n° 12156, tableau budgétaire){year}"]
     for side in Side:
         out += ["", "CHARGES" if side is Side.EXPENSE else "PRODUITS"]
         for row in summary.cerfa_rows():
@@ -114,6 +134,8 @@ def render_cerfa(summary: BudgetSummary) -> str:
                 continue
             if row.kind == "line":
                 out.append(_row(row.label, row.amount_cents, row.ref or "", 4))
+            elif row.kind == "funder":
+                out.append(_row(f"dont {row.label}", row.amount_cents, indent=6))
             elif row.kind == "chapter":
                 out.append(_row(row.label, row.amount_cents))
             else:
@@ -122,4 +144,94 @@ def render_cerfa(summary: BudgetSummary) -> str:
     if unvalued:
         out += ["", "Contributions en nature non valorisées :"]
         out += [_describe(c) for c in unvalued]
+    checks = summary.checks()
+    if checks:
+        out += ["", *checks]
+    return "\n".join(out) + "\n"
+
+
+def _whole(cents: int) -> str:
+    return f"{number_fr(Decimal(cents // 100), 0)} €"
+
+
+def _gap_row(label: str, gap: Gap, indent: int = 2, *, whole: bool = False) -> str:
+    text = " " * indent + label
+    if len(text) > 44:
+        text = text[:43] + "…"
+    rate = gap.rate_percent(0)
+    shown = "" if rate is None else format_percent(rate)
+    money = _whole if whole else format_euros
+    return (
+        f"{text:<44} {money(gap.before_cents):>15} {money(gap.after_cents):>15}"
+        f" {money(gap.gap_cents):>15} {shown:>7}"
+    ).rstrip()
+
+
+def _gap_table(title: str, rows: tuple[Gap, ...], comparison: BudgetComparison) -> list[str]:
+    header = (
+        f"{title:<44} {comparison.before_label:>15} {comparison.after_label:>15}"
+        f" {'Écart':>15} {'Taux':>7}"
+    )
+    return [header, *(_gap_row(g.label, g) for g in rows)]
+
+
+def render_comparison(comparison: BudgetComparison) -> str:
+    """Forecast vs actual (or two years) by category, funder and action, in French."""
+    year = comparison.after.year
+    title = (
+        f"Exécution du budget - exercice {year}"
+        if comparison.before_label == "Prévisionnel"
+        else f"Budget {comparison.before_label} et {comparison.after_label} comparés"
+    )
+    out = [title, f"Base des totaux : {comparison.before.basis.label_fr}", ""]
+    out += _gap_table("FINANCEMENTS par catégorie", comparison.funding_by_category, comparison)
+    out += [""]
+    out += _gap_table("FINANCEMENTS par financeur", comparison.funding_by_funder, comparison)
+    out += [""]
+    out += _gap_table("DÉPENSES par catégorie", comparison.expenses_by_category, comparison)
+    if comparison.before.has_actions or comparison.after.has_actions:
+        out += [""]
+        out += _gap_table("DÉPENSES par action", comparison.expenses_by_action, comparison)
+    for name, summary in ((comparison.before_label, comparison.before),
+                          (comparison.after_label, comparison.after)):  # fmt: skip
+        share = summary.state_share_percent()
+        if share is not None:
+            out.append(f"Part de l'État ({name.lower()}) : {format_percent(share)}")
+    return "\n".join(out) + "\n"
+
+
+def render_financial_report(comparison: BudgetComparison, threshold: Fraction) -> str:
+    """The *compte rendu financier* (CERFA 15059) budget table with its gaps explained."""
+    year = comparison.after.year
+    suffix = f" - exercice {year}" if year else ""
+    out = [
+        f"Compte rendu financier de l'action (CERFA n° 15059), tableau budgétaire{suffix}",
+        "Montants en euros, sans centimes.",
+    ]
+    for side in Side:
+        out += ["", "CHARGES" if side is Side.EXPENSE else "PRODUITS"]
+        out.append(
+            f"{'':<44} {comparison.before_label:>15} {comparison.after_label:>15}"
+            f" {'Écart':>15} {'Taux':>7}"
+        )
+        for gap in comparison.cerfa_gaps(side):
+            kind = gap.key.split(":")[0]
+            if kind == "line":
+                out.append(_gap_row(gap.label, gap, 4, whole=True))
+            elif kind == "funder":
+                out.append(_gap_row(f"dont {gap.label}", gap, 6, whole=True))
+            elif kind == "chapter":
+                out.append(_gap_row(gap.label, gap, whole=True))
+            else:
+                out.append(_gap_row(gap.label.upper(), gap, 0, whole=True))
+    explained = comparison.explanations(threshold)
+    percent = format_percent(round_half_up(threshold * 100, 0))
+    out += [
+        "",
+        f"Explication des écarts de plus de {percent} entre le prévisionnel et le réalisé :",
+    ]
+    out += [f"  - {e}" for e in explained] if explained else ["  aucun écart significatif."]
+    checks = comparison.after.checks()
+    if checks:
+        out += ["", *checks]
     return "\n".join(out) + "\n"

@@ -3,13 +3,19 @@
 Two kinds of rule:
 
 * :class:`AccountRule`: an account-code prefix, optionally scoped to one chart of
-  accounts and optionally conditioned on keywords of the label. The longest matching
-  prefix wins; at equal length a chart-specific rule beats an any-chart one, and a
-  conditioned rule beats an unconditioned one.
+  accounts and optionally conditioned on keywords of the label. The label comes first:
+  a conditioned rule whose keywords match beats every unconditioned rule below its
+  prefix (a ``641`` rule for *vacations* decides an M14 ``6414`` line); then the
+  longest matching prefix wins, and at equal length a chart-specific rule beats an
+  any-chart one.
 * :class:`KeywordRule`: French patterns on the normalised text, tried by ascending
   ``priority``. A keyword rule without a category is a *modifier*: it never decides
-  the category but sets the nature (cash / in kind), the indirect flag or the CERFA
-  line of whatever line it matches.
+  the category but sets the nature (cash / in kind), the indirect flag, the CERFA
+  line or the funder's envelope of whatever line it matches.
+
+Any rule may list ``unless`` patterns: it does not apply to a line they match (an
+"in kind" modifier does not turn a cash *subvention* into a contribution in kind because
+its label mentions *frais de structure*).
 
 Precedence (:func:`classify` applies it):
 
@@ -28,7 +34,15 @@ import attrs
 
 from .. import _validate as v
 from ..errors import InvalidValue, ReussiteError
-from ._categories import CerfaLine, Chart, ExpenseCategory, FundingCategory, Nature, Side
+from ._categories import (
+    CerfaLine,
+    Chart,
+    Envelope,
+    ExpenseCategory,
+    FundingCategory,
+    Nature,
+    Side,
+)
 from ._line import BudgetLine
 from ._text import normalise_text
 
@@ -77,7 +91,9 @@ class AccountRule:
         category: the category the rule decides (of the rule's side).
         chart: the chart of accounts the rule is scoped to; None for every chart.
         when: keyword patterns (on the normalised label, and funder for funding); when
-            given, the rule applies only if one of them matches.
+            given, the rule applies only if one of them matches, and then it wins over
+            the unconditioned rules of longer prefixes (the label comes first).
+        unless: keyword patterns that keep the rule from applying when one matches.
         nature: the nature of the lines it decides (in kind for 86x/87x), or None.
         indirect: whether the lines it decides are indirect costs or contributions.
         cerfa_line: the CERFA line, when it differs from the category's default.
@@ -97,6 +113,7 @@ class AccountRule:
     category: Category = attrs.field(validator=_category_of)
     chart: Chart | None = attrs.field(default=None, validator=v.optional(v.member(Chart)))
     when: tuple[str, ...] = attrs.field(default=(), validator=_PATTERNS)
+    unless: tuple[str, ...] = attrs.field(default=(), validator=_PATTERNS)
     nature: Nature | None = attrs.field(default=None, validator=v.optional(v.member(Nature)))
     indirect: bool = attrs.field(default=False, validator=v.typed(bool))
     cerfa_line: CerfaLine | None = attrs.field(
@@ -104,6 +121,11 @@ class AccountRule:
     )
     note: str = attrs.field(default="", validator=_NOTE)
     example: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=300)))
+
+    @property
+    def envelope(self) -> None:
+        """Account rules never set the envelope (keyword modifiers do)."""
+        return None
 
     @property
     def conditional(self) -> bool:
@@ -130,10 +152,13 @@ class KeywordRule:
         patterns: the regular expressions, at least one.
         priority: lower is tried first; unique per side.
         category: the category decided; None makes the rule a *modifier* that only
-            sets ``nature``, ``indirect`` or ``cerfa_line``.
+            sets ``nature``, ``indirect``, ``cerfa_line`` or ``envelope``.
+        unless: patterns that keep the rule from applying when one matches.
         nature: the nature of the lines it matches, or None.
         indirect: whether the lines it matches are indirect.
         cerfa_line: the CERFA line, when it differs from the category's default.
+        envelope: the funder's envelope (*droit commun* or politique de la ville) of the
+            funding lines it matches, or None.
         note: why the rule exists, in a few words.
         example: a label the rule must decide; checked when the rule set is built.
 
@@ -148,11 +173,13 @@ class KeywordRule:
     patterns: tuple[str, ...] = attrs.field(validator=v.tuple_of(v.text(), min_length=1))
     priority: int = attrs.field(validator=v.integer(min_value=0))
     category: Category | None = attrs.field(default=None, validator=v.optional(_category_of))
+    unless: tuple[str, ...] = attrs.field(default=(), validator=_PATTERNS)
     nature: Nature | None = attrs.field(default=None, validator=v.optional(v.member(Nature)))
     indirect: bool = attrs.field(default=False, validator=v.typed(bool))
     cerfa_line: CerfaLine | None = attrs.field(
         default=None, validator=v.optional(v.member(CerfaLine))
     )
+    envelope: Envelope | None = attrs.field(default=None, validator=v.optional(v.member(Envelope)))
     note: str = attrs.field(default="", validator=_NOTE)
     example: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=300)))
 
@@ -227,17 +254,20 @@ class RuleSet:
     ...                   account_code="6288", chart=Chart.M57)
     >>> classify(line, rules=rules).rule_id
     'local-6288'
-    >>> DEFAULT_RULES.with_rules(attrs.evolve(local, chart=None))
+    >>> DEFAULT_RULES.with_rules(local, attrs.evolve(local, id="local-6288-bis"))
     Traceback (most recent call last):
     ...
     reussite.budget.InvalidRuleSet: invalid budget rule set:
-      - rule 'local-6288': unreachable, its example 'Charges de structure' \
-(account 6288) is decided by exp-6288-structure
+      - rule 'local-6288-bis': duplicate prefix '6288' (m57) for the same side and \
+condition as rule 'local-6288'
     """
 
     account_rules: tuple[AccountRule, ...] = attrs.field(validator=v.tuple_of(v.typed(AccountRule)))
     keyword_rules: tuple[KeywordRule, ...] = attrs.field(validator=v.tuple_of(v.typed(KeywordRule)))
     _compiled: dict[str, tuple[re.Pattern[str], ...]] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+    _unless: dict[str, tuple[re.Pattern[str], ...]] = attrs.field(
         init=False, eq=False, repr=False, factory=dict
     )
     _accounts: dict[Side, tuple[AccountRule, ...]] = attrs.field(
@@ -258,6 +288,11 @@ class RuleSet:
             self._compiled[rule.id] = tuple(
                 c
                 for c in (_check_pattern(rule.id, p, problems) for p in rule.patterns)
+                if c is not None
+            )
+            self._unless[rule.id] = tuple(
+                c
+                for c in (_check_pattern(rule.id, p, problems) for p in rule.unless)
                 if c is not None
             )
         self._check_accounts(problems)
@@ -331,10 +366,15 @@ class RuleSet:
                 )
             priorities[(rule.side, rule.priority)] = rule.id
             if rule.is_modifier:
-                if rule.nature is None and not rule.indirect and rule.cerfa_line is None:
+                if (
+                    rule.nature is None
+                    and not rule.indirect
+                    and rule.cerfa_line is None
+                    and rule.envelope is None
+                ):
                     problems.append(
                         f"rule {rule.id!r}: a modifier (no category) must set nature,"
-                        " indirect or cerfa_line, otherwise it does nothing"
+                        " indirect, cerfa_line or envelope, otherwise it does nothing"
                     )
                 continue
             seen = decided[rule.side]
@@ -355,7 +395,8 @@ class RuleSet:
                     continue
                 line = BudgetLine(
                     side=rule.side,
-                    label=rule.example or rule.note or rule.prefix,
+                    # A neutral label: the label-conditioned rules come first.
+                    label=rule.example or f"compte {rule.prefix}",
                     account_code=rule.prefix,
                     chart=rule.chart or Chart.UNKNOWN,
                     nature=Nature.IN_KIND,
@@ -422,8 +463,13 @@ class RuleSet:
         for compiled in self._compiled[rule.id]:
             found = compiled.search(text)
             if found is not None:
+                if any(u.search(text) for u in self._unless[rule.id]):
+                    return None
                 return found.group(0) or text
         return None
+
+    def _excluded(self, rule: Rule, text: str) -> bool:
+        return any(u.search(text) for u in self._unless[rule.id])
 
 
 def _replace_or_add(rules: list[Any], rule: Rule) -> list[Any]:
@@ -439,16 +485,20 @@ def _account_match(rules: RuleSet, line: BudgetLine, text: str) -> Match | None:
     code = line.account_code
     if code is None:
         return None
+    fallback: Match | None = None
     for rule in rules._accounts[line.side]:
         if not code.startswith(rule.prefix):
             continue
         if rule.chart is not None and rule.chart is not line.chart:
             continue
         if not rule.when:
-            return Match(rule, "account", rule.prefix)
-        if rules._search(rule, text) is not None:
-            return Match(rule, "account", rule.prefix)
-    return None
+            if fallback is None and not rules._excluded(rule, text):
+                fallback = Match(rule, "account", rule.prefix)
+        elif rules._search(rule, text) is not None and (
+            fallback is None or fallback.rule.category is not rule.category
+        ):
+            return Match(rule, "account", rule.prefix)  # the label comes first
+    return fallback
 
 
 def _keyword_match(

@@ -14,21 +14,24 @@ from ..errors import InvalidValue
 from ._categories import (
     CERFA_CHAPTERS,
     CerfaLine,
+    Envelope,
     ExpenseCategory,
     FundingCategory,
     Nature,
     Side,
+    Stage,
 )
 from ._classify import Classification, classify
 from ._defaults import DEFAULT_RULES
 from ._line import BudgetLine
-from ._money import largest_remainder, round_half_up
+from ._money import format_euros, largest_remainder, round_half_up
 from ._rules import RuleSet
 from ._text import normalise_text
 
 __all__ = ["Basis", "Breakdown", "BudgetSummary", "CerfaRow", "ClassifiedLine", "Part"]
 
 NO_GROUP = "(sans regroupement)"
+NO_ACTION = "(hors action)"
 NO_FUNDER = "(financeur non précisé)"
 UNCLASSIFIED_CERFA = "(non classé)"
 
@@ -76,6 +79,10 @@ class ClassifiedLine:
             "nature": c.nature.value,
             "indirect": c.indirect,
             "cerfa_line": c.cerfa_line.value if c.cerfa_line else None,
+            "envelope": c.envelope.value if c.envelope else None,
+            "stage": line.stage.value if line.stage else None,
+            "action": line.action,
+            "note": line.note,
             "rule_id": c.rule_id,
             "modifiers": list(c.modifiers),
             "explanation_fr": c.explanation_fr,
@@ -180,8 +187,9 @@ class CerfaRow:
     Attributes:
         side: charges (expense) or produits (funding).
         kind: ``"chapter"`` (a group such as *64 - Charges de personnel*), ``"line"``,
-            ``"total"`` (direct charges or produits), ``"in_kind_total"`` (86 or 87) or
-            ``"grand_total"``.
+            ``"funder"`` (one funder of a line 74, after its line: subsidy portals ask
+            for each ministry and each envelope), ``"total"`` (direct charges or
+            produits) or ``"grand_total"`` (with the in-kind blocks 86 and 87).
         ref: the Dauphin reference of a line or the chapter code; None for totals.
         label: the printed label.
         amount_cents: the amount.
@@ -217,6 +225,11 @@ class BudgetSummary:
         in_kind_cents: the same for valued in-kind lines.
         indirect_cents: the same for lines flagged indirect (any nature).
         state_cents: cash funding from the State (all ministries).
+        funding_base_cents: the cash funding the State share is a share of: every
+            classified cash receipt except refunds (*remboursements*, *atténuations de
+            charges*, which are not funding).
+        expenses_by_action: expenses by the source's action (*fiche action*); lines
+            without one under ``""``.
         unvalued: lines counted in no total (in kind without valuation, share-only).
         excluded: investment lines, outside the operating budget.
         unclassified: lines no rule classified, each with its reason.
@@ -236,6 +249,8 @@ class BudgetSummary:
     in_kind_cents: dict[str, int]
     indirect_cents: dict[str, int]
     state_cents: int
+    funding_base_cents: int
+    expenses_by_action: Breakdown
     unvalued: tuple[ClassifiedLine, ...]
     excluded: tuple[ClassifiedLine, ...]
     unclassified: tuple[ClassifiedLine, ...]
@@ -295,6 +310,7 @@ class BudgetSummary:
             )
         if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4:
             raise InvalidValue("BudgetSummary", "decimals", decimals, "an int from 0 to 4")
+        _one_budget(items)
         classified = tuple(
             ClassifiedLine(line=line, classification=classify(line, rules=rules)) for line in items
         )
@@ -336,12 +352,22 @@ class BudgetSummary:
                 result[c.line.side.value] += c.line.amount_cents or 0
             return result
 
+        cash_funding = [
+            c
+            for c in valued
+            if c.line.side is Side.FUNDING and c.classification.nature is Nature.CASH
+        ]
         state = sum(
             c.line.amount_cents or 0
-            for c in valued
+            for c in cash_funding
             if isinstance(c.classification.category, FundingCategory)
             and c.classification.category.is_state
-            and c.classification.nature is Nature.CASH
+        )
+        base = sum(
+            c.line.amount_cents or 0
+            for c in cash_funding
+            if c.classification.classified
+            and c.classification.category is not FundingCategory.COST_RECOVERY
         )
         return cls(
             basis=basis,
@@ -356,6 +382,8 @@ class BudgetSummary:
             in_kind_cents=totals(Nature.IN_KIND),
             indirect_cents=totals(None, indirect=True),
             state_cents=state,
+            funding_base_cents=base,
+            expenses_by_action=by(expenses, _action_key),
             unvalued=unvalued,
             excluded=excluded,
             unclassified=tuple(c for c in classified if not c.classification.classified),
@@ -380,9 +408,13 @@ class BudgetSummary:
 
     @property
     def state_share(self) -> Fraction | None:
-        """The State's share of cash funding (*part de l'État*), exact; None if no cash."""
-        cash = self.cash_cents["funding"]
-        return Fraction(self.state_cents, cash) if cash else None
+        """The State's share of cash funding (*part de l'État*), exact; None if no cash.
+
+        The rule: State cash over :attr:`funding_base_cents`, the classified cash
+        receipts that are funding (refunds and unclassified lines left out).
+        """
+        base = self.funding_base_cents
+        return Fraction(self.state_cents, base) if base else None
 
     @property
     def co_funding_rate(self) -> Fraction | None:
@@ -410,6 +442,65 @@ class BudgetSummary:
             return None
         exact = Fraction(self.expense_total_cents, self.children_followed)
         return int(round_half_up(exact, 0))
+
+    @property
+    def has_actions(self) -> bool:
+        """Whether some expense line names its action (*fiche action*)."""
+        return any(p.key for p in self.expenses_by_action.parts)
+
+    def cost_per_child_by_action(self) -> dict[str, int]:
+        """Each action's expenses over the children followed, rounded half up, in cents.
+
+        The rule: the action's expenses on the summary's basis divided by
+        :attr:`children_followed` (the indicators' count, ``annual_report(...)
+        .value("children_followed")``); the figures add up, to rounding, to
+        :attr:`cost_per_child_cents`. Empty when the number of children is unknown.
+        """
+        if not self.children_followed:
+            return {}
+        return {
+            p.key: int(round_half_up(Fraction(p.amount_cents, self.children_followed), 0))
+            for p in self.expenses_by_action.parts
+        }
+
+    @property
+    def stage(self) -> Stage | None:
+        """Forecast or actual, when the lines say so (they never mix in one summary)."""
+        stages = {c.line.stage for c in self.lines if c.line.stage is not None}
+        return stages.pop() if stages else None
+
+    def checks(self) -> tuple[str, ...]:
+        """What a finance officer must fix before filing, in French (empty when none).
+
+        The rules of the CERFA 12156 table: total charges equal total produits, and the
+        in-kind uses (86) equal the in-kind contributions (87); and every line is
+        classified (an unclassified line lands on no CERFA line).
+        """
+        rows = {(r.side, r.kind): r.amount_cents for r in self.cerfa_rows()}
+        charges, produits = rows[(Side.EXPENSE, "total")], rows[(Side.FUNDING, "total")]
+        uses = rows[(Side.EXPENSE, "grand_total")] - charges
+        contributions = rows[(Side.FUNDING, "grand_total")] - produits
+        problems = []
+        if charges != produits:
+            problems.append(
+                f"Attention : le total des charges ({format_euros(charges)}) n'est pas égal"
+                f" au total des produits ({format_euros(produits)}), écart de"
+                f" {format_euros(abs(charges - produits))} ; le CERFA 12156 exige un budget"
+                " équilibré."
+            )
+        if uses != contributions:
+            problems.append(
+                f"Attention : les emplois des contributions en nature (86 :"
+                f" {format_euros(uses)}) ne sont pas égaux aux contributions volontaires en"
+                f" nature (87 : {format_euros(contributions)}), écart de"
+                f" {format_euros(abs(uses - contributions))}."
+            )
+        if self.unclassified:
+            problems.append(
+                f"Attention : {len(self.unclassified)} ligne(s) non classée(s), portée(s)"
+                " hors des lignes du CERFA : ajoutez un numéro de compte ou une règle."
+            )
+        return tuple(problems)
 
     @property
     def year(self) -> int | None:
@@ -454,14 +545,26 @@ class BudgetSummary:
             result.append((group, Breakdown(parts=parts, total_cents=group.amount_cents)))
         return tuple(result)
 
-    def cerfa_rows(self) -> tuple[CerfaRow, ...]:
+    def cerfa_rows(self, *, whole_euros: bool = False) -> tuple[CerfaRow, ...]:
         """The CERFA 12156 budget table: charges then produits, by chapter and line.
 
         Every valued line counts, whatever the basis: direct lines in chapters 60-79
         (plus *charges indirectes* and *ressources propres*), in-kind lines in 86 and
-        87. Unclassified lines are shown on a row of their own so the totals still add
-        up; investment lines are left out, as the form's operating budget does.
+        87. Each line 74 is followed by one row per funder and envelope (*droit commun*
+        or politique de la ville). Unclassified lines are shown on a row of their own
+        so the totals still add up; investment lines are left out, as the form's
+        operating budget does.
+
+        Args:
+            whole_euros: round to whole euros, as the form asks ("ne pas indiquer les
+                centimes"): each side's lines are rounded by largest remainder so that
+                they add up to its rounded total, and chapters and totals are the sums
+                of the rounded lines (amounts stay in cents, multiples of 100).
         """
+        rows = self._cerfa_rows()
+        return _whole_euros(rows) if whole_euros else rows
+
+    def _cerfa_rows(self) -> tuple[CerfaRow, ...]:
         rows: list[CerfaRow] = []
         included = [c for c in self.lines if c.line.valued and c not in self.excluded]
         for side in Side:
@@ -515,10 +618,17 @@ class BudgetSummary:
             "in_kind_cents": dict(self.in_kind_cents),
             "indirect_cents": dict(self.indirect_cents),
             "state_cents": self.state_cents,
+            "funding_base_cents": self.funding_base_cents,
             "state_share_percent": _maybe(self.state_share_percent()),
             "co_funding_rate_percent": _maybe(self.co_funding_rate_percent()),
             "children_followed": self.children_followed,
             "cost_per_child_cents": self.cost_per_child_cents,
+            "expenses_by_action": self.expenses_by_action.to_list() if self.has_actions else [],
+            "cost_per_child_by_action_cents": self.cost_per_child_by_action()
+            if self.has_actions
+            else {},
+            "stage": self.stage.value if self.stage else None,
+            "checks": list(self.checks()),
             "unvalued": [c.to_dict() for c in self.unvalued],
             "excluded": [c.to_dict() for c in self.excluded],
             "unclassified": [c.to_dict() for c in self.unclassified],
@@ -531,6 +641,16 @@ class BudgetSummary:
                     "amount_cents": r.amount_cents,
                 }
                 for r in self.cerfa_rows()
+            ],
+            "cerfa_table_euros": [
+                {
+                    "side": r.side.value,
+                    "kind": r.kind,
+                    "ref": r.ref,
+                    "label": r.label,
+                    "euros": r.amount_cents // 100,
+                }
+                for r in self.cerfa_rows(whole_euros=True)
             ],
         }
 
@@ -604,6 +724,22 @@ def _cerfa_block(side: Side, items: list[ClassifiedLine]) -> list[CerfaRow]:
                 amount_cents=amounts[line],
             )
         )
+        if line.chapter == "74":
+            funders = Breakdown.of(
+                _funder_detail(c)
+                for c in items
+                if c.classification.cerfa_line is line and c.line.amount_cents is not None
+            )
+            rows.extend(
+                CerfaRow(
+                    side=side,
+                    kind="funder",
+                    ref=line.value,
+                    label=part.label,
+                    amount_cents=part.amount_cents,
+                )
+                for part in funders.parts
+            )
     if None in amounts:
         rows.append(
             CerfaRow(
@@ -615,6 +751,104 @@ def _cerfa_block(side: Side, items: list[ClassifiedLine]) -> list[CerfaRow]:
             )
         )
     return rows
+
+
+def _funder_detail(c: ClassifiedLine) -> tuple[str, str, int]:
+    """One funder and envelope of a line 74: ``(key, label, cents)``."""
+    name = c.line.funder or c.classification.category.label_fr
+    envelope = c.classification.envelope or Envelope.MAINSTREAM
+    short = "politique de la ville" if envelope is Envelope.POLITIQUE_VILLE else "droit commun"
+    return (
+        f"{normalise_text(name)}|{envelope.value}",
+        f"{name} ({short})",
+        c.line.amount_cents or 0,
+    )
+
+
+def apportion_euros(amounts_cents: list[int], target_euros: int | None = None) -> list[int]:
+    """Whole euros for ``amounts_cents`` that add up to ``target_euros``.
+
+    The rule (largest remainder): every amount is rounded down to the euro, then the
+    euros still missing go one each to the largest remainders (ties: the earlier). The
+    target defaults to the total rounded half up.
+
+    >>> apportion_euros([50, 50, 50])
+    [1, 1, 0]
+    """
+    total = sum(amounts_cents)
+    if target_euros is None:
+        target_euros = int(round_half_up(Fraction(total, 100), 0))
+    floors = [a // 100 for a in amounts_cents]
+    missing = target_euros - sum(floors)
+    order = sorted(range(len(amounts_cents)), key=lambda i: (-(amounts_cents[i] % 100), i))
+    for i in order[: max(missing, 0)]:
+        floors[i] += 1
+    return floors
+
+
+def _whole_euros(rows: tuple[CerfaRow, ...]) -> tuple[CerfaRow, ...]:
+    """The table in whole euros, lines rounded by largest remainder, sums recomputed."""
+    result: list[CerfaRow] = []
+    for side in Side:
+        mine = [r for r in rows if r.side is side]
+        leaves = [
+            i
+            for i, r in enumerate(mine)
+            if r.kind == "line" or (r.kind == "chapter" and r.ref is None)
+        ]
+        rounded = apportion_euros([mine[i].amount_cents for i in leaves])
+        euros = dict(zip(leaves, rounded, strict=True))
+        funders: dict[int, list[int]] = {}  # a line 74 and its funder rows
+        for i, row in enumerate(mine):
+            if row.kind == "funder":
+                funders.setdefault(max(j for j in leaves if j < i), []).append(i)
+        for parent, group in funders.items():
+            split = apportion_euros([mine[j].amount_cents for j in group], euros[parent])
+            euros.update(zip(group, split, strict=True))
+        running = 0
+        chapter: int | None = None
+        for i, row in enumerate(mine):
+            if row.kind == "chapter" and row.ref is not None:
+                chapter = i
+                euros[i] = 0
+            elif row.kind == "line" and chapter is not None:
+                euros[chapter] += euros[i]
+            elif row.kind in ("total", "grand_total"):
+                euros[i] = running
+                chapter = None
+            if i in leaves:
+                running += euros[i]
+        result.extend(attrs.evolve(row, amount_cents=euros[i] * 100) for i, row in enumerate(mine))
+    return tuple(result)
+
+
+def _one_budget(lines: tuple[BudgetLine, ...]) -> None:
+    """Refuse lines of several years or of both stages: they must not be added."""
+    years = sorted({line.year for line in lines if line.year is not None})
+    if len(years) > 1:
+        raise InvalidValue(
+            "BudgetSummary",
+            "lines",
+            f"lines of {len(years)} years: {', '.join(map(str, years))}",
+            "lines of one budget year (split a multi-year ledger with split_by_year, or"
+            " compare two years with BudgetComparison.between_years)",
+        )
+    stages = {line.stage for line in lines if line.stage is not None}
+    if len(stages) > 1:
+        raise InvalidValue(
+            "BudgetSummary",
+            "lines",
+            "forecast and actual lines",
+            "lines of one stage (compare the forecast with the actual with"
+            " BudgetComparison.execution instead of adding them)",
+        )
+
+
+def _action_key(c: ClassifiedLine) -> tuple[str, str]:
+    action = c.line.action
+    if action is None:
+        return "", NO_ACTION
+    return normalise_text(action), action
 
 
 def _category_key(c: ClassifiedLine) -> tuple[str, str]:

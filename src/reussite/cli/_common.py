@@ -143,7 +143,7 @@ def year_argument(text: str) -> int:
     ...
     argparse.ArgumentTypeError: année attendue entre 1990 et 2100, telle que 2017, reçu « 17 »
     """
-    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+    if not text.isascii() or not text.isdigit() or not 1990 <= int(text) <= 2100:
         raise argparse.ArgumentTypeError(
             f"année attendue entre 1990 et 2100, telle que 2017, reçu « {text} »"
         )
@@ -217,6 +217,12 @@ def problem(command: str, message: str) -> None:
     """Print one problem on standard error: ``reussite COMMAND : erreur : message``."""
     for line in message.splitlines() or [""]:
         print(f"reussite {command} : erreur : {line}", file=sys.stderr)
+
+
+def notice(command: str, message: str) -> None:
+    """Print a warning on standard error: ``reussite COMMAND : attention : message``."""
+    for line in message.splitlines() or [""]:
+        print(f"reussite {command} : attention : {line}", file=sys.stderr)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
