@@ -194,7 +194,7 @@ def test_writing_to_a_folder_or_a_missing_folder_is_a_usage_error(tmp_path, caps
     assert main(["sample", "budget", "-o", str(tmp_path)]) == 2
     assert capsys.readouterr().err.endswith(": c'est un dossier, pas un fichier\n")
     assert main(["sample", "budget", "-o", str(tmp_path / "no" / "x.csv")]) == 2
-    assert capsys.readouterr().err.endswith("x.csv : fichier introuvable\n")
+    assert capsys.readouterr().err.endswith(f"x.csv : le dossier {tmp_path / 'no'} n'existe pas\n")
 
 
 def test_dash_and_nothing_are_standard_output(capsys):

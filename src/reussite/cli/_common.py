@@ -428,6 +428,10 @@ def writing(name: str | None, *, private: bool = False, binary: bool = False) ->
         handle, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
+    except FileNotFoundError:
+        raise CommandError(
+            f"{name} : le dossier {target.parent} n'existe pas", status=EXIT_USAGE
+        ) from None
     except OSError as error:
         raise os_error(error, name) from None
     try:
