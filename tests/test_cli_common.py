@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import pathlib
 import re
 import sys
 
@@ -195,6 +196,24 @@ def test_writing_to_a_folder_or_a_missing_folder_is_a_usage_error(tmp_path, caps
     assert capsys.readouterr().err.endswith(": c'est un dossier, pas un fichier\n")
     assert main(["sample", "budget", "-o", str(tmp_path / "no" / "x.csv")]) == 2
     assert capsys.readouterr().err.endswith(f"x.csv : le dossier {tmp_path / 'no'} n'existe pas\n")
+
+
+def test_a_device_is_written_to_never_replaced(tmp_path, capsys):
+    import os
+
+    assert main(["sample", "budget", "-o", os.devnull]) == 0
+    assert pathlib.Path(os.devnull).is_char_device()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert main(["sample", "budget", "-o", str(fifo)]) == 0
+    reader.join(timeout=10)
+    assert received == [sample_path("budget").read_bytes()]
+    assert fifo.is_fifo()
 
 
 def test_dash_and_nothing_are_standard_output(capsys):

@@ -404,6 +404,10 @@ def _label(name: str) -> str:
     return "entrée standard" if name == STDIO else name
 
 
+_TEXT: dict[str, Any] = {"encoding": "utf-8", "newline": ""}
+"""How output text files are opened: UTF-8, line ends as written."""
+
+
 @contextmanager
 def writing(name: str | None, *, private: bool = False, binary: bool = False) -> Iterator[Any]:
     """Write the file ``name`` (``None`` or ``-``: standard output) all at once.
@@ -424,6 +428,13 @@ def writing(name: str | None, *, private: bool = False, binary: bool = False) ->
     target = Path(name)
     if target.is_dir():
         raise os_error(IsADirectoryError(errno.EISDIR, "Is a directory"), name)
+    if target.exists() and not target.is_file():  # /dev/null, a named pipe: never replaced
+        try:
+            with open(target, "wb" if binary else "w", **({} if binary else _TEXT)) as special:
+                yield special
+        except OSError as error:
+            raise os_error(error, name) from None
+        return
     try:
         handle, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
@@ -439,12 +450,8 @@ def writing(name: str | None, *, private: bool = False, binary: bool = False) ->
             umask = os.umask(0)
             os.umask(umask)
             os.fchmod(handle, 0o666 & ~umask)
-        if binary:
-            with open(handle, "wb") as stream:
-                yield stream
-        else:
-            with open(handle, "w", encoding="utf-8", newline="") as text:
-                yield text
+        with open(handle, "wb" if binary else "w", **({} if binary else _TEXT)) as stream:
+            yield stream
         os.replace(temporary, target)
     except BaseException:
         with suppress(FileNotFoundError):
