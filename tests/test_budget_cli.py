@@ -137,3 +137,35 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 def test_run_is_the_handler() -> None:
     args = _parser().parse_args(["budget", "x.csv"])
     assert args.handler is run
+
+
+def test_usage_errors_of_the_options_are_french_and_name_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    absent = tmp_path / "absent.toml"
+    assert _main(["budget", str(SEED), "--rules", str(absent)]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"reussite budget : erreur : --rules {absent} : fichier introuvable\n"
+    )
+    assert _main(["budget", str(SEED), "--compare-years", "2017", "2018"]) == 2
+    assert capsys.readouterr().err == (
+        "reussite budget : erreur : --compare-years : pas d'exercice 2017 dans le grand livre"
+        " (l'exercice 2018)\n"
+    )
+    assert _main(["budget", str(SEED), "--only-year", "2019"]) == 2
+    assert "--only-year 2019 : le grand livre a l'exercice 2018" in capsys.readouterr().err
+    assert _main(["budget", str(SEED), "--format", "crf"]) == 1
+    assert "--format crf demande des montants prévisionnels et réalisés" in capsys.readouterr().err
+
+
+def test_warnings_are_one_line_each_after_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixte.csv"
+    text = "Sens;Compte;Libellé;Montant\nDépense;6042;Séjour;10\n".encode()
+    path.write_bytes(text + "Recette;7474;Subvention Région;10\n".encode("cp1252"))
+    assert _main(["budget", str(path), "--chart", "m57"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"reussite budget : attention : {path} : ")
+    assert all(line.startswith("reussite budget : attention : ") for line in err.splitlines())

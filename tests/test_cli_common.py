@@ -308,3 +308,29 @@ def test_a_pretty_printed_document_and_a_problem_without_a_path(tmp_path, capsys
     pretty.write_text("[1,\n2]", encoding="utf-8")
     assert main(["validate", str(pretty), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["problems"][0]["path"] == "$"
+
+
+def test_an_unknown_sample_is_refused_with_the_list():
+    from reussite import InvalidValue
+    from reussite.samples import sample_path as path_of
+
+    with pytest.raises(InvalidValue, match="expected one of 'cohort', 'budget'"):
+        path_of("nothing")
+
+
+def test_a_sample_inside_a_zip_file_is_copied_out(tmp_path, monkeypatch):
+    import zipfile
+
+    import reussite.samples as samples
+
+    archive = tmp_path / "reussite.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(sample_path("budget"), "reussite/data/pays-salonais-2018-budget.csv")
+    monkeypatch.setattr(samples.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(
+        samples.resources, "files", lambda package: zipfile.Path(archive, "reussite/")
+    )
+    copy = samples.sample_path("budget")
+    assert copy == tmp_path / "reussite-samples" / "pays-salonais-2018-budget.csv"
+    assert copy.read_bytes() == sample_path("budget").read_bytes()
+    assert samples.sample_path("budget") == copy  # already there: kept
