@@ -15,16 +15,18 @@ import reussite as r
 # each property gets a few dozen examples there; "ci" is the same search without the
 # local example database (.ci/run sets it); "nightly" is the long search for a nightly or
 # manual run (REUSSITE_HYPOTHESIS_PROFILE=nightly python -m pytest), about 40 times
-# longer; "dev" is the quickest, to iterate on one module.
-PROFILES = {
+# longer; "dev" is the quickest, to iterate on one module; "fuzz" is the long fuzz run of
+# tests/test_fuzz.py (see its docstring).
+PROFILES: dict[str, dict[str, object]] = {
     "dev": {"max_examples": 10},
     "default": {"max_examples": 25},
     "ci": {"max_examples": 25, "database": None, "print_blob": True},
     "nightly": {"max_examples": 1000, "stateful_step_count": 50},
+    "fuzz": {"max_examples": 20_000, "suppress_health_check": list(HealthCheck)},
 }
 for _name, _options in PROFILES.items():
     settings.register_profile(
-        _name, deadline=None, suppress_health_check=[HealthCheck.too_slow], **_options
+        _name, **({"deadline": None, "suppress_health_check": [HealthCheck.too_slow]} | _options)
     )
 settings.load_profile(
     os.environ.get("REUSSITE_HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")

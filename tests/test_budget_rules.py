@@ -623,7 +623,13 @@ PREFIXES = sorted({r.prefix for r in DEFAULT_RULES.account_rules} | {"9", "012",
 @st.composite
 def budget_lines(draw: st.DrawFn) -> BudgetLine:
     side = draw(st.sampled_from(Side))
-    words = draw(st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=8), max_size=5))
+    words = draw(
+        st.lists(
+            st.sampled_from(WORDS)
+            | st.text(st.characters(exclude_categories=("Cc",)), min_size=1, max_size=8),
+            max_size=5,
+        )
+    )
     label = " ".join(words).strip() or "ligne"
     code = draw(
         st.none()

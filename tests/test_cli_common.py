@@ -111,7 +111,9 @@ def test_messages_show_no_python_internals(argv, status, tmp_path, capsys, monke
     cohort = sample_path("cohort")
     lines = cohort.read_text(encoding="utf-8").splitlines()
     (tmp_path / "BROKEN").write_text("\n".join([*lines[:2], '{"id": 1, "colour": 2}']) + "\n")
-    (tmp_path / "KEY").write_bytes(b"k" * 32)
+    (tmp_path / "KEY").write_bytes(
+        bytes.fromhex("b80433ed315b97e8e6383b2c56a74a026f51af5e11817b22ec2c13dfa0a76f3e")
+    )
     names = {"COHORT": str(cohort)}
     code = main([names.get(a, a) for a in argv])
     out, err = capsys.readouterr()

@@ -11,7 +11,7 @@ from reussite.cli import main
 from reussite.privacy import EVALUATION, pseudonymise
 from reussite.serialization import dump_cohort
 
-KEY = b"0123456789abcdef0123456789abcdef"
+KEY = bytes.fromhex("b80433ed315b97e8e6383b2c56a74a026f51af5e11817b22ec2c13dfa0a76f3e")
 
 
 @pytest.fixture
@@ -22,6 +22,7 @@ def files(tmp_path):
     dump_cohort(pathways, cohort)
     key = tmp_path / "K"
     key.write_bytes(KEY)
+    key.chmod(0o600)
     return cohort, key
 
 
@@ -65,7 +66,8 @@ def test_a_short_key_file_is_refused(files, tmp_path, capsys):
     code = main(["export", "--purpose", "evaluation", "--key-file", str(short), str(cohort)])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"--key-file {short} : la clé fait 9 octets, il en faut au moins 32" in err
+    assert err.startswith(f"reussite export : erreur : --key-file {short} : expected ")
+    assert "at least 32" in err
     assert "too short" not in err
 
 

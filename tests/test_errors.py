@@ -18,3 +18,99 @@ def test_version_conflict_and_lifecycle_messages():
     assert "  - a\n  - b" in str(r.InvalidLifecycle(["a", "b"]))
     refused = r.EventRefused(rule="R-X", state=None, event=None, allowed=(), detail="d")
     assert "NoneType refused in state None: d. Events accepted in this state: none" in str(refused)
+
+
+# --- messages in the caller's terms, without personal data ------------------------------
+
+import datetime as dt  # noqa: E402
+
+import attrs  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from reussite._sensitivity import _withheld_fields  # noqa: E402
+from reussite.errors import describe  # noqa: E402
+from reussite.privacy import domain_types  # noqa: E402
+
+NAMES = ("Sonia", "Chérif")
+
+
+def test_a_duplicate_guardian_names_the_ids_never_the_names():
+    sonia = r.Guardian(id="g-1", first_name="Sonia", last_name="Chérif", relationship="mère")
+    with pytest.raises(r.InvalidValue) as caught:
+        r.Family(id="f-1", guardians=(sonia, sonia))
+    message = str(caught.value)
+    assert message == (
+        "Family.guardians: expected distinct guardian ids ('g-1' appears twice), "
+        "got (<Guardian 'g-1'>, <Guardian 'g-1'>)"
+    )
+    assert not any(name in message for name in NAMES)
+
+
+def test_a_member_given_by_its_wire_value_is_named():
+    from conftest import make_child
+
+    with pytest.raises(r.InvalidValue) as caught:
+        make_child(sex="M")
+    assert str(caught.value) == (
+        "Child.sex: expected a Sex member (Sex.MALE, whose wire value is 'M'), got 'M'"
+    )
+
+
+def test_values_are_shown_in_the_callers_terms():
+    with pytest.raises(r.InvalidValue) as caught:
+        r.Consent(id="acc-1", on=dt.date(1800, 1, 1), given_by=("g-1",))
+    assert str(caught.value).endswith("got 1800-01-01")
+    assert describe(r.Sex.FEMALE) == "Sex.FEMALE ('F')"
+    assert describe(dt.datetime(2018, 1, 2, 3, 4)) == "2018-01-02T03:04:00"  # noqa: DTZ001
+    assert describe(b"secret") == "<6 bytes>"
+    assert describe({"first_name": "Sonia"}) == "<dict with keys 'first_name'>"
+    assert describe(object()) == "<object>"
+    assert describe(tuple(range(12))) == "(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ... 2 more)"
+    assert describe(frozenset({"b", "a"})) == "{'a', 'b'}"
+    assert describe([[[["deep"]]]]) == "[[[...]]]"
+    assert describe("x" * 200).endswith("...")
+    assert len(describe("x" * 200)) == 80
+
+
+def test_the_withheld_fields_are_the_personal_ones():
+    withheld = {f"{owner}.{field}" for owner, field in _withheld_fields()}
+    assert {
+        "Child.first_name",
+        "Child.last_name",
+        "Child.birth_date",
+        "Guardian.phone",
+        "Guardian.email",
+        "Referral.notes",
+        "Referent.name",
+    } <= withheld
+    assert not withheld & {"Child.id", "Child.commune", "Child.family_id", "Pathway.id"}
+
+
+def _text_fields() -> list[tuple[type, str]]:
+    by_name = {cls.__name__: cls for cls in domain_types()}
+    return sorted(
+        ((by_name[owner], field) for owner, field in _withheld_fields() if owner in by_name),
+        key=lambda pair: (pair[0].__name__, pair[1]),
+    )
+
+
+@pytest.mark.parametrize(("cls", "field"), _text_fields(), ids=lambda x: getattr(x, "__name__", x))
+@settings(max_examples=10)  # one field of one type per case
+@given(data=st.data())
+def test_no_error_repeats_a_personal_value(cls: type, field: str, data: st.DataObject) -> None:
+    instance = data.draw(st.from_type(cls))
+    current = getattr(instance, field)
+    if isinstance(current, dt.date):
+        bad: object = dt.date(1850, 1, 1)  # out of every range
+    elif isinstance(current, tuple):
+        bad = ("Sonia\x00Chérif",)
+    else:
+        bad = "Sonia\x00Chérif"
+    with pytest.raises(r.InvalidValue) as caught:
+        attrs.evolve(instance, **{field: bad})
+    message = str(caught.value)
+    assert "(not shown: personal data)" in message
+    assert "Sonia" not in message
+    assert "1850" not in message

@@ -27,8 +27,8 @@ from reussite.serialization import dumps
 from reussite.strategies import cohorts
 from test_privacy_marks import ID_MARK, TEXT_MARK, marked_pathway
 
-KEY = bytes(range(32))
-OTHER_KEY = bytes(range(1, 33))
+KEY = bytes.fromhex("cb693f822434bf535936cba1871776f9e6402eb7950e897ce78869cc812f301a")
+OTHER_KEY = bytes.fromhex("cd3dc3ddbbfb98129bdd0ec7392c60c3bbb71d9447d84c950d51d4552617b4a7")
 LATE = D(2100, 1, 1)
 
 

@@ -156,6 +156,14 @@ CASES: dict[str, tuple[Callable[[], str | bytes], str]] = {
         lambda: active_text().replace('"Yanis"', json.dumps("Y" * 1_000_000)),
         "expected at most 200 characters",
     ),
+    "NUL in a name": (
+        lambda: active_text().replace('"Yanis"', '"Ya\\u0000nis"'),
+        "expected a string without control characters nor line breaks, got a string of 6",
+    ),
+    "escape in a code": (
+        lambda: active_text().replace('"ref-a"', '"ref-\\u001ba"'),
+        "expected an identifier",
+    ),
     "duplicate key": (
         lambda: active_text().replace('"state":"active"', '"state":"active","state":"closed"'),
         'duplicate key "state" in an object',

@@ -124,8 +124,9 @@ def test_validate_lists_each_problem_with_its_line_on_stderr(
     assert code == 1
     assert out == "2 parcours valides, 2 lignes refusées\n"
     assert err.splitlines() == [
-        f'reussite validate : erreur : {path} : expected a date as YYYY-MM-DD, got "2009-02-30"'
-        " (day is out of range for month) @ $.events[0].child.birth_date (line 3)",
+        f"reussite validate : erreur : {path} : expected a date as YYYY-MM-DD, got a string"
+        " (not shown: personal data) (day is out of range for month)"
+        " @ $.events[0].child.birth_date (line 3)",
         f"reussite validate : erreur : {path} : unknown key (check its spelling, or pass "
         "--ignore-unknown-keys) @ $.events[2].typo (line 3)",
         f"reussite validate : erreur : {path} : invalid JSON: Expecting property name enclosed"
@@ -141,8 +142,8 @@ def test_validate_for_tools(files: dict[str, Path], capsys: pytest.CaptureFixtur
     assert document["problems"][0] == {
         "line": 3,
         "path": "$.events[0].child.birth_date",
-        "message": 'expected a date as YYYY-MM-DD, got "2009-02-30" (day is out of range for '
-        "month)",
+        "message": "expected a date as YYYY-MM-DD, got a string (not shown: personal data)"
+        " (day is out of range for month)",
     }
     code, out, _ = run("validate", str(files["good"]), "--format", "json", capsys=capsys)
     assert code == 0
@@ -238,3 +239,62 @@ def test_schema_descriptions_are_plain_text() -> None:
     assert len(found) > 20
     for text in found:
         assert not re.search(r":[a-z]+:`|``|\*", text), text
+
+
+# --- issue 18 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_validate_survives_deep_nesting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    path = tmp_path / f"profond{suffix}"
+    path.write_text("[" * 10_000 + "]" * 10_000)
+    code, out, err = run("validate", str(path), capsys=capsys)
+    assert code == 1
+    assert out == "0 parcours valide, document refusé\n"
+    assert err == f"reussite validate : erreur : {path} : invalid JSON: nested too deeply @ $\n"
+
+
+def test_validate_prints_no_personal_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pathway = to_state(make_programme(), r.State.ACTIVE)
+    stream = io.StringIO()
+    dump_cohort([pathway], stream)
+    header, line = stream.getvalue().splitlines()
+    record = json.loads(line)
+    child = record["events"][0]["child"]
+    family = record["events"][0]["family"]
+    child["last_name"] = "Chérif\u0000"
+    second = json.dumps(record, ensure_ascii=False)
+    child["last_name"] = "Kaci"
+    family["guardians"] = [family["guardians"][0]] * 2  # a duplicate guardian id
+    child["birth_date"] = "2009-02-30"
+    first = json.dumps(record, ensure_ascii=False)
+    path = tmp_path / "cohorte.jsonl"
+    path.write_text(f"{header}\n{first}\n{second}\n", encoding="utf-8")
+    code, _, out = run("validate", str(path), capsys=capsys)  # the problems: on stderr
+    assert code == 1
+    assert "$.events[0].family.guardians" in out
+    assert "'g-1' appears twice" in out
+    assert "$.events[0].child.birth_date" in out
+    assert "$.events[0].child.last_name" in out
+    for personal in ("Nadia", "Kaci", "Chérif", "2009-02-30", "mère"):
+        assert personal not in out
+
+
+def test_validate_counts_the_lines_it_does_not_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stream = io.StringIO()
+    dump_cohort([to_state(make_programme(), r.State.ACTIVE)], stream)
+    header = stream.getvalue().splitlines()[0]
+    path = tmp_path / "cohorte.jsonl"
+    path.write_text(header + "\n" + "[]\n" * 1005)
+    code, out, err = run("validate", str(path), capsys=capsys)
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        f"reussite validate : erreur : {path} : … et 5 autres lignes refusées"
+    )
+    assert out == "0 parcours valide, 1005 lignes refusées\n"

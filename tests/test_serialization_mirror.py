@@ -174,7 +174,14 @@ def test_json_whitespace_around_the_text_is_allowed() -> None:
 def test_an_older_version_is_upgraded_by_the_general_path() -> None:
     pathway = to_state(make_programme(), r.State.ACTIVE)
     document = json.loads(dump_pathway(pathway))
-    document["version"] = 1
+    document["version"] = 1  # and written as version 1 was: the version matches the content
+    for event in document["events"]:
+        event["event"] = event.pop("type")
+        action = event.get("action")
+        if action is not None:
+            for old in ("cost", "family_share"):
+                cents = action.pop(f"{old}_cents")
+                action[old] = f"{cents // 100}.{cents % 100:02d}"
     text = dump(document)
     with pytest.raises(Exception):  # noqa: B017, PT011 - version 1 is not the mirror's
         _mirror(True).read(text)

@@ -21,7 +21,8 @@ from conftest import D, make_child
         ("birth_date", dt.datetime(2009, 1, 1), "a datetime.date"),  # noqa: DTZ001
         ("birth_date", "2009-01-01", "a datetime.date"),
         ("birth_date", D(1800, 1, 1), "a date between 1900-01-01 and 2199-12-31"),
-        ("sex", "F", "a Sex ('F', 'M', 'U')"),
+        ("sex", "F", "a Sex member (Sex.FEMALE, whose wire value is 'F')"),
+        ("sex", 3, "a Sex member (Sex.FEMALE, Sex.MALE, Sex.UNKNOWN)"),
         ("commune", "1310", "an INSEE commune code"),
         ("commune", "١٣١٠٣", "an INSEE commune code"),  # Arabic-Indic digits are not digits here
         ("qpv", "QP13006", "a QPV code"),
@@ -99,7 +100,7 @@ def test_consent_and_handover_cross_field_rules():
 def test_validators_describe_themselves_as_data():
     from reussite import _validate as v
 
-    assert v.spec_of(v.text(max_length=5)) == v.Spec("text", (1, 5))
+    assert v.spec_of(v.text(max_length=5)) == v.Spec("text", (1, 5, False))
     assert v.spec_of(v.cents()) == v.Spec("integer", (0, None))
     assert v.spec_of(v.member(r.Sex)) == v.Spec("member", (r.Sex,))
     inner = v.text()
@@ -109,3 +110,26 @@ def test_validators_describe_themselves_as_data():
     # Those without a description are called as they are.
     assert v.spec_of(v.unique(str, "ids")) is None
     assert v.spec_of(lambda inst, attr, value: None) is None
+
+
+@pytest.mark.parametrize("bad", ["Ya\x00nis", "Ya\x1bnis", "Ya\x85nis", "Ya\x7fnis", "Ya\nnis"])
+def test_names_refuse_control_characters_and_line_breaks(bad):
+    with pytest.raises(r.InvalidValue, match="without control characters nor line breaks"):
+        make_child(first_name=bad)
+
+
+def test_free_text_keeps_line_breaks_and_tabs_but_refuses_other_controls():
+    reason = "Premier entretien :\n\tla famille souhaite réfléchir."
+    assert r.FamilyRefused(on=D(2018, 1, 1), note=reason).note == reason
+    with pytest.raises(r.InvalidValue, match="a string without control characters, got"):
+        r.FamilyRefused(on=D(2018, 1, 1), note="a\x00b")
+
+
+def test_printable_text_that_is_not_ascii_is_accepted():
+    assert make_child(first_name="Zoé\u00a0Inès").first_name == "Zoé\u00a0Inès"  # NBSP is text
+
+
+@pytest.mark.parametrize("bad", ["p-1\x00", "p\n1", "p 1"])
+def test_codes_refuse_control_characters(bad):
+    with pytest.raises(r.InvalidValue, match="an identifier"):
+        make_child(id=bad)

@@ -14,6 +14,9 @@ of what it holds.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import typing
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +36,7 @@ __all__ = [
     "SCHOOL",
     "Sensitivity",
     "category_of",
+    "withheld",
 ]
 
 KEY = "reussite.sensitivity"
@@ -84,3 +88,59 @@ def category_of(field: attrs.Attribute[Any]) -> Sensitivity | None:
     """The category declared on an attrs field, or ``None`` when it has none."""
     value = field.metadata.get(KEY)
     return value if isinstance(value, Sensitivity) else None
+
+
+_PERSONAL = frozenset({Sensitivity.DIRECT_IDENTIFIER, Sensitivity.QUASI_IDENTIFIER})
+
+
+def _scalar_type(hint: Any) -> Any:
+    """``str`` of ``str``, ``str | None`` and ``tuple[str, ...]`` (likewise for any type)."""
+    args = [a for a in typing.get_args(hint) if a is not type(None) and a is not Ellipsis]
+    origin = typing.get_origin(hint)
+    if origin is not None and len(args) == 1:
+        return _scalar_type(args[0])
+    return hint
+
+
+def _is_code(validator: Any) -> bool:
+    """Whether a field's validator reads a code or an id (a pattern), not free text."""
+    spec = getattr(validator, "spec", None)
+    kind, args = getattr(spec, "kind", ""), getattr(spec, "args", ())
+    if kind == "pattern":
+        return True
+    if kind in ("optional", "tuple_of", "all_of"):
+        return any(_is_code(a) for a in args if callable(a))
+    return False
+
+
+@functools.cache
+def _withheld_fields() -> frozenset[tuple[str, str]]:
+    from .privacy._catalogue import domain_types  # the domain is loaded by then
+
+    found: set[tuple[str, str]] = set()
+    for cls in domain_types():
+        hints = typing.get_type_hints(cls)
+        for field in attrs.fields(cls):
+            scalar = _scalar_type(hints[field.name])
+            if (
+                category_of(field) in _PERSONAL
+                and scalar in (str, dt.date)
+                and not _is_code(field.validator)
+                and not (field.name == "id" or field.name.endswith(("_id", "_ids")))
+            ):
+                found.add((cls.__name__, field.name))
+    return frozenset(found)
+
+
+def withheld(owner: str, field: str) -> bool:
+    """Whether error messages must not repeat the value of ``owner.field``.
+
+    Rule: the values of personal fields (*données personnelles*) stay out of messages:
+    names, contacts, free text (direct identifiers that are not ids) and dates of birth
+    (quasi-identifiers that are not codes). Ids and codes are shown: they are how a
+    person finds the record to fix.
+
+    >>> withheld("Child", "first_name"), withheld("Child", "birth_date"), withheld("Child", "id")
+    (True, True, False)
+    """
+    return (owner, field) in _withheld_fields()

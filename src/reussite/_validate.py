@@ -90,8 +90,34 @@ def optional(inner: Validator) -> Validator:
     return _described(check, "optional", inner)
 
 
-def text(*, min_length: int = 1, max_length: int = 10_000) -> Validator:
-    """Accept a string of ``min_length`` to ``max_length`` characters, not only blanks."""
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Control characters (C0, DEL, C1): never in a name, a label or a code."""
+_CONTROLS_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters bar tab, line feed and carriage return: never in free text."""
+MULTILINE_FROM = 1_000
+"""Texts allowed this many characters or more are free text: line breaks and tabs are kept."""
+
+
+def controls(*, multiline: bool) -> Callable[[str], object]:
+    """The search for forbidden control characters in a text (single- or multi-line)."""
+    return (_CONTROLS_BUT_LINES if multiline else _CONTROLS).search
+
+
+def text(
+    *, min_length: int = 1, max_length: int = 10_000, multiline: bool | None = None
+) -> Validator:
+    """Accept a string of ``min_length`` to ``max_length`` characters, not only blanks.
+
+    Control characters (NUL, escape, C1 controls...) are refused: they are not text a
+    person wrote, and they break the files and terminals the value reaches. Line breaks
+    and tabs are accepted in multi-line text only: free text (notes, summaries), which by
+    default is any text allowed :data:`MULTILINE_FROM` characters or more; names, labels
+    and codes are one line.
+    """
+    if multiline is None:
+        multiline = max_length >= MULTILINE_FROM
+    search = controls(multiline=multiline)
+    what = "without control characters" + ("" if multiline else " nor line breaks")
 
     def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str):
@@ -102,8 +128,11 @@ def text(*, min_length: int = 1, max_length: int = 10_000) -> Validator:
         blank = (not value or value.isspace()) if min_length == 1 else None
         if blank or (blank is None and len(value.strip()) < min_length):
             _fail(inst, attr, value, "a non-blank string")
+        # ``isprintable`` decides the common case in C; only the rest is searched.
+        if not value.isprintable() and search(value) is not None:
+            _fail(inst, attr, value, f"a string {what}")
 
-    return _described(check, "text", min_length, max_length)
+    return _described(check, "text", min_length, max_length, multiline)
 
 
 def pattern(regex: str, description: str) -> Validator:
@@ -158,13 +187,22 @@ def fraction(*, allow_zero: bool = False) -> Validator:
     return check
 
 
+def _member_expected(enum_cls: type[enum.Enum], value: object) -> str:
+    """What a member check accepts, in words; the member meant, when given its wire value."""
+    name = enum_cls.__name__
+    meant = next((m for m in enum_cls if type(value) is str and m.value == value), None)
+    if meant is not None:
+        return f"a {name} member ({name}.{meant.name}, whose wire value is {meant.value!r})"
+    accepted = ", ".join(f"{name}.{m.name}" for m in enum_cls)
+    return f"a {name} member ({accepted})"
+
+
 def member(enum_cls: type[enum.Enum]) -> Validator:
     """Accept a member of ``enum_cls``; the message lists the accepted values."""
 
     def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, enum_cls):
-            accepted = ", ".join(repr(m.value) for m in enum_cls)
-            _fail(inst, attr, value, f"a {enum_cls.__name__} ({accepted})")
+            _fail(inst, attr, value, _member_expected(enum_cls, value))
 
     return _described(check, "member", enum_cls)
 

@@ -11,7 +11,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as _dt
+import enum
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -23,7 +26,72 @@ __all__ = [
     "PathwayClosed",
     "ReussiteError",
     "VersionConflict",
+    "describe",
 ]
+
+_SHOWN_LENGTH = 80
+"""How many characters of a value a message shows before cutting it with ``...``."""
+
+
+def describe(value: object, *, limit: int = _SHOWN_LENGTH) -> str:
+    """A value as a message shows it: in the terms of the person who wrote it.
+
+    Strings and numbers as written, dates in ISO 8601, enumeration members by their wire
+    value and name, records by their class and id (never their other fields, which may be
+    names or notes), mappings by their keys, bytes by their length; long renderings are
+    cut at ``limit`` characters.
+
+    >>> import datetime as dt
+    >>> from reussite import Guardian, Sex
+    >>> describe(dt.date(2016, 2, 29)), describe(Sex.MALE), describe("Salon")
+    ('2016-02-29', "Sex.MALE ('M')", "'Salon'")
+    >>> describe((Guardian(id="g-1", first_name="Sonia", last_name="Chérif"),))
+    "(<Guardian 'g-1'>,)"
+    """
+    shown = _render(value, depth=0)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _render(value: object, depth: int) -> str:
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name} ({value.value!r})"
+    if value is None or isinstance(value, bool | int | float | str):
+        return repr(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, os.PathLike):
+        return repr(os.fspath(value))
+    if depth > 2:
+        return "..."
+    if isinstance(value, tuple | list):
+        items = [_render(v, depth + 1) for v in value[:10]]
+        if len(value) > 10:
+            items.append(f"... {len(value) - 10} more")
+        inner = ", ".join(items) + ("," if isinstance(value, tuple) and len(value) == 1 else "")
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, set | frozenset):
+        items = sorted(_render(v, depth + 1) for v in value)
+        return "{" + ", ".join(items[:10]) + (", ..." if len(items) > 10 else "") + "}"
+    if isinstance(value, Mapping):
+        keys = ", ".join(repr(k) if isinstance(k, str) else "<key>" for k in list(value)[:10])
+        return f"<{type(value).__name__} with keys {keys}>" if value else "{}"
+    ident = getattr(value, "id", None)
+    if isinstance(ident, str) and hasattr(type(value), "__attrs_attrs__"):
+        return f"<{type(value).__name__} {ident!r}>"
+    return f"<{type(value).__name__}>"
+
+
+def _withheld(value: object) -> str:
+    """How a message shows a value it must not repeat (a name, a birth date, a note)."""
+    if isinstance(value, str) and not isinstance(value, enum.Enum):
+        what = f"a string of {len(value)} character{'s' if len(value) != 1 else ''}"
+    elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        what = "a date"
+    else:
+        what = f"a {type(value).__name__}"
+    return f"{what} (not shown: personal data)"
 
 
 class ReussiteError(Exception):
@@ -36,22 +104,45 @@ class InvalidValue(ReussiteError, ValueError, TypeError):
     It subclasses both :class:`ValueError` and :class:`TypeError` because it replaces
     both in attrs validators: a caller catching either keeps working.
 
+    The message shows the value in the caller's terms (:func:`describe`), except where
+    the field holds personal data (a name, a contact, a birth date, free text: the
+    sensitivity catalogue says which): there it names the field and the kind of value
+    only, so that an error written to a log or a terminal repeats nobody's name.
+
     Attributes:
         owner: the class whose field was being set (``"Child"``).
         field: the field name (``"birth_date"``).
-        value: the rejected value.
+        value: the rejected value (for the caller's code; messages never repeat it where
+            it is personal data).
         expected: what is accepted, in words.
+        personal: whether the field holds personal data (its value is then never shown).
+        shown: the value as messages show it.
+
+    >>> import datetime as dt
+    >>> str(InvalidValue("Child", "birth_date", dt.date(1800, 1, 1), "a date after 1900"))
+    'Child.birth_date: expected a date after 1900, got a date (not shown: personal data)'
     """
 
-    def __init__(self, owner: str, field: str, value: object, expected: str) -> None:
+    def __init__(
+        self,
+        owner: str,
+        field: str,
+        value: object,
+        expected: str,
+        *,
+        personal: bool | None = None,
+    ) -> None:
         self.owner = owner
         self.field = field
         self.value = value
         self.expected = expected
-        shown = repr(value)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
-        super().__init__(f"{owner}.{field}: expected {expected}, got {shown}")
+        if personal is None:
+            from ._sensitivity import withheld  # the catalogue: read when an error happens
+
+            personal = withheld(owner, field)
+        self.personal = personal
+        self.shown = _withheld(value) if personal else describe(value)
+        super().__init__(f"{owner}.{field}: expected {expected}, got {self.shown}")
 
 
 class NotInForce(ReussiteError, LookupError):

@@ -97,7 +97,7 @@ valuation), got None
     """
 
     side: Side = attrs.field(validator=v.member(Side))
-    label: str = attrs.field(validator=v.text(max_length=500))
+    label: str = attrs.field(validator=v.text(max_length=500, multiline=True))
     amount_cents: int | None = attrs.field(default=None, validator=v.optional(v.cents()))
     share: float | None = attrs.field(default=None, validator=v.optional(v.fraction()))
     quantity: Quantity | None = attrs.field(default=None, validator=v.optional(v.typed(Quantity)))

@@ -178,12 +178,13 @@ def option_error(error: InvalidValue, options: Mapping[tuple[str, str], str]) ->
     >>> print(option_error(refused, {("export_pseudonymised", "as_of"): "--as-of"}))
     --as-of 2018-08-31 : expected later
     >>> print(option_error(refused, {}))
-    export_pseudonymised.as_of: expected later, got datetime.date(2018, 8, 31)
+    export_pseudonymised.as_of: expected later, got 2018-08-31
     """
     option = options.get((error.owner, error.field))
     if option is None:
         return CommandError(str(error))
-    return CommandError(f"{option} {shown(error.value)} : expected {error.expected}")
+    given = "" if getattr(error, "personal", False) else f" {shown(error.value)}"
+    return CommandError(f"{option}{given} : expected {error.expected}")
 
 
 _OS_ERRORS_FR = {

@@ -1,14 +1,23 @@
-"""``reussite export``: a cohort file as pseudonymised JSON Lines or CSV (*extraction*)."""
+"""``reussite export`` and ``reussite keygen``: pseudonymised exports and their key."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
+import warnings
 
 from ..errors import InvalidValue
-from ..privacy import MIN_KEY_BYTES, PURPOSES, Purpose, Sensitivity, export_pseudonymised
+from ..privacy import (
+    MIN_KEY_BYTES,
+    PURPOSES,
+    KeyFileReadable,
+    Purpose,
+    Sensitivity,
+    export_pseudonymised,
+    read_key,
+    write_key,
+)
 from ._common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -19,6 +28,7 @@ from ._common import (
     add_input,
     add_output,
     date_argument,
+    notice,
     option_error,
     os_error,
     reading,
@@ -28,6 +38,9 @@ from ._common import (
 _OPTIONS = {
     ("export_pseudonymised", "as_of"): "--as-of",
     ("export_pseudonymised", "key"): "--key-file",
+    ("read_key", "key"): "--key-file",
+    ("read_key", "path"): "--key-file",
+    ("write_key", "path"): "FICHIER",
     ("export_pseudonymised", "include"): "--include",
     ("Purpose", "name"): "--purpose",
     ("Purpose", "label_fr"): "--purpose",
@@ -36,7 +49,7 @@ _OPTIONS = {
 
 
 def register(subparsers: Subparsers) -> None:
-    """Add the ``export`` sub-command."""
+    """Add the ``export`` and ``keygen`` sub-commands."""
     export = add_command(
         subparsers,
         "export",
@@ -61,7 +74,9 @@ def register(subparsers: Subparsers) -> None:
         "--key-file",
         required=True,
         metavar="FICHIER",
-        help=f"fichier de la clé secrète (au moins {MIN_KEY_BYTES} octets, lus tels quels)",
+        help=f"fichier de la clé secrète (fait par « reussite keygen » ; au moins"
+        f" {MIN_KEY_BYTES} octets d'apparence aléatoire, lus tels quels : un retour à la ligne"
+        " final fait partie de la clé)",
     )
     export.add_argument(
         "--format",
@@ -90,20 +105,60 @@ def register(subparsers: Subparsers) -> None:
         help="band : tranches d'âge (par défaut) ; years : tranches et âges en années",
     )
     export.set_defaults(handler=_export)
+    keygen = add_command(
+        subparsers,
+        "keygen",
+        summary="écrit une nouvelle clé de pseudonymisation",
+        description=(
+            f"Écrit une clé aléatoire de {MIN_KEY_BYTES} octets (sans retour à la ligne) dans\n"
+            "FICHIER, lisible par son seul propriétaire (mode 0600). Gardez-la chez le\n"
+            "responsable de traitement : qui a la clé peut recalculer les pseudonymes.\n"
+            "Un fichier existant n'est jamais remplacé, sauf --force."
+        ),
+    )
+    keygen.add_argument("file", metavar="FICHIER", help="le fichier de clé à créer")
+    keygen.add_argument(
+        "--force",
+        action="store_true",
+        help="remplace un fichier existant (sa clé est perdue)",
+    )
+    keygen.set_defaults(handler=_keygen)
 
 
 def _read_key(name: str) -> bytes:
-    try:
-        key = Path(name).read_bytes()
-    except OSError as error:
-        raise os_error(error, f"--key-file {name}") from None
-    if len(key) < MIN_KEY_BYTES:
-        raise CommandError(
-            f"--key-file {name} : la clé fait {len(key)} octets, il en faut au moins "
-            f"{MIN_KEY_BYTES} (une clé se fait avec : head -c 32 /dev/urandom > pre-export.key)",
-            status=EXIT_USAGE,
-        )
+    """The key of the file ``name``; a warning on stderr if other users can read it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KeyFileReadable)
+        try:
+            key = read_key(name)
+        except OSError as error:
+            raise os_error(error, f"--key-file {name}") from None
+        except InvalidValue as error:
+            raise CommandError(
+                f"--key-file {name} : expected {error.expected}", status=EXIT_USAGE
+            ) from None
+    for warning in caught:
+        notice("export", str(warning.message))
     return key
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    try:
+        key = write_key(args.file, overwrite=args.force)
+    except OSError as error:
+        raise os_error(error, args.file) from None
+    except InvalidValue as error:
+        raise CommandError(
+            f"{args.file} existe déjà : une clé n'est jamais remplacée, sauf --force (les"
+            " extractions faites avec l'ancienne clé ne seraient plus reliées)",
+            status=EXIT_USAGE,
+        ) from error
+    print(
+        f"clé de {len(key)} octets écrite dans {args.file} (mode 0600) : gardez-la chez le "
+        "responsable de traitement, copiez le fichier tel quel",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _purpose(name: str) -> Purpose:

@@ -11,6 +11,9 @@ from .. import __all__ as _public
 from ..errors import InvalidInput
 from ..serialization import Cohort, json_schema, load_cohort, load_pathway
 from ..serialization._cohort import COHORT_SCHEMA
+from ..serialization._documents import MAX_BYTES
+from ..serialization._errors import Problems as NotParsed
+from ..serialization._json import parse
 from ._common import (
     EXIT_DATA,
     EXIT_OK,
@@ -80,10 +83,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _is_cohort_header(line: bytes) -> bool:
-    """Whether a file's first line is a cohort header."""
+    """Whether a file's first line is a cohort header (parsed strictly)."""
     try:
-        header = json.loads(line)
-    except ValueError:
+        header = parse(line)
+    except NotParsed:  # not JSON, nested too deeply...: the reader will say what
         return False
     return isinstance(header, dict) and header.get("schema") == COHORT_SCHEMA
 
@@ -92,13 +95,15 @@ def _validate(args: argparse.Namespace) -> int:
     unknown_keys: UnknownKeys = "ignore" if args.ignore_unknown_keys else "reject"
     problems: Problems = []
     with reading(args.file) as stream:
-        first = stream.readline()
+        first = stream.readline(MAX_BYTES + 1)  # bounded: a longer line is refused unread
         whole = unread(stream, first)
         if _is_cohort_header(first):
-            kind, valid = "cohort", _check_cohort(whole, unknown_keys, problems)
+            kind = "cohort"
+            valid, invalid = _check_cohort(whole, unknown_keys, problems)
         else:
-            kind, valid = "pathway", _check_document(whole, unknown_keys, problems)
-    invalid = len({line for line, _ in problems}) if kind == "cohort" else int(bool(problems))
+            kind = "pathway"
+            valid = _check_document(whole, unknown_keys, problems)
+            invalid = 1 - valid
     if args.format == "json":
         document: dict[str, Any] = {
             "file": args.file,
@@ -112,6 +117,9 @@ def _validate(args: argparse.Namespace) -> int:
         for line, text in problems:
             where = f" (line {line})" if line is not None else ""
             problem(args.command, f"{args.file} : {text}{where}")
+        listed = len({line for line, _ in problems})
+        if kind == "cohort" and invalid > listed:
+            problem(args.command, f"{args.file} : … et {invalid - listed} autres lignes refusées")
         summary = plural(valid, "parcours valide", "parcours valides")
         if invalid:
             refused = (
@@ -121,7 +129,7 @@ def _validate(args: argparse.Namespace) -> int:
             )
             summary = f"{summary}, {refused}"
         print(summary)
-    return EXIT_DATA if problems else EXIT_OK
+    return EXIT_DATA if invalid else EXIT_OK
 
 
 def _problem_record(line: int | None, text: str) -> dict[str, Any]:
@@ -137,7 +145,7 @@ def _check_document(
     problems: list[tuple[int | None, str]],
 ) -> int:
     try:
-        load_pathway(stream.read(), unknown_keys=unknown_keys)
+        load_pathway(stream.read(MAX_BYTES + 1), unknown_keys=unknown_keys)  # more: refused
     except InvalidInput as error:
         problems.extend((None, library_message(line)) for line in error.errors)
         return 0
@@ -148,17 +156,18 @@ def _check_cohort(
     stream: IO[bytes],
     unknown_keys: Literal["reject", "ignore"],
     problems: list[tuple[int | None, str]],
-) -> int:
+) -> tuple[int, int]:
+    """The valid and refused lines of a cohort file; the problems of the first ones."""
     try:
         cohort = load_cohort(stream, on_error="collect", unknown_keys=unknown_keys)
     except InvalidInput as error:  # the header: no line can be read without it
         problems.extend((1, library_message(_without_line(line))) for line in error.errors)
-        return 0
+        return 0, 1
     with cohort:
         valid = sum(1 for _ in cohort)
-    for failure in cohort.errors:
+    for failure in cohort.errors:  # the first ones: the reader keeps a bounded number
         problems.extend((failure.line, library_message(line)) for line in failure.errors)
-    return valid
+    return valid, cohort.error_count
 
 
 def _without_line(text: str) -> str:

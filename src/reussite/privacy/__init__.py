@@ -10,6 +10,8 @@ child from what leaves (*protection des données*, RGPD and CNIL). Safe is the d
 - :func:`export_pseudonymised` writes JSON Lines or CSV with keyed pseudonyms scoped by
   a :class:`Purpose`, age bands instead of birth dates, no direct identifier nor free
   text, health and child protection only when the purpose names them;
+- :func:`generate_key`, :func:`write_key` and :func:`read_key` make and read the key
+  (random, mode 0600, read with a bound);
 - :func:`suppress_small_counts` masks the small counts of a published table and the
   cells that would let them be recomputed;
 - :func:`may_share` answers from the family's consents, with the child-protection
@@ -18,8 +20,8 @@ child from what leaves (*protection des données*, RGPD and CNIL). Safe is the d
   three phases (active base, intermediate archive, purge).
 
 >>> import io, datetime as dt
->>> from reussite.privacy import export_pseudonymised, Sensitivity
->>> manifest = export_pseudonymised([], key=b"0" * 32, purpose="evaluation",
+>>> from reussite.privacy import export_pseudonymised, generate_key, Sensitivity
+>>> manifest = export_pseudonymised([], key=generate_key(), purpose="evaluation",
 ...                                 as_of=dt.date(2024, 1, 1), out=io.StringIO())
 >>> Sensitivity.HEALTH in manifest.categories_kept
 False
@@ -37,15 +39,19 @@ from ._export import (
     age_band,
     export_pseudonymised,
 )
+from ._keyfile import MAX_KEY_FILE_BYTES, KeyFileReadable, read_key, write_key
 from ._purpose import (
     DEFAULT_CATEGORIES,
     EVALUATION,
+    MIN_KEY_BITS,
     MIN_KEY_BYTES,
     PURPOSES,
     RESEARCH,
     SURVEY,
     Purpose,
     check_key,
+    generate_key,
+    key_strength,
     pseudonymise,
 )
 from ._retention import (
@@ -61,7 +67,11 @@ from ._retention import (
     retention_due,
 )
 from ._suppress import (
+    PUBLISHED_COUNTS,
+    SUBSETS,
     CountTable,
+    PublishedFigure,
+    SuppressedReport,
     SuppressedTable,
     determined,
     report_tables,
@@ -75,22 +85,29 @@ __all__ = [
     "DEFAULT_CATEGORIES",
     "EVALUATION",
     "EXAMPLE_SCHEDULE",
+    "MAX_KEY_FILE_BYTES",
+    "MIN_KEY_BITS",
     "MIN_KEY_BYTES",
+    "PUBLISHED_COUNTS",
     "PURPOSES",
     "RESEARCH",
+    "SUBSETS",
     "SURVEY",
     "ActionTrace",
     "Column",
     "CountTable",
     "ExportManifest",
     "FieldSensitivity",
+    "KeyFileReadable",
     "ObjectiveTrace",
     "Phase",
+    "PublishedFigure",
     "Purpose",
     "RetentionDue",
     "RetentionPeriod",
     "RetentionSchedule",
     "Sensitivity",
+    "SuppressedReport",
     "SuppressedTable",
     "Tombstone",
     "Transform",
@@ -101,11 +118,15 @@ __all__ = [
     "determined",
     "domain_types",
     "export_pseudonymised",
+    "generate_key",
+    "key_strength",
     "may_share",
     "pseudonymise",
     "purge",
+    "read_key",
     "report_tables",
     "retention_due",
     "suppress_report",
     "suppress_small_counts",
+    "write_key",
 ]

@@ -460,9 +460,9 @@ def export_pseudonymised(
             ``direct_identifier`` in ``include``, or a pathway with events after ``as_of``.
 
     >>> import io
-    >>> from reussite.strategies import pathways
+    >>> from reussite.privacy import generate_key
     >>> out = io.StringIO()
-    >>> export_pseudonymised([], key=b"k" * 32, purpose="evaluation",
+    >>> export_pseudonymised([], key=generate_key(), purpose="evaluation",
     ...                      as_of=dt.date(2024, 1, 1), out=out).rows
     0
     >>> json.loads(out.getvalue())["reussite_export"]["categories_dropped"]

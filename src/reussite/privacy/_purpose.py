@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
+import math
+import secrets
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,18 +20,23 @@ from ..errors import InvalidValue
 __all__ = [
     "DEFAULT_CATEGORIES",
     "EVALUATION",
+    "MIN_KEY_BITS",
     "MIN_KEY_BYTES",
     "PURPOSES",
     "RESEARCH",
     "SURVEY",
     "Purpose",
     "check_key",
+    "generate_key",
+    "key_strength",
     "pseudonymise",
     "sensitivity",
 ]
 
 MIN_KEY_BYTES = 32
 """The shortest pseudonymisation key accepted: 32 bytes (256 bits, the HMAC-SHA256 block)."""
+MIN_KEY_BITS = 80
+"""The least :func:`key_strength` a key must show: keys made by hand or by pattern fail."""
 
 DEFAULT_CATEGORIES = frozenset(
     {
@@ -135,25 +144,86 @@ PURPOSES: dict[str, Purpose] = {p.name: p for p in (EVALUATION, SURVEY, RESEARCH
 """The built-in purposes by name."""
 
 
-def check_key(key: object, *, owner: str = "pseudonymise") -> bytes:
-    """Check a pseudonymisation key: bytes, at least :data:`MIN_KEY_BYTES` long.
+def _entropy_bits(values: bytes) -> float:
+    """The empirical entropy of a sequence of bytes, in bits per byte, times its length."""
+    n = len(values)
+    return -sum(c * math.log2(c / n) for c in Counter(values).values())
 
-    The error never shows the key itself, only its type and length.
+
+def key_strength(key: bytes) -> float:
+    """How random a key looks, in bits: the test that refuses keys made by hand or pattern.
+
+    Rule: the empirical entropy of the key's bytes and that of the differences between
+    consecutive bytes (mod 256), each times its length; the smaller of the two. A
+    constant key (``bytes(32)``, ``b"k" * 32``) scores 0, a counting one
+    (``bytes(range(32))``) 0 too, ``b"0123456789abcdef" * 2`` 17. Keys drawn at random
+    score far above :data:`MIN_KEY_BITS` (80): over 100,000 draws, at least 133 for 32
+    random bytes, 91 for 32 hexadecimal characters, 191 for the base64 of 32 bytes.
+    It cannot tell a human passphrase from a random key: make keys with
+    :func:`generate_key` (``reussite keygen``).
+
+    >>> key_strength(bytes(32)), key_strength(bytes(range(32)))
+    (0.0, 0.0)
+    >>> key_strength(generate_key()) > MIN_KEY_BITS
+    True
+    """
+    differences = bytes((b - a) % 256 for a, b in itertools.pairwise(key))
+    return max(0.0, min(_entropy_bits(key), _entropy_bits(differences)))
+
+
+def check_key(key: object, *, owner: str = "pseudonymise") -> bytes:
+    """Check a pseudonymisation key: bytes, at least :data:`MIN_KEY_BYTES` long, random-looking.
+
+    Rule: a key of :data:`MIN_KEY_BYTES` or more whose :func:`key_strength` reaches
+    :data:`MIN_KEY_BITS`. A guessable key would let anyone with a list of ids (they are
+    short: ``enf-0001`` to ``enf-9999``) compute every pseudonym and so re-identify the
+    export. The error never shows the key itself, only its type, length and strength.
 
     Raises:
-        InvalidValue: if the key is not bytes or is too short.
+        InvalidValue: if the key is not bytes, is too short, or does not look random.
 
     >>> check_key(b"short")
     Traceback (most recent call last):
     ...
     reussite.errors.InvalidValue: pseudonymise.key: expected bytes of at least 32 ...
+    >>> check_key(b"k" * 32)
+    Traceback (most recent call last):
+    ...
+    reussite.errors.InvalidValue: pseudonymise.key: expected a random-looking key ...
     """
     expected = f"bytes of at least {MIN_KEY_BYTES} (a secret the data controller keeps)"
     if not isinstance(key, bytes):
-        raise InvalidValue(owner, "key", f"<{type(key).__name__}>", expected)
+        raise InvalidValue(owner, "key", f"<{type(key).__name__}>", expected, personal=False)
     if len(key) < MIN_KEY_BYTES:
-        raise InvalidValue(owner, "key", f"<{len(key)} bytes>", expected)
+        raise InvalidValue(owner, "key", f"<{len(key)} bytes>", expected, personal=False)
+    strength = key_strength(key)
+    if strength < MIN_KEY_BITS:
+        raise InvalidValue(
+            owner,
+            "key",
+            f"<{len(key)} bytes, strength {strength:.0f} bits>",
+            f"a random-looking key (strength of at least {MIN_KEY_BITS} bits: not made by "
+            "hand nor by a pattern; make one with `reussite keygen` or generate_key())",
+            personal=False,
+        )
     return key
+
+
+def generate_key(size: int = MIN_KEY_BYTES) -> bytes:
+    """A new pseudonymisation key: ``size`` random bytes from the system (``secrets``).
+
+    Raises:
+        InvalidValue: if ``size`` is not an integer of at least :data:`MIN_KEY_BYTES`.
+
+    >>> len(generate_key()), generate_key() != generate_key()
+    (32, True)
+    """
+    if type(size) is not int or size < MIN_KEY_BYTES:
+        raise InvalidValue("generate_key", "size", size, f"an integer >= {MIN_KEY_BYTES}")
+    while True:
+        key = secrets.token_bytes(size)
+        if key_strength(key) >= MIN_KEY_BITS:  # always, in practice: see key_strength
+            return key
 
 
 def pseudonymise(raw: str, *, key: bytes, purpose: Purpose | str, kind: str) -> str:
@@ -165,7 +235,7 @@ def pseudonymise(raw: str, *, key: bytes, purpose: Purpose | str, kind: str) -> 
     pseudonym; another purpose or another key gives an unrelated one; without the key,
     nobody can go back or join two purposes.
 
-    >>> key = bytes(range(32))
+    >>> key = generate_key()
     >>> a = pseudonymise("enf-1", key=key, purpose="evaluation", kind="child")
     >>> a == pseudonymise("enf-1", key=key, purpose="evaluation", kind="child")
     True

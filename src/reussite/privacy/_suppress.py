@@ -11,7 +11,7 @@ safe when the system leaves it free.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -20,10 +20,14 @@ from .. import _validate as v
 from ..errors import InvalidValue
 
 if TYPE_CHECKING:
-    from ..indicators import Figure, Report
+    from ..indicators import Figure, Indicator, Report, Value
 
 __all__ = [
+    "PUBLISHED_COUNTS",
+    "SUBSETS",
     "CountTable",
+    "PublishedFigure",
+    "SuppressedReport",
     "SuppressedTable",
     "determined",
     "report_tables",
@@ -302,7 +306,7 @@ def _cheapest_path(
 
 
 _PEOPLE_UNITS = ("children", "exits")
-"""Report units that count children (an exit is one child's): their breakdowns are checked."""
+"""Report units of the breakdowns :func:`report_tables` gives (an exit is one child's)."""
 
 
 def report_tables(report: Report) -> dict[str, CountTable]:
@@ -317,16 +321,8 @@ def report_tables(report: Report) -> dict[str, CountTable]:
         InvalidValue: if a breakdown's counts do not add up to its denominator (its
             margin would then not be the published one).
     """
-    groups: dict[str, list[Figure]] = {}
-    for figure in report.figures:
-        indicator = figure.indicator
-        if indicator.breakdown is None or indicator.unit.value not in _PEOPLE_UNITS:
-            continue
-        if figure.category is None:  # an empty breakdown (no commune at all)
-            continue
-        groups.setdefault(indicator.id, []).append(figure)
     tables: dict[str, CountTable] = {}
-    for indicator_id, figures in groups.items():
+    for indicator_id, figures in _breakdowns(report, _PEOPLE_UNITS).items():
         counts = [f.numerator for f in figures]
         denominator = figures[0].denominator
         if not all(isinstance(c, int) for c in counts) or sum(counts) != denominator:  # type: ignore[arg-type]
@@ -344,18 +340,454 @@ def report_tables(report: Report) -> dict[str, CountTable]:
     return tables
 
 
-def suppress_report(report: Report, k: int = 5) -> dict[str, SuppressedTable]:
-    """Small-count suppression of an indicator report's breakdowns (*secret statistique*).
+def _breakdowns(report: Report, units: Iterable[str]) -> dict[str, list[Figure]]:
+    """The figures of each breakdown of ``report`` whose unit is one of ``units``."""
+    groups: dict[str, list[Figure]] = {}
+    for figure in report.figures:
+        indicator = figure.indicator
+        if indicator.breakdown is None or indicator.unit.value not in units:
+            continue
+        if figure.category is None:  # an empty breakdown (no commune at all)
+            continue
+        groups.setdefault(indicator.id, []).append(figure)
+    return groups
 
-    Every breakdown that counts children (see :func:`report_tables`) goes through
-    :func:`suppress_small_counts`; publish the shares of the masked categories as
-    masked too, since a share and the denominator give the count back.
+
+# --- the report as a whole ---------------------------------------------------------------
+
+CELLS = "cells"
+"""In :data:`PUBLISHED_COUNTS`: the numerators are the categories of a breakdown."""
+SUM = "sum"
+"""In :data:`PUBLISHED_COUNTS`: the numerator is a sum (of months, of days), not people."""
+
+PUBLISHED_COUNTS: dict[str, tuple[str | None, str | None]] = {
+    "children_followed": ("followed", None),
+    "children_by_commune": (CELLS, "followed"),
+    "children_per_referent_fte": ("followed", None),
+    "finished_pathway_duration_mean": (SUM, "exits"),
+    "finished_pathway_duration_median": (None, "exits"),
+    "individual_pathways": ("with_individual_action", "with_action"),
+    "actions_out_of_school_time": (None, None),
+    "referral_sources": (CELLS, "followed"),
+    "family_refusal_rate": ("refusals", "referrals"),
+    "actions_by_funding": (None, None),
+    "exits_by_attainment": (CELLS, "exits"),
+    "exits_satisfactory_evolution": ("assessed_satisfactory", "assessed"),
+    "children_by_sex": (CELLS, "followed"),
+    "children_by_age_band": (CELLS, "followed"),
+    "children_by_school_level": (CELLS, "followed"),
+    "children_by_priority_area": (CELLS, "followed"),
+    "objectives_by_domain": (None, None),
+    "exits_by_reason": (CELLS, "exits"),
+    "delay_referral_to_consent_mean": (SUM, "consented"),
+    "delay_referral_to_consent_median": (None, "consented"),
+    "delay_consent_to_decision_mean": (SUM, "admitted"),
+    "delay_consent_to_decision_median": (None, "admitted"),
+    "delay_decision_to_start_mean": (SUM, "started"),
+    "delay_decision_to_start_median": (None, "started"),
+    "reviews_overdue": ("overdue", "in_progress"),
+    "handovers_child_protection": ("handed_over", None),
+    "referrals_received": ("referrals", None),
+    "entries": ("entries", None),
+    "exits": ("exits", None),
+}
+"""Which counts of people each indicator publishes: (numerator, denominator), as data.
+
+A name is one quantity wherever it appears: ``followed`` is the headline count of
+children followed, the denominator of every profile breakdown and the numerator of the
+ratio per referent. ``None`` is not a count of people (actions, objectives, FTE, a
+median). Every indicator of the report has an entry (a test checks it).
+"""
+
+SUBSETS: dict[str, str] = {
+    "with_action": "followed",
+    "with_individual_action": "with_action",
+    "assessed": "exits",
+    "assessed_satisfactory": "assessed",
+    "refusals": "referrals",
+    "overdue": "in_progress",
+}
+"""Counts that are part of another (children with an action are among those followed):
+the difference, never published, is a count of people too (*effectif implicite*)."""
+
+
+@attrs.frozen
+class _Relation:
+    """``parent`` is the sum of ``parts``: a breakdown, or a count and its complement."""
+
+    parent: str
+    parts: tuple[str, ...]
+
+
+class _Model:
+    """The counts of people a report publishes, the sums linking them, and the masking."""
+
+    def __init__(
+        self, values: dict[str, int], relations: list[_Relation], implied: set[str]
+    ) -> None:
+        self.values = values
+        self.implied = implied
+        self.parent_of: dict[str, _Relation] = {}
+        self.children: dict[str, list[_Relation]] = {}
+        for relation in relations:
+            self.children.setdefault(relation.parent, []).append(relation)
+            for part in relation.parts:
+                self.parent_of[part] = relation
+        self.masked: set[str] = set()
+
+    def floor(self, key: str) -> int:
+        """The least value an onlooker knows a masked count has: zeros are published."""
+        return 0 if key in self.implied else 1
+
+    def down(self, key: str, step: int) -> bool:
+        """Whether ``key`` can change by ``step``, made up for inside its breakdowns."""
+        if key not in self.masked or self.values[key] + step < self.floor(key):
+            return False
+        return all(
+            any(self.down(part, step) for part in relation.parts)
+            for relation in self.children.get(key, ())
+        )
+
+    def up(self, key: str, step: int) -> bool:
+        """Whether a change of ``key`` by ``step`` can be made up for around it."""
+        relation = self.parent_of.get(key)
+        if relation is None:
+            return True  # a masked total: nothing published pins it
+        if any(self.down(other, -step) for other in relation.parts if other != key):
+            return True
+        parent = relation.parent
+        if parent not in self.masked or self.values[parent] + step < self.floor(parent):
+            return False
+        others = [r for r in self.children.get(parent, ()) if r is not relation]
+        return all(any(self.down(p, step) for p in r.parts) for r in others) and self.up(
+            parent, step
+        )
+
+    def movable(self, key: str) -> bool:
+        """Whether what is published leaves the masked count ``key`` two values at least."""
+        return any(self.down(key, step) and self.up(key, step) for step in (1, -1))
+
+    def neighbours(self, key: str) -> list[str]:
+        """The counts whose masking may free ``key``: nearest first."""
+        found: list[str] = []
+        relation = self.parent_of.get(key)
+        if relation is not None:
+            found += [p for p in relation.parts if p != key]
+        for own in self.children.get(key, ()):
+            found += own.parts
+        if relation is not None:
+            found.append(relation.parent)
+            for other in self.children.get(relation.parent, ()):
+                found += other.parts
+        return [k for k in found if k not in self.masked and self.values[k] > 0]
+
+    def suppress(self, k: int) -> frozenset[str]:
+        """Mask the counts of 1 to ``k - 1`` people, then complements until none is pinned.
+
+        Returns the primary counts (the small ones).
+        """
+        primary = {key for key, value in self.values.items() if 0 < value < k}
+        self.masked = primary | self.implied
+        while True:
+            stuck = sorted(
+                key
+                for key in self.masked
+                if (key not in self.implied or key in primary) and not self.movable(key)
+            )
+            if not stuck:
+                return frozenset(primary)
+            key = stuck[0]
+            candidates = sorted(self.neighbours(key), key=lambda c: self.values[c])
+            for candidate in candidates:  # the smallest count that frees it, if one does
+                self.masked.add(candidate)
+                if self.movable(key):
+                    break
+                self.masked.discard(candidate)
+            else:
+                if not candidates:  # pragma: no cover - a masked count always has neighbours
+                    raise AssertionError(f"cannot protect {key}")
+                self.masked.add(candidates[0])
+
+
+def _people_counts(report: Report) -> dict[str, int]:
+    """The counts of people of a report, by quantity.
+
+    Raises:
+        InvalidValue: for an indicator without a rule in :data:`PUBLISHED_COUNTS`, or one
+            quantity with two values.
+    """
+    values: dict[str, int] = {}
+
+    def record(key: str, value: object, figure: Figure) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidValue("suppress_report", figure.indicator.id, value, "a count")
+        if values.setdefault(key, value) != value:
+            raise InvalidValue(
+                "suppress_report",
+                figure.indicator.id,
+                value,
+                f"the count {key!r} published elsewhere in the report ({values[key]})",
+            )
+
+    for figure in report.figures:
+        rule = PUBLISHED_COUNTS.get(figure.indicator.id)
+        if rule is None:
+            raise InvalidValue(
+                "suppress_report", "indicator", figure.indicator.id, "an indicator with a rule"
+            )
+        numerator, denominator = rule
+        if numerator == CELLS:
+            if figure.category is None:
+                continue  # no category at all: its denominator is 0 and shown elsewhere
+            numerator = f"{figure.indicator.id}:{figure.category}"
+        if numerator is not None and numerator != SUM:
+            record(numerator, figure.numerator, figure)
+        if denominator is not None:
+            record(denominator, figure.denominator, figure)
+    return values
+
+
+def _model(report: Report) -> _Model:
+    values = _people_counts(report)
+    relations: list[_Relation] = []
+    for indicator_id, figures in _breakdowns(report, ("children", "exits")).items():
+        parent = PUBLISHED_COUNTS[indicator_id][1]
+        parts = tuple(f"{indicator_id}:{f.category}" for f in figures)
+        if parent is None or sum(values[p] for p in parts) != values[parent]:
+            raise InvalidValue(
+                "suppress_report",
+                indicator_id,
+                [values[p] for p in parts],
+                f"counts adding up to the denominator ({parent})",
+            )
+        relations.append(_Relation(parent, parts))
+    implied: set[str] = set()
+    for part, whole in SUBSETS.items():
+        rest = f"{whole}-{part}"
+        values[rest] = values[whole] - values[part]
+        if values[rest] < 0:
+            raise InvalidValue("suppress_report", part, values[part], f"at most {whole}")
+        implied.add(rest)
+        relations.append(_Relation(whole, (part, rest)))
+    return _Model(values, relations, implied)
+
+
+@attrs.frozen(kw_only=True)
+class PublishedFigure:
+    """A figure of a report as it may be published: masked parts are ``None``.
+
+    Attributes:
+        indicator: the definition.
+        category: the breakdown category's code, or ``None``.
+        category_label_fr: the category in French, or ``None``.
+        value: the value, or ``None`` when masked (*secret*).
+        numerator: what was counted, or ``None`` when masked (or for a median).
+        denominator: what it was divided by, or ``None`` when masked (or for a count).
+        masked: whether anything of the figure is masked.
+    """
+
+    indicator: Indicator
+    category: str | None
+    category_label_fr: str | None
+    value: Value | None
+    numerator: int | float | None
+    denominator: int | float | None
+    masked: bool
+
+    @property
+    def label_fr(self) -> str:
+        """The indicator's French label, with the category when there is one."""
+        if self.category_label_fr is None:
+            return self.indicator.label_fr
+        return f"{self.indicator.label_fr} : {self.category_label_fr}"
+
+
+class SuppressedReport(Mapping[str, SuppressedTable]):
+    """An indicator report ready to publish: no count of 1 to ``k - 1`` people can be known.
+
+    Every figure is in :attr:`figures`, its masked parts ``None``; as a mapping, it gives
+    each breakdown counting children or exits as a one-row :class:`SuppressedTable`.
+
+    Attributes:
+        figures: every figure of the report, as it may be published.
+        k: the threshold.
+        primary: the counts of 1 to ``k - 1`` people (by quantity name), masked.
+        masked: every count of people not published (primary, complementary, implied).
+    """
+
+    def __init__(
+        self,
+        figures: tuple[PublishedFigure, ...],
+        tables: dict[str, SuppressedTable],
+        *,
+        k: int,
+        primary: frozenset[str],
+        masked: frozenset[str],
+    ) -> None:
+        self.figures = figures
+        self._tables = tables
+        self.k = k
+        self.primary = primary
+        self.masked = masked
+
+    def __getitem__(self, indicator_id: str) -> SuppressedTable:
+        return self._tables[indicator_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def figure(self, indicator_id: str, category: str | None = None) -> PublishedFigure:
+        """The published figure of an indicator (and category).
+
+        Raises:
+            InvalidValue: if the report has no such figure.
+        """
+        for figure in self.figures:
+            if figure.indicator.id == indicator_id and figure.category == category:
+                return figure
+        raise InvalidValue("SuppressedReport", "figure", (indicator_id, category), "a figure")
+
+    def value(self, indicator_id: str, category: str | None = None) -> Value | None:
+        """The published value of a figure, ``None`` when masked."""
+        return self.figure(indicator_id, category).value
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One JSON-ready dict per figure; masked numbers are ``None``, status ``"secret"``."""
+        records = []
+        for f in self.figures:
+            value: Any = f.value
+            status = "secret" if f.value is None else "ok"
+            if f.value is not None and not bool(f.value) and not isinstance(f.value, int | float):
+                value, status = None, "not_applicable"
+            records.append(
+                {
+                    "indicator": f.indicator.id,
+                    "category": f.category,
+                    "label_fr": f.label_fr,
+                    "value": value,
+                    "numerator": f.numerator,
+                    "denominator": f.denominator,
+                    "status": status,
+                }
+            )
+        return records
+
+    def to_text(self, mask: str = "s") -> str:
+        """Every figure in French, one per line, masked values shown as ``mask`` (*secret*)."""
+        lines = []
+        for f in self.figures:
+            if f.value is None:
+                shown = mask
+            elif isinstance(f.value, float):
+                shown = f"{f.value:.1f}"
+            else:
+                shown = str(f.value)
+            lines.append(f"{f.label_fr} : {shown}")
+        return "\n".join(lines)
+
+
+def suppress_report(report: Report, k: int = 5) -> SuppressedReport:
+    """Small-count suppression of a whole indicator report (*secret statistique*).
+
+    Rule: every count of people the report publishes (children followed, exits,
+    referrals, pathways, and each category of a breakdown of them) that is 1 to ``k - 1``
+    is masked, and so is every count of people it implies without publishing it (the
+    children followed without any action, the exits not assessed...); then further counts
+    are masked until nothing published pins a masked count down: not the breakdowns'
+    margins, not the headline figures that repeat them (``exits`` is the total of both
+    exit tables), not the other breakdowns of the same total, and not the zeros, which
+    stay published (so a masked count is known to be at least 1). What is published
+    leaves each masked count at least two possible values. Shares, ratios, means and
+    medians built on a masked count are masked with it (a share and its denominator give
+    the count back); a mean or median over fewer than ``k`` people is masked. Counts of
+    actions and objectives are not counts of people and stay.
+
+    Args:
+        report: the report to publish.
+        k: the threshold (default 5; at least 1).
+
+    Raises:
+        InvalidValue: if ``k`` is not an integer of at least 1, or the report's counts
+            do not add up (a breakdown, a part larger than its whole).
 
     >>> import datetime as dt
     >>> from reussite.indicators import annual_report
     >>> from reussite.periods import SchoolYear
-    >>> tables = suppress_report(annual_report([], SchoolYear(2017), as_of=dt.date(2018, 8, 31)))
-    >>> tables["exits_by_attainment"].total
-    0
+    >>> published = suppress_report(annual_report([], SchoolYear(2017), as_of=dt.date(2018, 8, 31)))
+    >>> published["exits_by_attainment"].total, published.value("exits")
+    (0, 0)
     """
-    return {name: suppress_small_counts(t, k) for name, t in report_tables(report).items()}
+    from ..indicators import Report
+
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise InvalidValue("suppress_report", "k", k, "an integer >= 1")
+    if not isinstance(report, Report):
+        raise InvalidValue("suppress_report", "report", report, "a reussite.indicators.Report")
+    model = _model(report)
+    primary = model.suppress(k)
+    masked = frozenset(model.masked)
+    figures = tuple(_published(f, masked, model.values, k) for f in report.figures)
+    tables = {name: _table(figures, name, masked, primary, k) for name in report_tables(report)}
+    return SuppressedReport(
+        figures, tables, k=k, primary=frozenset(primary - model.implied), masked=masked
+    )
+
+
+def _published(
+    figure: Figure, masked: frozenset[str], values: dict[str, int], k: int
+) -> PublishedFigure:
+    numerator_rule, denominator_rule = PUBLISHED_COUNTS[figure.indicator.id]
+    if numerator_rule == CELLS and figure.category is not None:
+        numerator_rule = f"{figure.indicator.id}:{figure.category}"
+    hide_num = numerator_rule in masked
+    hide_den = denominator_rule in masked
+    if numerator_rule == SUM:  # a sum over a masked count gives it back with the mean
+        hide_num = hide_den
+    value: Value | None = figure.value
+    small = denominator_rule is not None and 0 < values[denominator_rule] < k
+    if hide_num or hide_den or (numerator_rule in (SUM, None) and small):
+        value = None
+    if numerator_rule is None and denominator_rule is None:
+        value = figure.value  # not people: published as it is
+    return PublishedFigure(
+        indicator=figure.indicator,
+        category=figure.category,
+        category_label_fr=figure.category_label_fr,
+        value=value,
+        numerator=None if hide_num else figure.numerator,
+        denominator=None if hide_den else figure.denominator,
+        masked=value is None or hide_num or hide_den,
+    )
+
+
+def _table(
+    figures: tuple[PublishedFigure, ...],
+    name: str,
+    masked: frozenset[str],
+    primary: frozenset[str],
+    k: int,
+) -> SuppressedTable:
+    cells = [f for f in figures if f.indicator.id == name and f.category is not None]
+    parent = PUBLISHED_COUNTS[name][1]
+    counts = tuple(f.numerator for f in cells)
+    total = cells[0].denominator
+    keys = [f"{name}:{f.category}" for f in cells]
+    n = len(cells)
+    grid = ((*counts, total), (*counts, total))
+    small = {(i, j) for i in (0, 1) for j, key in enumerate(keys) if key in primary}
+    if parent in primary:
+        small |= {(0, n), (1, n)}
+    hidden = {(i, j) for i in (0, 1) for j, key in enumerate(keys) if key in masked}
+    if parent in masked:
+        hidden |= {(0, n), (1, n)}
+    return SuppressedTable(
+        rows=(cells[0].indicator.label_fr,),
+        columns=tuple(f.category_label_fr or str(f.category) for f in cells),
+        grid=grid,  # type: ignore[arg-type]
+        k=k,
+        primary=frozenset(small),
+        complementary=frozenset(hidden - small),
+    )

@@ -26,13 +26,23 @@ reussite.errors.InvalidInput: 2 problems:
   unknown key (check its spelling, or load with unknown_keys='ignore') @ $.colour
 """
 
-from ._cohort import Cohort, LineError, dump_cohort, load_cohort
+from ._cohort import (
+    MAX_ERRORS,
+    MAX_PROBLEMS_PER_LINE,
+    Cohort,
+    LineError,
+    dump_cohort,
+    load_cohort,
+)
 from ._converter import configure_converter, make_converter
-from ._documents import dump_pathway, dumps, load_pathway, loads
+from ._documents import MAX_BYTES, dump_pathway, dumps, load_pathway, loads
 from ._migrations import SCHEMA_VERSION
 from ._schema import json_schema
 
 __all__ = [
+    "MAX_BYTES",
+    "MAX_ERRORS",
+    "MAX_PROBLEMS_PER_LINE",
     "SCHEMA_VERSION",
     "Cohort",
     "LineError",

@@ -3,11 +3,16 @@
 The first line is the header, ``{"schema": "reussite.cohort", "version": 2,
 "programme": {...}}``; each following line is a pathway (a pathway document without
 ``schema``, ``version`` and ``programme``, which the header gives for all). Blank lines
-are skipped. Reading holds one line at a time: memory does not grow with the file.
+are skipped. Reading holds one line at a time: memory does not grow with the file. A
+line larger than the bound (``max_line_bytes``, 16 MiB by default) is refused without
+being held whole; in ``"collect"`` mode the lines kept in error are bounded too
+(``max_errors``), the others counted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections.abc import Iterable, Iterator
 from types import TracebackType
@@ -21,20 +26,38 @@ from ..programme import Programme
 from ._converter import converters
 from ._documents import (
     _WRITER,
+    MAX_BYTES,
     UnknownKeys,
+    check_bound,
     forbids,
     pathway_from_record,
     pathway_object,
     record_from_text,
     structure,
+    too_large,
+    utf8_size,
 )
 from ._errors import Problems, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version
 
-__all__ = ["Cohort", "LineError", "dump_cohort", "load_cohort"]
+__all__ = [
+    "MAX_ERRORS",
+    "MAX_PROBLEMS_PER_LINE",
+    "Cohort",
+    "LineError",
+    "dump_cohort",
+    "load_cohort",
+]
 
 COHORT_SCHEMA = "reussite.cohort"
+
+MAX_ERRORS = 1000
+"""How many failed lines ``"collect"`` mode keeps by default; the others are counted."""
+MAX_PROBLEMS_PER_LINE = 100
+"""How many problems a failed line keeps; a last one says how many more there were."""
+_SKIP_CHUNK = 1 << 16
+"""How much of an overlong line is read at a time while it is skipped."""
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 OnError = Literal["raise", "collect"]
@@ -80,11 +103,21 @@ def dump_cohort(
         InvalidValue: if a pathway belongs to another programme, or there is no pathway
             and no ``programme``.
     """
+    if programme is not None and not isinstance(programme, Programme):
+        raise InvalidValue("dump_cohort", "programme", programme, "a Programme or None")
+    if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
+        raise InvalidValue("dump_cohort", "pathways", pathways, "an iterable of Pathway")
+    if not isinstance(destination, str | os.PathLike) and not callable(
+        getattr(destination, "write", None)
+    ):
+        raise InvalidValue("dump_cohort", "destination", destination, "a path or a text stream")
     iterator = iter(pathways)
     first = next(iterator, None)
     if programme is None:
         if first is None:
             raise InvalidValue("dump_cohort", "programme", None, "a programme for an empty cohort")
+        if not isinstance(first, Pathway):
+            raise InvalidValue("dump_cohort", "pathways", first, "an iterable of Pathway")
         programme = first.programme
     header = {
         "schema": COHORT_SCHEMA,
@@ -107,6 +140,8 @@ def _write(
     stream.write(dump(header) + "\n")
     count = 0
     for pathway in rest if first is None else _chain(first, rest):
+        if not isinstance(pathway, Pathway):
+            raise InvalidValue("dump_cohort", "pathways", pathway, "an iterable of Pathway")
         if pathway.programme is not programme and pathway.programme != programme:
             raise InvalidValue(
                 "dump_cohort",
@@ -129,37 +164,92 @@ class _ReadingStopped(Problems):
     """A text stream could not be decoded: the lines after this one cannot be read."""
 
 
+class _Overlong:
+    """A line longer than the bound, skipped unread: its size is all that is known."""
+
+    __slots__ = ("size", "unit")
+
+    def __init__(self, size: int, unit: str) -> None:
+        self.size = size
+        self.unit = unit
+
+
+Line = str | bytes | _Overlong
+
+
+def _stream_lines(stream: Any, limit: int) -> Iterator[Line]:
+    """The lines of a stream, each read with a bound: an overlong one is skipped in chunks.
+
+    Text streams count characters, binary ones bytes; a text line within the bound in
+    characters may still be too large in UTF-8, which the reader checks.
+    """
+    readline = stream.readline
+    while True:
+        line = readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line[-1:] in ("\n", b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while True:  # skip the rest of the line without holding it
+            more = readline(_SKIP_CHUNK)
+            size += len(more)
+            if not more or more[-1:] in ("\n", b"\n"):
+                break
+        yield _Overlong(size, "characters" if isinstance(line, str) else "bytes")
+
+
+def _checked_lines(lines: Iterable[Any]) -> Iterator[Line]:
+    """The items of an iterable of lines, each ``str`` or ``bytes``.
+
+    Raises:
+        InvalidValue: at an item that is neither (a dict, a number).
+    """
+    for line in lines:
+        if not isinstance(line, str | bytes):
+            raise InvalidValue("load_cohort", "source", line, "lines of text (str or bytes)")
+        yield line
+
+
 class Cohort:
     """An open cohort file: its programme, then its pathways, one line at a time.
 
     Use it as a context manager; iterate it once. In ``"collect"`` mode the lines that
-    could not be loaded are in :attr:`errors`, filled as iteration proceeds.
+    could not be loaded are in :attr:`errors`, filled as iteration proceeds: the first
+    ``max_errors`` of them; :attr:`error_count` counts them all.
 
     Attributes:
         programme: the programme, read from the header when the cohort is opened.
-        errors: the lines that failed, in ``"collect"`` mode.
+        errors: the lines that failed, in ``"collect"`` mode (the first ``max_errors``).
+        error_count: how many lines failed, kept in :attr:`errors` or not.
         source: the file's name, when known.
         line: the number of the last line read.
     """
 
     def __init__(
         self,
-        lines: Iterator[str | bytes],
+        lines: Iterator[Line],
         *,
         source: str | None,
         on_error: OnError,
         forbid_extra_keys: bool,
         owned: IO[Any] | None = None,
+        max_line_bytes: int = MAX_BYTES,
+        max_errors: int = MAX_ERRORS,
+        restore: Any = None,
     ) -> None:
-        if on_error not in ("raise", "collect"):
-            raise ValueError(f"on_error must be 'raise' or 'collect', got {on_error!r}")
         self.source = source
         self.errors: list[LineError] = []
+        self.error_count = 0
         self.line = 0
         self._lines = lines
         self._on_error = on_error
         self._fast, self._detailed = converters(forbid_extra_keys)
         self._owned = owned
+        self._restore = restore
+        self._limit = max_line_bytes
+        self._max_errors = max_errors
         self._done = False
         try:
             self.programme, self.version = self._header()
@@ -170,7 +260,13 @@ class Cohort:
     def _next_line(self) -> str | bytes | None:
         """The next non-blank line (text, or bytes from a binary stream), or ``None`` at the end.
 
-        Bytes are decoded by :func:`parse`, which reports a line that is not UTF-8.
+        Bytes are decoded by :func:`parse`, which reports a line that is not UTF-8; so are
+        the lines of a text stream read with ``surrogateescape``, given back as the bytes
+        they were, so that a path and a text stream of one file keep the same lines.
+
+        Raises:
+            Problems: a line larger than the bound.
+            _ReadingStopped: a text stream that could not be decoded any further.
         """
         while True:
             try:
@@ -180,7 +276,11 @@ class Cohort:
             except UnicodeDecodeError as error:
                 self.line += 1
                 raise _ReadingStopped(
-                    [f"not valid UTF-8 ({error.reason}): reading stopped here @ $"]
+                    [
+                        f"the text stream could not be decoded ({error.reason}) at or after "
+                        "this line: reading stopped here; open the file by its path or in "
+                        "binary mode to read the lines after it @ $"
+                    ]
                 ) from None
             self.line += 1
             # Positions are within the line; a line of JSON whitespace only is skipped,
@@ -189,16 +289,23 @@ class Cohort:
                 data = raw.rstrip(b"\r\n")
                 if data.strip(b" \t"):
                     return data
-            else:
+            elif isinstance(raw, str):
                 text = raw.rstrip("\r\n")
                 if text.strip(" \t"):
+                    if len(text) > self._limit // 4 and utf8_size(text) > self._limit:
+                        raise too_large(utf8_size(text), self._limit)
+                    if self._restore is not None and not text.isascii():
+                        return _undecoded(text, self._restore)
                     return text
+            else:
+                raise too_large(raw.size, self._limit, unit=raw.unit)
 
     def _header(self) -> tuple[Programme, int]:
         try:
             text = self._next_line()
             if text is None:
-                raise Problems(["expected a header line, the file is empty @ $"])
+                self.line = 1  # where the header should be
+                raise Problems(["expected the cohort header on line 1, the file is empty @ $"])
             value = parse(text, where="line")
             if type(value) is not dict:
                 raise Problems(
@@ -235,10 +342,14 @@ class Cohort:
                 )
                 return pathway_from_record(record, self.programme)
             except Problems as error:
+                lines = _capped(error.lines)
                 if self._on_error == "raise":
                     self._done = True
-                    raise self._invalid(error.lines) from None
-                self.errors.append(LineError(self.line, tuple(error.lines)))
+                    self.close()
+                    raise self._invalid(lines) from None
+                self.error_count += 1
+                if len(self.errors) < self._max_errors:
+                    self.errors.append(LineError(self.line, tuple(lines)))
                 if isinstance(error, _ReadingStopped):
                     break
         self._done = True
@@ -246,10 +357,15 @@ class Cohort:
         raise StopIteration
 
     def close(self) -> None:
-        """Close the file if the cohort opened it (a stream given is left open)."""
+        """Close the file if the cohort opened it (a stream given is left open, as it was)."""
         if self._owned is not None:
             self._owned.close()
             self._owned = None
+        if self._restore is not None:
+            stream, errors = self._restore
+            self._restore = None
+            with contextlib.suppress(OSError, ValueError):  # closed meanwhile: nothing to do
+                stream.reconfigure(errors=errors)
 
     def __enter__(self) -> Cohort:
         return self
@@ -263,11 +379,73 @@ class Cohort:
         self.close()
 
 
+def _capped(lines: list[str]) -> list[str]:
+    """At most :data:`MAX_PROBLEMS_PER_LINE` problems, the last saying how many more."""
+    if len(lines) <= MAX_PROBLEMS_PER_LINE:
+        return lines
+    more = len(lines) - MAX_PROBLEMS_PER_LINE + 1
+    return [*lines[: MAX_PROBLEMS_PER_LINE - 1], f"... and {more} more problems on this line @ $"]
+
+
+def _undecoded(text: str, restore: tuple[Any, str]) -> str | bytes:
+    """A line of a text stream read with ``surrogateescape``: as it was, if it held bad bytes.
+
+    A UTF-8 stream's line goes back to its bytes, which :func:`parse` reads as it reads a
+    file's (the same message, the same position); another encoding's line is refused here.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        stream, _ = restore
+        encoding = str(getattr(stream, "encoding", "utf-8"))
+        if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
+            return text.encode("utf-8", "surrogateescape")
+        raise Problems(
+            [f"not valid text in the stream's encoding ({encoding}): a byte it cannot read @ $"]
+        ) from None
+    return text
+
+
+def _lines_of(source: object, limit: int) -> tuple[Iterator[Line], Any]:
+    """The lines of a stream or an iterable of lines, and how to restore a text stream.
+
+    A text stream over bytes (``open(p, encoding="utf-8")``, ``sys.stdin``) is switched to
+    ``surrogateescape`` while the cohort reads it, when nothing was read from it yet: a
+    byte that is not UTF-8 then spoils its line only, as it does when reading by path.
+
+    Raises:
+        InvalidValue: if ``source`` is neither a stream nor an iterable of lines.
+    """
+    if callable(getattr(source, "readline", None)):
+        restore = None
+        errors = getattr(source, "errors", None)
+        if isinstance(source, io.TextIOWrapper) and errors == "strict":
+            try:
+                source.reconfigure(errors="surrogateescape")
+            except (OSError, ValueError):  # data already read: decoded as it is
+                pass
+            else:
+                restore = (source, errors)
+        return _stream_lines(source, limit), restore
+    if isinstance(source, str | bytes | bytearray | memoryview | dict) or not isinstance(
+        source, Iterable
+    ):
+        raise InvalidValue(
+            "load_cohort",
+            "source",
+            source,
+            "a path, a text or binary stream, or an iterable of lines (wrap bytes in io.BytesIO)",
+        )
+    return _checked_lines(source), None
+
+
 def load_cohort(
     source: Source,
     *,
     on_error: OnError = "raise",
     unknown_keys: UnknownKeys = "reject",
+    max_line_bytes: int = MAX_BYTES,
+    max_errors: int = MAX_ERRORS,
 ) -> Cohort:
     """Open a cohort file and read its header; iterate the result for the pathways.
 
@@ -275,30 +453,42 @@ def load_cohort(
     replaying its events. The programme is read once, from the header.
 
     Args:
-        source: a path, or a text or binary stream (left open).
+        source: a path, or a text or binary stream (left open), or an iterable of lines.
+            A text stream and a path keep the same lines: a byte that is not UTF-8
+            spoils its own line only (see :func:`_lines_of`).
         on_error: ``"raise"`` stops at the first bad line; ``"collect"`` keeps loading
             the good lines and records the bad ones in ``Cohort.errors``.
         unknown_keys: ``"reject"`` (default) or ``"ignore"``.
+        max_line_bytes: a line larger than this many bytes (UTF-8) is refused unread, as
+            a problem of its line (default :data:`MAX_BYTES`, 16 MiB).
+        max_errors: how many failed lines ``"collect"`` mode keeps in ``Cohort.errors``
+            (default :data:`MAX_ERRORS`); ``Cohort.error_count`` counts them all. Each
+            keeps at most :data:`MAX_PROBLEMS_PER_LINE` problems.
 
     Raises:
         InvalidInput: if the header cannot be read (whatever ``on_error``), or in
             ``"raise"`` mode at the first bad line, with lines ``message @ $.path (line
             N)`` and ``source`` the file's name.
+        InvalidValue: if an argument has the wrong type or value.
+        OSError: if the file cannot be opened.
     """
-    forbid = forbids(unknown_keys)
+    forbid = forbids(unknown_keys, owner="load_cohort")
+    if on_error not in ("raise", "collect") or type(on_error) is not str:
+        raise InvalidValue("load_cohort", "on_error", on_error, "'raise' or 'collect'")
+    limit = check_bound(max_line_bytes, owner="load_cohort", field="max_line_bytes")
+    if type(max_errors) is not int or max_errors < 0:
+        raise InvalidValue("load_cohort", "max_errors", max_errors, "an integer >= 0")
+    options: dict[str, Any] = {
+        "on_error": on_error,
+        "forbid_extra_keys": forbid,
+        "max_line_bytes": limit,
+        "max_errors": max_errors,
+    }
     if isinstance(source, str | os.PathLike):
         stream: IO[bytes] = open(source, "rb")  # noqa: SIM115 - the Cohort closes it
         return Cohort(
-            iter(stream),
-            source=os.fspath(source),
-            on_error=on_error,
-            forbid_extra_keys=forbid,
-            owned=stream,
+            _stream_lines(stream, limit), source=os.fspath(source), owned=stream, **options
         )
+    lines, restore = _lines_of(source, limit)
     name = getattr(source, "name", None)
-    return Cohort(
-        iter(source),
-        source=name if isinstance(name, str) else None,
-        on_error=on_error,
-        forbid_extra_keys=forbid,
-    )
+    return Cohort(lines, source=name if isinstance(name, str) else None, restore=restore, **options)

@@ -69,7 +69,7 @@ def _is_homogeneous_tuple(t: Any) -> bool:
 def _items(hook: Hook, item: Any, value: Any, kind: type, detailed: bool) -> list[Any]:
     """Structure each item of a JSON array, with each failure's index in detailed mode."""
     if type(value) is not list:
-        raise WireError(f"expected an array, got {show(value)}")
+        raise WireError("an array", value)
     if not detailed:
         return [hook(v, item) for v in value]
     result: list[Any] = []
@@ -109,7 +109,7 @@ def _frozenset_hook(t: Any, conv: Converter) -> Hook:
         items = _items(item_hook(), item, value, frozenset, detailed)
         result = frozenset(items)
         if len(result) != len(items):
-            raise WireError(f"expected an array of distinct items, got {show(value)}")
+            raise WireError("an array of distinct items", value)
         return result
 
     return structure_frozenset
@@ -123,7 +123,7 @@ def _literal_hook(t: Any, conv: Converter) -> Hook:
             if type(value) is type(option) and value == option:
                 return option
         shown = " or ".join(show(a) for a in accepted)
-        raise WireError(f"expected {shown}, got {show(value)}")
+        raise WireError(shown, value)
 
     return structure_literal
 
@@ -138,7 +138,7 @@ def _enum_value(member: enum.Enum) -> Any:
 def _object_guard(cls: type, fn: Hook) -> Hook:
     def structure_object(value: Any, _: Any = None) -> Any:
         if type(value) is not dict:
-            raise WireError(f"expected a JSON object ({cls.__name__}), got {show(value)}")
+            raise WireError(f"a JSON object ({cls.__name__})", value)
         return fn(value, cls)
 
     return structure_object
@@ -247,7 +247,7 @@ def _tag_error(value: Any, conv: Converter, expected: str) -> Exception:
     if "type" not in value:
         error: Exception = KeyError("type")
     else:
-        error = WireError(f"expected {expected}, got {show(value['type'])}")
+        error = WireError(expected, value["type"])
     if not conv.detailed_validation:
         return error
     return ClassValidationError("While structuring Event", [at_key(error, "type")], Event)
@@ -258,7 +258,7 @@ def _event_hook(conv: Converter) -> Hook:
 
     def structure_event(value: Any, _: Any = None) -> Event:
         if type(value) is not dict:
-            raise WireError(f'expected an event object with a "type", got {show(value)}')
+            raise WireError('an event object with a "type"', value)
         tag = value.get("type")
         body = bodies.get(tag) if type(tag) is str else None
         if body is None:
@@ -274,7 +274,7 @@ def _event_class_hook(cls: type[Event], conv: Converter) -> Hook:
 
     def structure_tagged(value: Any, _: Any = None) -> Event:
         if type(value) is not dict:
-            raise WireError(f'expected an event object with a "type", got {show(value)}')
+            raise WireError('an event object with a "type"', value)
         if value.get("type") != cls.tag:
             raise _tag_error(value, conv, show(cls.tag))
         event: Event = body(value)

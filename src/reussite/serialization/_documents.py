@@ -30,7 +30,7 @@ from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version, upgrade
 from ._mirror import Mirror
 
-__all__ = ["dump_pathway", "dumps", "load_pathway", "loads"]
+__all__ = ["MAX_BYTES", "dump_pathway", "dumps", "load_pathway", "loads"]
 
 T = TypeVar("T")
 UnknownKeys = Literal["reject", "ignore"]
@@ -65,11 +65,72 @@ class PathwayDocument(PathwayLine):
     version: Literal[2]  # SCHEMA_VERSION: a test ties the two
 
 
-def forbids(unknown_keys: str) -> bool:
-    """Whether ``unknown_keys`` asks to reject unknown keys (``"reject"``) or not."""
-    if unknown_keys not in ("reject", "ignore"):
-        raise ValueError(f"unknown_keys must be 'reject' or 'ignore', got {unknown_keys!r}")
-    return unknown_keys == "reject"
+MAX_BYTES = 16 * 1024 * 1024
+"""The largest pathway document or cohort line read by default: 16 MiB of UTF-8.
+
+A pathway of a thousand events takes about 500 kB; anything much larger is not a
+pathway, and parsing it would cost several times its size in memory. Larger text is
+refused before it is decoded (``max_bytes=``, ``max_line_bytes=`` raise the bound).
+"""
+
+
+def forbids(unknown_keys: object, *, owner: str = "load_pathway") -> bool:
+    """Whether ``unknown_keys`` asks to reject unknown keys (``"reject"``) or not.
+
+    Raises:
+        InvalidValue: if it is neither ``"reject"`` nor ``"ignore"``.
+    """
+    if unknown_keys == "reject" and type(unknown_keys) is str:
+        return True
+    if unknown_keys == "ignore" and type(unknown_keys) is str:
+        return False
+    raise InvalidValue(owner, "unknown_keys", unknown_keys, "'reject' or 'ignore'")
+
+
+def check_bound(value: object, *, owner: str, field: str) -> int:
+    """A size bound given as an argument: an integer of at least 1.
+
+    Raises:
+        InvalidValue: for anything else (a bool, a float, 0).
+    """
+    if type(value) is not int or value < 1:
+        raise InvalidValue(owner, field, value, "an integer >= 1")
+    return value
+
+
+def too_large(size: int, limit: int, *, unit: str = "bytes", where: str = "$") -> Problems:
+    """The problem of a text larger than the size bound, refused before it is read."""
+    return Problems(
+        [
+            f"too large to read: {size} {unit}, more than the limit of {limit} bytes "
+            f"(raise it with max_bytes= or max_line_bytes= if the data are right) @ {where}"
+        ]
+    )
+
+
+def _checked_text(document: object, limit: int) -> str | bytes | bytearray | memoryview:
+    """``document`` if it is JSON text within ``limit`` bytes of UTF-8.
+
+    Raises:
+        InvalidValue: if it is not text (``str``, ``bytes``, ``bytearray``, ``memoryview``).
+        Problems: if it is larger than ``limit``.
+    """
+    if isinstance(document, str):
+        if len(document) > limit // 4 and utf8_size(document) > limit:
+            raise too_large(utf8_size(document), limit)
+        return document
+    if isinstance(document, bytes | bytearray | memoryview):
+        if len(document) > limit:
+            raise too_large(len(document), limit)
+        return document
+    raise InvalidValue(
+        "load_pathway", "document", document, "JSON text (str or bytes) or a parsed dict"
+    )
+
+
+def utf8_size(text: str) -> int:
+    """How many bytes ``text`` takes in UTF-8 (lone surrogates count three)."""
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def structure(value: Any, type_: Any, fast: Converter, detailed: Converter) -> Any:
@@ -234,7 +295,7 @@ def _refusal(error: ReussiteError, events: tuple[Event, ...], programme: Program
     except ReussiteError as again:
         if isinstance(again, InvalidValue):
             return (
-                f"expected {again.expected}, got {show(again.value)} ({type(again).__name__} "
+                f"expected {again.expected}, got {again.shown} ({type(again).__name__} "
                 f"{again.owner}.{again.field} while applying it) @ $.events[{index}]"
             )
         return f"{again} @ $.events[{index}]"
@@ -286,24 +347,51 @@ def dumps(value: Any) -> str:
     """
     if isinstance(value, Pathway):
         return dump_pathway(value)
-    return dump(_WRITER.unstructure(value))
+    try:
+        return dump(_WRITER.unstructure(value))
+    except (TypeError, ValueError):  # an object JSON cannot hold, a NaN
+        raise InvalidValue(
+            "dumps", "value", value, "a domain value, or JSON-ready data (no NaN)"
+        ) from None
 
 
 @overload
 def loads(
-    data: str | bytes | bytearray, type_: type[T], *, unknown_keys: UnknownKeys = ...
+    data: str | bytes | bytearray,
+    type_: type[T],
+    *,
+    unknown_keys: UnknownKeys = ...,
+    max_bytes: int = ...,
 ) -> T: ...
 @overload
-def loads(data: str | bytes | bytearray, type_: Any, *, unknown_keys: UnknownKeys = ...) -> Any: ...
 def loads(
-    data: str | bytes | bytearray, type_: Any, *, unknown_keys: UnknownKeys = "reject"
+    data: str | bytes | bytearray,
+    type_: Any,
+    *,
+    unknown_keys: UnknownKeys = ...,
+    max_bytes: int = ...,
+) -> Any: ...
+def loads(
+    data: str | bytes | bytearray,
+    type_: Any,
+    *,
+    unknown_keys: UnknownKeys = "reject",
+    max_bytes: int = MAX_BYTES,
 ) -> Any:
     """Read a value of ``type_`` from JSON text, checking every type, format and range.
 
     A :class:`~reussite.pathway.Pathway` is read from its document and replayed.
 
+    Args:
+        data: JSON text (or UTF-8 bytes).
+        type_: the type to read (a domain class, ``Event``, ``frozenset[str]``...).
+        unknown_keys: ``"reject"`` (default) or ``"ignore"``.
+        max_bytes: text larger than this many bytes of UTF-8 is refused before it is
+            parsed (default :data:`MAX_BYTES`, 16 MiB).
+
     Raises:
         InvalidInput: listing every problem as ``message @ $.path``.
+        InvalidValue: if an argument has the wrong type.
 
     >>> import datetime as dt
     >>> from reussite import ContactLost
@@ -316,10 +404,13 @@ def loads(
       expected a date as YYYY-MM-DD, got "2018-02-30" (day is out of range for month) @ $.on
     """
     if type_ is Pathway:
-        return load_pathway(data, unknown_keys=unknown_keys)
-    fast, detailed = converters(forbids(unknown_keys))
+        return load_pathway(data, unknown_keys=unknown_keys, max_bytes=max_bytes)
+    fast, detailed = converters(forbids(unknown_keys, owner="loads"))
+    limit = check_bound(max_bytes, owner="loads", field="max_bytes")
+    if isinstance(data, dict) or not isinstance(data, str | bytes | bytearray | memoryview):
+        raise InvalidValue("loads", "data", data, "JSON text (str or bytes)")
     try:
-        return structure(parse(data), type_, fast, detailed)
+        return structure(parse(_checked_text(data, limit)), type_, fast, detailed)
     except Problems as error:
         raise InvalidInput(error.lines) from None
 
@@ -333,8 +424,12 @@ def dump_pathway(pathway: Pathway, *, programme: Programme | None = None) -> str
             pathway's), the document leaves it out.
 
     Raises:
-        InvalidValue: if ``programme`` is not the pathway's.
+        InvalidValue: if ``pathway`` is not a pathway, or ``programme`` not the pathway's.
     """
+    if not isinstance(pathway, Pathway):
+        raise InvalidValue("dump_pathway", "pathway", pathway, "a Pathway")
+    if programme is not None and not isinstance(programme, Programme):
+        raise InvalidValue("dump_pathway", "programme", programme, "a Programme or None")
     if (
         programme is not None
         and programme is not pathway.programme
@@ -354,6 +449,7 @@ def load_pathway(
     *,
     programme: Programme | None = None,
     unknown_keys: UnknownKeys = "reject",
+    max_bytes: int = MAX_BYTES,
 ) -> Pathway:
     """Read a pathway document: check every value, upgrade an older version, replay.
 
@@ -361,17 +457,24 @@ def load_pathway(
         document: JSON text (or bytes, UTF-8) or the already parsed object.
         programme: the programme, when the document leaves it out.
         unknown_keys: ``"reject"`` (default: a typo must not drop data) or ``"ignore"``.
+        max_bytes: text larger than this many bytes of UTF-8 is refused before it is
+            parsed (default :data:`MAX_BYTES`, 16 MiB).
 
     Raises:
         InvalidInput: listing every problem as ``message @ $.path``: a type, a format, a
             range, a refused event (``[R-CONSENT-FIRST] ... @ $.events[4]``), a derived
-            state that disagrees with the events, a version too new.
+            state that disagrees with the events, a version too new, a version that is
+            not what the content is written in, text larger than ``max_bytes``.
+        InvalidValue: if an argument has the wrong type (``None``, a number, a list).
     """
     fast, detailed = converters(forbids(unknown_keys))
+    limit = check_bound(max_bytes, owner="load_pathway", field="max_bytes")
+    if programme is not None and not isinstance(programme, Programme):
+        raise InvalidValue("load_pathway", "programme", programme, "a Programme or None")
     try:
         if isinstance(document, dict):
             return pathway_from_object(document, fast=fast, detailed=detailed, programme=programme)
-        record = record_from_text(document, fast=fast, detailed=detailed)
+        record = record_from_text(_checked_text(document, limit), fast=fast, detailed=detailed)
         return pathway_from_record(record, programme)
     except Problems as error:
         raise InvalidInput(error.lines) from None

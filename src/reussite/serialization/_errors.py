@@ -18,11 +18,45 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from ..errors import EventRefused, InvalidValue
+from .._sensitivity import withheld
+from ..errors import EventRefused, InvalidValue, describe
+
+
+class NonFinite:
+    """Stands for ``NaN``, ``Infinity`` or an overflowing number: no hook accepts it.
+
+    Parsing keeps going so that the problem is reported where it is (``@ $.fte``), not
+    at the top of the document.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"{self.text} (not a finite JSON number)"
 
 
 class WireError(ValueError):
-    """A JSON value of the wrong type or format; the message says what is accepted."""
+    """A JSON value of the wrong type or format; the message says what is accepted.
+
+    Attributes:
+        expected: what is accepted, in words (``"a date as YYYY-MM-DD"``).
+        value: the JSON value found.
+        detail: what more there is to say (`` (day is out of range for month)``).
+    """
+
+    def __init__(self, expected: str, value: object, detail: str = "") -> None:
+        self.expected = expected
+        self.value = value
+        self.detail = detail
+        super().__init__(self.message(personal=False))
+
+    def message(self, *, personal: bool) -> str:
+        """``expected ..., got ...``; the value withheld when it is personal data."""
+        shown = withheld_value(self.value) if personal else show(self.value)
+        return f"expected {self.expected}, got {shown}{self.detail}"
 
 
 class Problems(Exception):
@@ -43,13 +77,38 @@ def _wire(value: object) -> object:
     raise TypeError(type(value).__name__)
 
 
+def _json(value: object, depth: int = 0) -> str:
+    if isinstance(value, dict):
+        keys = [f"{json.dumps(str(k), ensure_ascii=False)}: …" for k in list(value)[:5]]
+        return "{" + ", ".join(keys) + (", …" if len(value) > 5 else "") + "}"
+    if isinstance(value, list) and depth < 5:
+        return "[" + ", ".join(_json(v, depth + 1) for v in value[:20]) + "]"
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, default=_wire)
+
+
 def show(value: object) -> str:
-    """A short rendering of a value as JSON (``repr`` for what has no JSON form)."""
+    """A short rendering of a JSON value (``repr`` for what has no JSON form).
+
+    Objects show their keys, not their values (``{"first_name": …}``): what is in them may
+    be personal data.
+    """
     try:
-        shown = json.dumps(value, ensure_ascii=False, allow_nan=False, default=_wire)
+        shown = _json(value)
     except (TypeError, ValueError):
-        shown = repr(value)
+        # never a record's repr: it would show its names
+        shown = repr(value) if isinstance(value, NonFinite) else describe(value)
     return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def withheld_value(value: object) -> str:
+    """How a line shows a value at a personal field: its kind only."""
+    kinds = {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}
+    kind = kinds.get(type(value), "an array" if isinstance(value, list) else "a value")
+    if isinstance(value, dict):
+        kind = "an object"
+    if value is None:
+        kind = "null"
+    return f"{kind} (not shown: personal data)"
 
 
 def key_path(path: str, key: object) -> str:
@@ -81,28 +140,36 @@ def error_lines(error: BaseException, path: str = "$") -> list[str]:
     """Flatten a structuring failure (cattrs' nested errors) into located lines.
 
     >>> from cattrs.errors import ClassValidationError
-    >>> inner = at_key(WireError("expected a string, got 151"), "first_name")
-    >>> error_lines(ClassValidationError("Child", [inner], object), "$.child")
-    ['expected a string, got 151 @ $.child.first_name']
+    >>> from reussite import Child
+    >>> inner = at_key(WireError("a string", 151), "first_name")
+    >>> error_lines(ClassValidationError("Child", [inner], Child), "$.child")
+    ['expected a string, got an integer (not shown: personal data) @ $.child.first_name']
+    >>> inner = at_key(WireError("a date as YYYY-MM-DD", "2018-02-30"), "on")
+    >>> error_lines(ClassValidationError("ContactLost", [inner], object), "$.events[2]")
+    ['expected a date as YYYY-MM-DD, got "2018-02-30" @ $.events[2].on']
     """
     lines: list[str] = []
     _walk(error, path, lines)
     return lines or [f"invalid value @ {path}"]
 
 
-def _walk(error: BaseException, path: str, lines: list[str]) -> None:
+def _walk(error: BaseException, path: str, lines: list[str], personal: bool = False) -> None:
     if isinstance(error, BaseValidationError):
+        owner = getattr(getattr(error, "cl", None), "__name__", "")
         with_notes, without = _group(error)
-        for sub, sub_path in with_notes:
-            _walk(sub, sub_path(path), lines)
+        for sub, step in with_notes:
+            name = step.note.name if isinstance(step.note, AttributeValidationNote) else None
+            inner = withheld(owner, name) if isinstance(name, str) else personal
+            _walk(sub, step(path), lines, inner)
         for sub in without:
-            _walk(sub, path, lines)
+            _walk(sub, path, lines, personal)
     elif isinstance(error, ForbiddenExtraKeysError):
         lines.extend(f"{UNKNOWN_KEY} @ {key_path(path, k)}" for k in sorted(error.extra_fields))
     elif isinstance(error, InvalidValue):
-        lines.append(f"expected {error.expected}, got {show(error.value)} @ {path}.{error.field}")
+        shown = error.shown if error.personal else show(error.value)
+        lines.append(f"expected {error.expected}, got {shown} @ {path}.{error.field}")
     elif isinstance(error, WireError):
-        lines.append(f"{error} @ {path}")
+        lines.append(f"{error.message(personal=personal)} @ {path}")
     elif isinstance(error, Problems):
         lines.extend(error.lines)
     elif isinstance(error, KeyError):

@@ -20,23 +20,7 @@ from typing import Any
 
 import msgspec
 
-from ._errors import Problems
-
-
-class NonFinite:
-    """Stands for ``NaN``, ``Infinity`` or an overflowing number: no hook accepts it.
-
-    Parsing keeps going so that the problem is reported where it is (``@ $.fte``), not
-    at the top of the document.
-    """
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return f"{self.text} (not a finite JSON number)"
+from ._errors import NonFinite, Problems
 
 
 class _DuplicateKey(ValueError):

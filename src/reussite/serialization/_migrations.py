@@ -7,6 +7,11 @@ version ``N`` to the same document in version ``N + 1``, registered with
 document cannot be upgraded. Cohort lines are pathway documents without the envelope
 (``schema``, ``version``, ``programme``): migrations must work on both.
 
+The version must match the content: a migration refuses what is written in a later
+format than the version it upgrades (:func:`later_format`), so that a document written
+today but labelled ``"version": 1`` is not read as if it were old. The readers run
+every migration from the declared version on, so each one checks its own step.
+
 Version history:
 
 * **1** (reussite before 0.1): events were tagged by ``"event"``; an action's money was
@@ -22,7 +27,7 @@ from typing import Any
 
 from ._errors import Problems, show
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migration", "upgrade"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "later_format", "migration", "upgrade"]
 
 SCHEMA_VERSION = 2
 """The version of the documents this library writes."""
@@ -75,6 +80,18 @@ def upgrade(document: dict[str, Any], version: int) -> dict[str, Any]:
     return document
 
 
+def later_format(version: int, found: str, path: str) -> str:
+    """The problem of content written in a later format than the declared ``version``.
+
+    >>> print(later_format(1, 'an event tagged "type"', "$.events[0]"))
+    expected the format of version 1, found an event tagged "type" (a later ... @ $.events[0]
+    """
+    return (
+        f"expected the format of version {version}, found {found} (a later version's): "
+        f'the "version" declared does not match the content @ {path}'
+    )
+
+
 _EUROS = re.compile(r"(0|[1-9][0-9]{0,15})(?:\.([0-9]{1,2}))?", re.ASCII)
 
 
@@ -101,7 +118,11 @@ def _events_typed_money_in_cents(document: dict[str, Any]) -> dict[str, Any]:
         return document  # the structure check reports it, in the current layout's terms
     upgraded: list[Any] = []
     problems: list[str] = []
+    later: list[int] = []
     for index, event in enumerate(events):
+        if type(event) is dict and "type" in event and "event" not in event:
+            later.append(index)
+            continue
         if type(event) is dict and "type" not in event:
             # keys keep their order; a version-1 event that also has "type" is left as
             # it is, so that its stray "event" key is reported rather than lost
@@ -110,6 +131,9 @@ def _events_typed_money_in_cents(document: dict[str, Any]) -> dict[str, Any]:
             if event.get("type") == "action_planned" and type(action) is dict:
                 renamed = dict(action)
                 for old, new in _MONEY:
+                    if new in renamed and old not in renamed:
+                        path = f"$.events[{index}].action.{new}"
+                        problems.append(later_format(1, f'an amount in cents "{new}"', path))
                     if old in renamed and new not in renamed:
                         try:
                             renamed[new] = _cents(
@@ -119,6 +143,9 @@ def _events_typed_money_in_cents(document: dict[str, Any]) -> dict[str, Any]:
                             problems.extend(error.lines)
                 event["action"] = renamed
         upgraded.append(event)
+    if later:
+        found = f'{len(later)} event(s) tagged "type", the first one here'
+        problems.insert(0, later_format(1, found, f"$.events[{later[0]}]"))
     if problems:
         raise Problems(problems)
     return {**document, "events": upgraded}

@@ -32,7 +32,7 @@ from typing import Annotated, Any, Literal, Union
 import attrs
 import msgspec
 
-from .._validate import Spec, spec_of
+from .._validate import Spec, controls, spec_of
 from ..events import EVENT_TYPES, Event
 from ._fast import Refused, bind, compilable, items_of, optional_of
 from ._json import parse
@@ -247,9 +247,14 @@ class _Checks:
         if kind == "all_of":
             return [line for v in args for line in self.lines(v, t, var, pad, depth)]
         if kind == "text" and t is str:
-            low, high = args
+            low, high, multiline = args
             blank = f"not {var} or {var}.isspace()" if low == 1 else f"len({var}.strip()) < {low}"
-            return [f"{pad}if len({var}) > {high} or {blank}:", f"{pad}    raise Refused"]
+            search = self.name(controls(multiline=multiline), "controls")
+            controlled = f"not {var}.isprintable() and {search}({var}) is not None"
+            return [
+                f"{pad}if len({var}) > {high} or {blank} or ({controlled}):",
+                f"{pad}    raise Refused",
+            ]
         if kind == "pattern" and t is str:
             accepted = self.name(spec.memo, "accepted")  # the validator's memo of accepted ids
             return [f"{pad}if {var} not in {accepted}:", *self.call(validator, var, pad + "    ")]

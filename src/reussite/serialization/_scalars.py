@@ -34,11 +34,8 @@ def structure_str(value: Any, _: Any = None) -> str:
     if type(value) is str:
         if value.isascii() or utf8_encodable(value):
             return value
-        raise WireError(
-            f"expected a string of Unicode characters, got {show(value)} "
-            "(it holds a lone surrogate)"
-        )
-    raise WireError(f"expected a string, got {show(value)}")
+        raise WireError("a string of Unicode characters", value, " (it holds a lone surrogate)")
+    raise WireError("a string", value)
 
 
 def structure_int(value: Any, _: Any = None) -> int:
@@ -46,8 +43,8 @@ def structure_int(value: Any, _: Any = None) -> int:
     if type(value) is int:
         if -INT_BOUND <= value < INT_BOUND:
             return value
-        raise WireError(f"expected an integer that fits in 64 bits, got {show(value)}")
-    raise WireError(f"expected an integer, got {show(value)}")
+        raise WireError("an integer that fits in 64 bits", value)
+    raise WireError("an integer", value)
 
 
 def structure_float(value: Any, _: Any = None) -> float:
@@ -58,14 +55,14 @@ def structure_float(value: Any, _: Any = None) -> float:
             return float(value)
     elif kind is int and -INT_BOUND <= value < INT_BOUND:
         return float(value)
-    raise WireError(f"expected a number, got {show(value)}")
+    raise WireError("a number", value)
 
 
 def structure_bool(value: Any, _: Any = None) -> bool:
     """``true`` or ``false``."""
     if value is True or value is False:
         return bool(value)
-    raise WireError(f"expected true or false, got {show(value)}")
+    raise WireError("true or false", value)
 
 
 DATES: dict[str, dt.date] = {}
@@ -84,12 +81,12 @@ def structure_date(value: Any, _: Any = None) -> dt.date:
         try:
             parsed = dt.date.fromisoformat(value)
         except ValueError as error:
-            raise WireError(f"expected a date as YYYY-MM-DD, got {show(value)} ({error})") from None
+            raise WireError("a date as YYYY-MM-DD", value, f" ({error})") from None
         if len(DATES) >= 50_000:
             DATES.clear()
         DATES[value] = parsed
         return parsed
-    raise WireError(f"expected a date as YYYY-MM-DD, got {show(value)}")
+    raise WireError("a date as YYYY-MM-DD", value)
 
 
 @functools.cache
@@ -105,4 +102,4 @@ def structure_enum(value: Any, cls: type[enum.Enum]) -> Any:
         if member is not None:
             return member
     accepted = ", ".join(show(v) for v in enum_members(cls))
-    raise WireError(f"expected one of {accepted}, got {show(value)}")
+    raise WireError(f"one of {accepted}", value)
