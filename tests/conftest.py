@@ -43,6 +43,27 @@ def scaled(examples: int) -> int:
     return max(1, examples * settings.default.max_examples // 100)
 
 
+@pytest.fixture
+def untraced():
+    """Run a test without coverage tracing (whatever runs it: xdist, --no-cov, plain).
+
+    For the long Hypothesis searches (the planted bugs, shrinking) whose code other tests
+    measure: traced, they take two to four times as long. pytest-cov's ``no_cover``
+    marker would do the same but fails under ``--no-cov``.
+    """
+    import coverage
+
+    measuring = coverage.Coverage.current()
+    if measuring is None:
+        yield
+        return
+    measuring.stop()
+    try:
+        yield
+    finally:
+        measuring.start()
+
+
 D = dt.date
 
 

@@ -119,7 +119,7 @@ def _report(error):
     return "\n".join(getattr(error, "__notes__", ())).splitlines()
 
 
-@pytest.mark.no_cover  # shrinking re-runs the steps thousands of times: traced, 2 to 4x slower
+@pytest.mark.usefixtures("untraced")  # shrinking re-runs the steps thousands of times
 def test_the_counterexample_shrinks_to_the_few_steps_that_matter():
     class Forgetful(ForgetsWithdrawals):
         opening_events = 0

@@ -61,7 +61,7 @@ TestTrackingTool = TrackingToolMachine.TestCase
 TestTrackingTool.settings = settings(stateful_step_count=25, deadline=None)
 # The searches below drive the example tool (examples/, not measured) through the kit,
 # which test_testing.py measures: tracing them for coverage would only double their time.
-TestTrackingTool.pytestmark = [pytest.mark.no_cover]
+TestTrackingTool.pytestmark = [pytest.mark.usefixtures("untraced")]
 
 
 # --- the planted bug is caught -----------------------------------------------------------
@@ -93,7 +93,7 @@ def test_the_kit_catches_a_tool_that_forgets_withdrawals_of_consent():
     assert "consent in force: library False, system True" in message
 
 
-@pytest.mark.no_cover
+@pytest.mark.usefixtures("untraced")
 def test_the_correct_tool_passes_the_same_search():
     run_state_machine_as_test(TrackingToolMachine, settings=SEARCH)
 
