@@ -14,7 +14,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.vendor.pretty import pretty
 
 import reussite as r
-from conftest import make_programme, referred
+from conftest import make_programme, referred, scaled
 from reussite import strategies as s
 from reussite.strategies._invalid import _VIOLATIONS
 
@@ -203,7 +203,7 @@ def test_every_rule_an_event_can_break_has_a_violation():
 
 @pytest.mark.parametrize("rule", sorted(_VIOLATIONS))
 def test_each_invalid_event_is_refused_with_its_rule(rule):
-    @settings(max_examples=25)
+    @settings(max_examples=scaled(40))  # 10 per rule here, 400 in the nightly profile
     @given(s.invalid_events(rules=[rule]))
     def check(case):
         pathway, event, expected = case
