@@ -240,6 +240,8 @@ def _category_rows(side: BudgetSide, categories: list[ExpenseCategory] | list[Fu
             where = f" {_CHARTS.get(rule.chart.value, rule.chart.value)}" if rule.chart else ""
             when = f" when the label says so (« {rule.example} »)" if rule.when else ""
             accounts[rule.category].append(f"`{rule.prefix}`{where}{when}")
+            for refined in rule.refine:  # the label's keywords may say another category
+                accounts[refined].append(f"`{rule.prefix}`{where} when the label says so")
         elif rule.example:
             keywords[rule.category].append(f"« {rule.example} »")
     rows = [

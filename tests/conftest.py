@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
+from collections import Counter
+from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -198,3 +202,65 @@ def to_state(programme: r.Programme, state: r.State) -> r.Pathway:
         assert p.state is reached
     assert p.state is state
     return p
+
+
+@attrs.frozen
+class LedgerScore:
+    """How the default budget rules did on a hand-labelled ledger."""
+
+    lines: int
+    right: int
+    unclassified: int
+    wrong: int
+    misses: tuple[str, ...]
+
+    def share(self, count: int) -> float:
+        return count / self.lines
+
+
+def score_labelled_ledger(
+    path: Path, title: str, *, nature_column: str | None = None
+) -> LedgerScore:
+    """Classify every line of a labelled ledger and print the score and the misses.
+
+    *Attendu* holds the expected category; with ``nature_column``, the line is right only
+    when its nature (``numéraire`` / ``en nature``) is right too. A line a rule decided
+    otherwise is *confidently wrong*.
+    """
+    from reussite.budget import Nature, classify, load_ledger
+
+    natures = {"numéraire": Nature.CASH, "en nature": Nature.IN_KIND}
+    ledger = load_ledger(path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert len(ledger.lines) == len(rows)
+    outcome: Counter[str] = Counter()
+    misses = []
+    for line, row in zip(ledger.lines, rows, strict=True):
+        c = classify(line)
+        wanted = row["Attendu"]
+        nature = natures[row[nature_column]] if nature_column else c.nature
+        expected = f"{wanted}, {nature.value}" if nature_column else wanted
+        if c.category.value == wanted and c.nature is nature:
+            outcome["right"] += 1
+        elif not c.classified:
+            outcome["unclassified"] += 1
+            misses.append(f"unclassified: {line.label!r} (expected {expected})")
+        else:
+            outcome["wrong"] += 1
+            got = f"{c.category.value}, {c.nature.value}" if nature_column else c.category.value
+            misses.append(f"wrong: {line.label!r} → {got} [{c.rule_id}] (expected {expected})")
+    score = LedgerScore(
+        lines=len(rows),
+        right=outcome["right"],
+        unclassified=outcome["unclassified"],
+        wrong=outcome["wrong"],
+        misses=tuple(misses),
+    )
+    print(  # noqa: T201 - the score is reported by design
+        f"\n{title}, {score.lines} lines: {score.share(score.right):.1%} right,"
+        f" {score.share(score.unclassified):.1%} unclassified,"
+        f" {score.share(score.wrong):.1%} confidently wrong"
+    )
+    print("\n".join(misses))  # noqa: T201
+    return score

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from reussite.budget import (
@@ -326,6 +326,14 @@ def _quote(text: str | None) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _also_utf8(row: str) -> bool:
+    """Whether ``row`` written in Windows-1252 reads as other text in UTF-8."""
+    try:
+        return row.encode("cp1252").decode("utf-8") != row
+    except UnicodeDecodeError:
+        return False
+
+
 @given(st.data(), st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]), st.integers(0, 3))
 def test_round_trip(data: st.DataObject, encoding: str, style: int) -> None:
     count = data.draw(st.integers(0, 6))
@@ -348,6 +356,10 @@ def test_round_trip(data: st.DataObject, encoding: str, style: int) -> None:
     ]
     if encoding == "cp1252" and style == 3:
         rows = [row.replace("\u202f", " ") for row in rows]
+    if encoding == "cp1252":
+        # A Windows-1252 line whose bytes are also valid UTF-8 ('Â¡' is b'\xc2\xa1', '¡' in
+        # UTF-8) is ambiguous: the reader's rule is UTF-8 first, so it cannot round-trip.
+        assume(not any(_also_utf8(row) for row in rows))
     ledger = read_ledger(_csv(*rows).encode(encoding))
     assert list(ledger.lines) == lines
     assert isinstance(ledger, Ledger)

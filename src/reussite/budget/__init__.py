@@ -22,12 +22,19 @@ Rules are data (:class:`RuleSet`, :data:`DEFAULT_RULES`), applied in this order:
 1. expenses: **account rules**, the longest matching prefix first, a rule scoped to
    the line's chart before an any-chart one, a rule conditioned on label keywords
    before an unconditioned one (M57 ``6414`` is sessional pay, M14 ``6414`` is not);
-   then **keyword rules** on the label folded by :func:`normalise_text` (case,
-   accents, apostrophes), by ascending priority;
+   an account rule may let the label's keyword rules *refine* its category (a ``622``
+   fee for a speech therapist is a service); then **keyword rules** on the label
+   folded by :func:`normalise_text` (case, accents, apostrophes), by ascending
+   priority: what is bought (transport, rent, IT, documentation, goods) before what
+   it is for (health, leisure, parenting, training);
 2. funding: keyword rules on the **funder's name** first, since the category answers
    "who pays" (``13-ETAT-POLITIQUE-VILLE``, ``CGET``, ``ANCT``, ``Préfecture`` →
-   State, politique de la ville); then account rules; then keywords of the label;
-3. otherwise an explicit ``UNCLASSIFIED`` whose explanation says what was tried.
+   State, politique de la ville, unless the label names another State programme);
+   then account rules; then keywords of the label; a refund is a cost recovery
+   whoever pays it (a ``before_funder`` rule);
+3. a line nothing decided is read again with typing slips corrected (*formaton*);
+   doubled letters are tolerated throughout (*vaccations*);
+4. otherwise an explicit ``UNCLASSIFIED`` whose explanation says what was tried.
 
 Keyword rules without a category are *modifiers*: they set the nature ("en nature",
 "mise à disposition", "charges supplétives"), the indirect flag ("charges

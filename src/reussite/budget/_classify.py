@@ -122,11 +122,23 @@ def _explain(decision: Decision, category: Category) -> tuple[str, str]:
             f" → {category.label_en} [rule {rule.id}]",
         )
     source = funder if match.on == "funder" else label
+    read_fr = read_en = ""
+    if match.read_as is not None:
+        read_fr, read_en = f" lu « {match.read_as} »", f" read '{match.read_as}'"
     what_fr = "financeur" if match.on == "funder" else "libellé"
     what_en = "funder" if match.on == "funder" else "label"
+    account_fr = account_en = ""
+    if match.refines is not None:
+        refined = match.refines
+        note = f" « {refined.note} »" if refined.note else ""
+        note_en = f" '{refined.note}'" if refined.note else ""
+        account_fr = f"compte {line.account_code} ({_chart(line.chart)}){note}, "
+        account_en = f"account {line.account_code} ({line.chart.value}){note_en}, "
     return (
-        f"{what_fr} « {source} » contient « {match.text} » → {category.label_fr} [règle {rule.id}]",
-        f"{what_en} '{source}' contains '{match.text}' → {category.label_en} [rule {rule.id}]",
+        f"{account_fr}{what_fr} « {source} »{read_fr} contient « {match.text} »"
+        f" → {category.label_fr} [règle {rule.id}]",
+        f"{account_en}{what_en} '{source}'{read_en} contains '{match.text}'"
+        f" → {category.label_en} [rule {rule.id}]",
     )
 
 
@@ -144,6 +156,9 @@ def _resolve(decision: Decision) -> Classification:
     nature = line.nature or (natures[0] if natures else Nature.CASH)
     indirect = any(m.rule.indirect for m in contributors)
     cerfa = rule.cerfa_line if rule and rule.cerfa_line else category.cerfa_line
+    if match is not None and match.refines is not None and match.refines.cerfa_line is not None:
+        # The label refined the category; an account that names its CERFA line keeps it.
+        cerfa = match.refines.cerfa_line
     for modifier in decision.modifiers:
         if modifier.rule.cerfa_line is not None:
             cerfa = modifier.rule.cerfa_line

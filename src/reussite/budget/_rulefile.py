@@ -23,8 +23,8 @@ FORMAT = 1
 
 _COMMON = ("id", "side", "category", "unless", "nature", "indirect", "cerfa", "note", "example")
 _KEYS: Mapping[str, tuple[str, ...]] = {
-    "account": (*_COMMON, "prefix", "chart", "when"),
-    "keyword": (*_COMMON, "priority", "patterns", "envelope"),
+    "account": (*_COMMON, "prefix", "chart", "when", "refine"),
+    "keyword": (*_COMMON, "priority", "patterns", "envelope", "before_funder"),
 }
 _TOP = ("format", "extends", "drop", "account", "keyword")
 
@@ -63,6 +63,14 @@ class _Table:
         value = self.get(key, str, required=required)
         if value is None:
             return None
+        return self._lookup(key, enum_cls, value)
+
+    def members(self, key: str, enum_cls: Any) -> tuple[Any, ...]:
+        values = self.get(key, list) or ()
+        found = tuple(self._lookup(key, enum_cls, value) for value in values)
+        return tuple(m for m in found if m is not None)
+
+    def _lookup(self, key: str, enum_cls: Any, value: str) -> Any:
         for member in enum_cls:
             if member.value == value:
                 return member
@@ -79,9 +87,9 @@ def _rule(kind: str, table: _Table) -> Rule | None:
             f" expected among {', '.join(_KEYS[kind])}"
         )
     side = table.member("side", Side, required=True)
+    enum_cls = ExpenseCategory if side is Side.EXPENSE else FundingCategory
     category = None
     if "category" in table.data:
-        enum_cls = ExpenseCategory if side is Side.EXPENSE else FundingCategory
         category = table.member("category", enum_cls) if side is not None else None
     elif kind == "account":
         table.fail("the key 'category' is required")
@@ -101,12 +109,14 @@ def _rule(kind: str, table: _Table) -> Rule | None:
             "prefix": table.get("prefix", str, required=True),
             "chart": table.member("chart", Chart),
             "when": table.get("when", list) or (),
+            "refine": table.members("refine", enum_cls) if side is not None else (),
         }
     else:
         specific = {
             "priority": table.get("priority", int, required=True),
             "patterns": table.get("patterns", list, required=True),
             "envelope": table.member("envelope", Envelope),
+            "before_funder": table.get("before_funder", bool) or False,
         }
     if table.problems:
         return None
@@ -135,6 +145,8 @@ def read_rules(text: str, *, source: str | None = None, base: RuleSet | None = N
         prefix = "6068"
         chart = "m57"              # optional: pcg, pcg_asso_2018, m57, m14, cerfa_12156
         when = ['gouters?']        # optional: label keywords (normalised regexes)
+        refine = ["training"]      # optional: categories the label's keyword rules may
+                                   # refine the account's decision into
         unless = []                # optional: keywords that keep the rule from applying
         category = "service_provision"
         nature = "in_kind"         # optional: cash or in_kind
@@ -150,6 +162,8 @@ def read_rules(text: str, *, source: str | None = None, base: RuleSet | None = N
         patterns = ['\bcantines?\b']
         category = "individual_aid"  # omit it for a modifier (nature, indirect, cerfa,
                                      # envelope = "mainstream" or "politique_ville")
+        before_funder = false      # optional, funding rules: tried on the label before
+                                   # the funder's name (a refund whoever pays it)
 
     A rule with the id of a base rule replaces it. Patterns are regular expressions on
     the normalised text (:func:`normalise_text`); write them in TOML literal strings
@@ -294,8 +308,12 @@ def _fields(rule: Rule) -> list[tuple[str, object]]:
             fields.append(("chart", rule.chart.value))
         if rule.when:
             fields.append(("when", rule.when))
+        if rule.refine:
+            fields.append(("refine", tuple(c.value for c in rule.refine)))
     else:
         fields += [("priority", rule.priority), ("patterns", rule.patterns)]
+        if rule.before_funder:
+            fields.append(("before_funder", True))
     if rule.unless:
         fields.append(("unless", rule.unless))
     if rule.category is not None:

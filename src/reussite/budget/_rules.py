@@ -7,11 +7,22 @@ Two kinds of rule:
   a conditioned rule whose keywords match beats every unconditioned rule below its
   prefix (a ``641`` rule for *vacations* decides an M14 ``6414`` line); then the
   longest matching prefix wins, and at equal length a chart-specific rule beats an
-  any-chart one.
+  any-chart one. An account rule may also let the label *refine* it: the first keyword
+  rule (by priority) that matches the label and decides one of the rule's ``refine``
+  categories decides instead (a ``622`` fee whose label names a speech therapist is a
+  service, one naming a supervision is training), so the words live in one place, the
+  keyword rules; words of the account's own category (*rémunérations
+  d'intermédiaires*, the title of ``622`` that exports often repeat) do not stop it.
 * :class:`KeywordRule`: French patterns on the normalised text, tried by ascending
   ``priority``. A keyword rule without a category is a *modifier*: it never decides
   the category but sets the nature (cash / in kind), the indirect flag, the CERFA
-  line or the funder's envelope of whatever line it matches.
+  line or the funder's envelope of whatever line it matches. A funding keyword rule
+  marked ``before_funder`` is tried on the label before the funder's name when no
+  account rule applies: what the receipt is (a refund) beats who pays it.
+
+Patterns match the text folded by :func:`normalise_text`; a pattern that does not match
+is tried again with doubled letters made single on both sides, the commonest French
+typing slip (*vaccations*, *regionnal*, *honnoraires*).
 
 Any rule may list ``unless`` patterns: it does not apply to a line they match (an
 "in kind" modifier does not turn a cash *subvention* into a contribution in kind because
@@ -20,7 +31,8 @@ its label mentions *frais de structure*).
 Precedence (:func:`classify` applies it):
 
 * expenses: account rules, then keyword rules on the label, then ``UNCLASSIFIED``;
-* funding: keyword rules on the funder's name (who pays is the category), then account
+* funding: ``before_funder`` keyword rules on the label when no account rule applies,
+  then keyword rules on the funder's name (who pays is the category), then account
   rules, then keyword rules on the label, then ``UNCLASSIFIED``.
 """
 
@@ -93,6 +105,10 @@ class AccountRule:
         when: keyword patterns (on the normalised label, and funder for funding); when
             given, the rule applies only if one of them matches, and then it wins over
             the unconditioned rules of longer prefixes (the label comes first).
+        refine: categories the label may refine the rule's decision into: the first
+            keyword rule, by priority, that matches the label and decides one of them
+            decides the line, on the rule's ``cerfa_line`` if it names one. Empty: the
+            account alone decides.
         unless: keyword patterns that keep the rule from applying when one matches.
         nature: the nature of the lines it decides (in kind for 86x/87x), or None.
         indirect: whether the lines it decides are indirect costs or contributions.
@@ -121,6 +137,7 @@ class AccountRule:
     )
     note: str = attrs.field(default="", validator=_NOTE)
     example: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=300)))
+    refine: tuple[Category, ...] = attrs.field(default=(), validator=v.tuple_of(_category_of))
 
     @property
     def envelope(self) -> None:
@@ -153,12 +170,18 @@ class KeywordRule:
         priority: lower is tried first; unique per side.
         category: the category decided; None makes the rule a *modifier* that only
             sets ``nature``, ``indirect``, ``cerfa_line`` or ``envelope``.
-        unless: patterns that keep the rule from applying when one matches.
+        unless: patterns that keep the rule from applying when one matches, anywhere in
+            the line (a rule tried on the funder's name is kept from applying by the
+            label's words too).
         nature: the nature of the lines it matches, or None.
         indirect: whether the lines it matches are indirect.
         cerfa_line: the CERFA line, when it differs from the category's default.
         envelope: the funder's envelope (*droit commun* or politique de la ville) of the
             funding lines it matches, or None.
+        before_funder: for a funding rule, whether it is tried on the label before the
+            funder's name, when no account rule applies (an account already says what
+            the receipt is): what the receipt is beats who pays it (a refund of sick
+            pay is a cost recovery even when the CPAM pays it).
         note: why the rule exists, in a few words.
         example: a label the rule must decide; checked when the rule set is built.
 
@@ -182,6 +205,7 @@ class KeywordRule:
     envelope: Envelope | None = attrs.field(default=None, validator=v.optional(v.member(Envelope)))
     note: str = attrs.field(default="", validator=_NOTE)
     example: str | None = attrs.field(default=None, validator=v.optional(v.text(max_length=300)))
+    before_funder: bool = attrs.field(default=False, validator=v.typed(bool))
 
     @property
     def is_modifier(self) -> bool:
@@ -194,11 +218,17 @@ Rule = AccountRule | KeywordRule
 
 @attrs.frozen
 class Match:
-    """How a rule matched a line: on which text, and the matched words."""
+    """How a rule matched a line: on which text, and the matched words.
+
+    ``refines`` is the account rule whose decision the label refined, if any;
+    ``read_as`` the text as read once typing slips were corrected, if it was.
+    """
 
     rule: Rule
     on: Literal["account", "funder", "label"]
     text: str
+    refines: AccountRule | None = None
+    read_as: str | None = None
 
 
 @attrs.frozen
@@ -209,6 +239,81 @@ class Decision:
     match: Match | None
     account: Match | None
     modifiers: tuple[Match, ...]
+
+
+_DOUBLED = re.compile(r"([a-z])\1+")
+# In a pattern, a doubled letter not escaped (``\bb`` is a word boundary then ``b``).
+_DOUBLED_IN_PATTERN = re.compile(r"(?<!\\)([a-z])\1+")
+
+
+def _single_letters(text: str) -> str:
+    """``text`` with each run of one repeated letter made single (*vaccations* → *vacations*)."""
+    return _DOUBLED.sub(r"\1", text)
+
+
+@attrs.frozen
+class _Text:
+    """A normalised text, and the same with doubled letters made single (for typos)."""
+
+    plain: str
+    single: str
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        return cls(text, _single_letters(text))
+
+
+@attrs.frozen
+class _Pattern:
+    """A compiled pattern, and its variant for texts with doubled letters made single."""
+
+    plain: re.Pattern[str]
+    single: re.Pattern[str] | None  # None when it is the same pattern
+
+    @classmethod
+    def of(cls, compiled: re.Pattern[str]) -> _Pattern:
+        source = _DOUBLED_IN_PATTERN.sub(r"\1", compiled.pattern)
+        return cls(compiled, re.compile(source) if source != compiled.pattern else None)
+
+    def search(self, text: _Text) -> str | None:
+        found = self.plain.search(text.plain)
+        if found is None and (text.single != text.plain or self.single is not None):
+            found = (self.single or self.plain).search(text.single)
+        if found is None:
+            return None
+        return found.group(0) or text.plain
+
+
+_LEXICON_WORD = re.compile(r"[a-z]{6,}(?=(\?)?)")
+_LABEL_WORD = re.compile(r"[a-z]{6,}")
+
+
+def _pattern_words(pattern: str) -> set[str]:
+    """The literal words (6 letters or more) a pattern looks for, with optional endings."""
+    words: set[str] = set()
+    source = re.sub(r"\\[a-zA-Z]", " ", pattern)
+    for found in _LEXICON_WORD.finditer(source):
+        word = found.group(0)
+        words.add(word)
+        if found.group(1):  # 'formations?': 'formation' too
+            words.add(word[:-1])
+    return words
+
+
+def _one_slip(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with one letter missing, added, changed or swapped."""
+    if typed == word or abs(len(typed) - len(word)) > 1:
+        return False
+    start = 0
+    while start < min(len(typed), len(word)) and typed[start] == word[start]:
+        start += 1
+    a, b = typed[start:], word[start:]
+    return (
+        a[1:] == b[1:]  # changed
+        or a == b[1:]  # missing
+        or a[1:] == b  # added
+        or (len(a) >= 2 and a[0] == b[1:2] and a[1] == b[0] and a[2:] == b[2:])  # swapped
+    )
 
 
 def _check_pattern(rule_id: str, pattern: str, problems: list[str]) -> re.Pattern[str] | None:
@@ -264,16 +369,19 @@ condition as rule 'local-6288'
 
     account_rules: tuple[AccountRule, ...] = attrs.field(validator=v.tuple_of(v.typed(AccountRule)))
     keyword_rules: tuple[KeywordRule, ...] = attrs.field(validator=v.tuple_of(v.typed(KeywordRule)))
-    _compiled: dict[str, tuple[re.Pattern[str], ...]] = attrs.field(
+    _compiled: dict[str, tuple[_Pattern, ...]] = attrs.field(
         init=False, eq=False, repr=False, factory=dict
     )
-    _unless: dict[str, tuple[re.Pattern[str], ...]] = attrs.field(
+    _unless: dict[str, tuple[_Pattern, ...]] = attrs.field(
         init=False, eq=False, repr=False, factory=dict
     )
     _accounts: dict[Side, tuple[AccountRule, ...]] = attrs.field(
         init=False, eq=False, repr=False, factory=dict
     )
     _keywords: dict[Side, tuple[KeywordRule, ...]] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+    _lexicon: dict[Side, dict[tuple[str, int], tuple[str, ...]]] = attrs.field(
         init=False, eq=False, repr=False, factory=dict
     )
 
@@ -286,17 +394,18 @@ condition as rule 'local-6288'
             seen_ids.add(rule.id)
             self._check_side(rule, problems)
             self._compiled[rule.id] = tuple(
-                c
+                _Pattern.of(c)
                 for c in (_check_pattern(rule.id, p, problems) for p in rule.patterns)
                 if c is not None
             )
             self._unless[rule.id] = tuple(
-                c
+                _Pattern.of(c)
                 for c in (_check_pattern(rule.id, p, problems) for p in rule.unless)
                 if c is not None
             )
         self._check_accounts(problems)
         self._check_keywords(problems)
+        self._check_refine(problems)
         for side in Side:
             self._accounts[side] = tuple(
                 sorted(
@@ -310,6 +419,19 @@ condition as rule 'local-6288'
                     key=lambda r: r.priority,
                 )
             )
+            words = sorted(
+                {
+                    w
+                    for r in self._keywords[side]
+                    if not r.is_modifier
+                    for p in r.patterns
+                    for w in _pattern_words(p)
+                }
+            )
+            lexicon: dict[tuple[str, int], list[str]] = {}
+            for word in words:  # by first letter and length: a slip seldom hits the first
+                lexicon.setdefault((word[0], len(word)), []).append(word)
+            self._lexicon[side] = {key: tuple(found) for key, found in lexicon.items()}
         if not problems:
             self._check_examples(problems)
         if problems:
@@ -332,6 +454,18 @@ condition as rule 'local-6288'
             problems.append(
                 f"rule {rule.id!r}: CERFA line {rule.cerfa_line.value!r} is on the"
                 f" {rule.cerfa_line.side.value} side, not {rule.side.value}"
+            )
+        if isinstance(rule, AccountRule):
+            for category in rule.refine:
+                if not isinstance(category, expected) or category.value == "unclassified":
+                    problems.append(
+                        f"rule {rule.id!r}: cannot be refined into {category.value!r}, which"
+                        f" is not a category of the {rule.side.value} side"
+                    )
+        elif rule.before_funder and (rule.side is not Side.FUNDING or rule.is_modifier):
+            problems.append(
+                f"rule {rule.id!r}: 'before_funder' is for funding rules that decide a"
+                " category (tried on the label before the funder's name)"
             )
 
     def _check_accounts(self, problems: list[str]) -> None:
@@ -387,6 +521,16 @@ condition as rule 'local-6288'
                 )
             for p in rule.patterns:
                 seen.setdefault(p, rule.id)
+
+    def _check_refine(self, problems: list[str]) -> None:
+        decided = {(r.side, r.category) for r in self.keyword_rules if r.category is not None}
+        for rule in self.account_rules:
+            for category in rule.refine:
+                if (rule.side, category) not in decided:
+                    problems.append(
+                        f"rule {rule.id!r}: refined into {category.value!r}, but no keyword"
+                        " rule decides that category, so the label can never refine it"
+                    )
 
     def _check_examples(self, problems: list[str]) -> None:
         for rule in self.rules:
@@ -459,17 +603,43 @@ condition as rule 'local-6288'
             keyword_rules=tuple(r for r in self.keyword_rules if r.id not in drop),
         )
 
-    def _search(self, rule: Rule, text: str) -> str | None:
+    def _search(self, rule: Rule, text: _Text, line: _Text | None = None) -> str | None:
+        """The words of ``text`` the rule matches; None if ``line`` has an ``unless`` word."""
         for compiled in self._compiled[rule.id]:
             found = compiled.search(text)
             if found is not None:
-                if any(u.search(text) for u in self._unless[rule.id]):
-                    return None
-                return found.group(0) or text
+                return None if self._excluded(rule, line or text) else found
         return None
 
-    def _excluded(self, rule: Rule, text: str) -> bool:
-        return any(u.search(text) for u in self._unless[rule.id])
+    def _excluded(self, rule: Rule, text: _Text) -> bool:
+        return any(u.search(text) is not None for u in self._unless[rule.id])
+
+    def _corrected(self, side: Side, text: str) -> str | None:
+        """``text`` with its typing slips corrected, or None if it has none.
+
+        A word of 6 letters or more that no keyword rule names, one slip (a letter
+        missing, added, changed or two swapped) away from exactly one word the keyword
+        rules name, is replaced by it (*formaton* → *formation*).
+        """
+        lexicon = self._lexicon.get(side, {})
+
+        def fix(found: re.Match[str]) -> str:
+            typed = found.group(0)
+            if typed in lexicon.get((typed[0], len(typed)), ()):
+                return typed
+            near = {
+                word
+                for size in (len(typed) - 1, len(typed), len(typed) + 1)
+                for word in lexicon.get((typed[0], size), ())
+                # an ending added or dropped is a form of the word, not a slip
+                if _one_slip(typed, word)
+                and not typed.startswith(word)
+                and not word.startswith(typed)
+            }
+            return near.pop() if len(near) == 1 else typed
+
+        corrected = _LABEL_WORD.sub(fix, text)
+        return corrected if corrected != text else None
 
 
 def _replace_or_add(rules: list[Any], rule: Rule) -> list[Any]:
@@ -481,7 +651,7 @@ def _replace_or_add(rules: list[Any], rule: Rule) -> list[Any]:
     return rules
 
 
-def _account_match(rules: RuleSet, line: BudgetLine, text: str) -> Match | None:
+def _account_match(rules: RuleSet, line: BudgetLine, text: _Text) -> Match | None:
     code = line.account_code
     if code is None:
         return None
@@ -501,30 +671,72 @@ def _account_match(rules: RuleSet, line: BudgetLine, text: str) -> Match | None:
     return fallback
 
 
+def _refined(rules: RuleSet, account: Match, text: _Text) -> Match | None:
+    """The keyword rule that refines an account rule's decision, if the label says so."""
+    rule = account.rule
+    if not isinstance(rule, AccountRule) or not rule.refine:
+        return None
+    for keyword in rules._keywords[rule.side]:
+        if keyword.category is None or keyword.category not in rule.refine:
+            continue
+        found = rules._search(keyword, text)
+        if found is not None:
+            return Match(keyword, "label", found, refines=rule)
+    return None
+
+
 def _keyword_match(
-    rules: RuleSet, side: Side, text: str, on: Literal["funder", "label"]
+    rules: RuleSet,
+    side: Side,
+    text: _Text,
+    on: Literal["funder", "label"],
+    *,
+    line: _Text | None = None,
+    before_funder: bool = False,
 ) -> Match | None:
     for rule in rules._keywords[side]:
-        if rule.is_modifier:
+        if rule.is_modifier or (before_funder and not rule.before_funder):
             continue
-        found = rules._search(rule, text)
+        found = rules._search(rule, text, line)
         if found is not None:
             return Match(rule, on, found)
     return None
 
 
+def _read_through_slips(
+    rules: RuleSet, side: Side, text: _Text, on: Literal["funder", "label"]
+) -> Match | None:
+    read = rules._corrected(side, text.plain)
+    if read is None:
+        return None
+    match = _keyword_match(rules, side, _Text.of(read), on)
+    return None if match is None else attrs.evolve(match, read_as=read)
+
+
 def decide(rules: RuleSet, line: BudgetLine) -> Decision:
     """Run the engine: which rule decides ``line`` and which modifiers apply."""
-    label = normalise_text(line.label)
-    funder = normalise_text(line.funder) if line.funder else ""
-    both = f"{funder} {label}".strip()
+    label = _Text.of(normalise_text(line.label))
+    funder_text = normalise_text(line.funder) if line.funder else ""
+    funder = _Text.of(funder_text)
+    both = _Text.of(f"{funder_text} {label.plain}".strip())
     account = _account_match(rules, line, both)
+    refined = _refined(rules, account, both) if account is not None else None
     match: Match | None
     if line.side is Side.FUNDING:
-        match = _keyword_match(rules, line.side, funder, "funder") if funder else None
-        match = match or account or _keyword_match(rules, line.side, label, "label")
+        match = None
+        if account is None:  # an account already says what the receipt is
+            match = _keyword_match(rules, line.side, label, "label", before_funder=True)
+        if match is None and funder_text:
+            # ``unless`` words are looked for in the whole line: "Préfecture" pays
+            # politique de la ville credits unless the label names another programme.
+            match = _keyword_match(rules, line.side, funder, "funder", line=both)
+        match = match or refined or account or _keyword_match(rules, line.side, label, "label")
     else:
-        match = account or _keyword_match(rules, line.side, label, "label")
+        match = refined or account or _keyword_match(rules, line.side, label, "label")
+    if match is None:  # a last try, with typing slips corrected
+        match = _read_through_slips(rules, line.side, label, "label")
+    if match is None and funder_text:
+        match = _read_through_slips(rules, line.side, funder, "funder")
     modifiers = []
     for rule in rules._keywords[line.side]:
         if rule.is_modifier:
