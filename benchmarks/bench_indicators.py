@@ -33,12 +33,10 @@ import attrs
 import reussite as r
 from reussite.indicators import annual_report
 from reussite.periods import SchoolYear
+from reussite.samples import sample_path
 from reussite.serialization import dump_cohort, load_cohort
 
-DATA = (
-    pathlib.Path(__file__).resolve().parent.parent
-    / "src/reussite/data/pays-salonais-2017-2018.jsonl"
-)
+DATA = sample_path("cohort")
 PERIOD = SchoolYear(2017)
 AS_OF = dt.date(2018, 8, 31)
 

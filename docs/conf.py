@@ -7,13 +7,20 @@ nomenclatures, command-line help) is generated here from the code at build time,
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import html
 import importlib
 import inspect
 import io
 import os
 import pathlib
+import re
+import shutil
+import subprocess
 from importlib import resources
+
+import attrs
 
 # Hypothesis loads ``reussite.strategies`` through its entry point when it is first
 # imported; importing it first keeps autodoc's import of ``reussite.strategies`` (and
@@ -25,8 +32,10 @@ import reussite
 from reussite.budget import DEFAULT_RULES, AccountRule, ExpenseCategory, FundingCategory
 from reussite.budget import Side as BudgetSide
 from reussite.cli import main as cli_main
+from reussite.cli._french import french_argparse
 from reussite.indicators import INDICATORS, annual_report, format_fr
 from reussite.lifecycle import LIFECYCLE
+from reussite.pathway import State
 from reussite.periods import SchoolYear
 from reussite.rules import RULES
 from reussite.serialization import load_cohort
@@ -42,18 +51,18 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
-    "sphinxcontrib.mermaid",
     "sphinx_copybutton",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-myst_fence_as_directive = ["mermaid"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_typehints_description_target = "documented"  # attrs fields: their Attributes only
+autodoc_default_options: dict[str, object] = {}
+autodoc_preserve_defaults = True  # ``rules=DEFAULT_RULES``, not the rule set's repr
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_use_ivar = True
@@ -85,7 +94,60 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-# The lifecycle: the Mermaid diagram, the transitions and the rules.
+# The lifecycle: the diagram (SVG drawn by Graphviz, no network needed to show it), the
+# events that keep a state (self-loops, listed rather than drawn), the Mermaid text, the
+# transitions and the rules.
+def _lifecycle_dot() -> list[str]:
+    edges: dict[tuple[State, State], list[str]] = {}
+    for t in LIFECYCLE.transitions:
+        if t.source is not t.target:
+            edges.setdefault((t.source, t.target), []).append(t.event.tag)
+    lines = [
+        "digraph lifecycle {",
+        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.3, ranksep=0.5];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#eef2f8", color="#4a5a78",'
+        ' fontname="Helvetica", fontsize=18, margin="0.15,0.06"];',
+        '  edge [fontname="Helvetica", fontsize=14, color="#6b778c", fontcolor="#33415c"];',
+        '  start [shape=circle, width=0.18, label="", style=filled, fillcolor="#33415c"];',
+    ]
+    for state in State:
+        final = ', peripheries=2, fillcolor="#e9f3ea"' if state in LIFECYCLE.finals else ""
+        name = html.escape(state.label_fr)
+        label = f'<<b>{name}</b><br/><font point-size="13">{state.value}</font>>'
+        lines.append(f"  {state.value} [label={label}{final}];")
+    lines.append(f"  start -> {LIFECYCLE.initial.value};")
+    for (source, target), tags in edges.items():
+        label = "\\n".join(tags)  # DOT's line break
+        lines.append(f'  {source.value} -> {target.value} [label="{label}"];')
+    lines.append("}")
+    return lines
+
+
+def _draw(dot_file: str, svg_file: str) -> None:
+    """Draw the SVG with Graphviz's ``dot`` when the DOT text changed."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise RuntimeError(
+            "the lifecycle diagram needs Graphviz's dot: apt-get install graphviz "
+            "(Debian, Ubuntu; .ci/run installs it), brew install graphviz (macOS)"
+        )
+    source, target = _GENERATED / dot_file, _GENERATED / svg_file
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return
+    subprocess.run([dot, "-Tsvg", str(source), "-o", str(target)], check=True)
+
+
+_write("lifecycle.dot", _lifecycle_dot())
+_draw("lifecycle.dot", "lifecycle.svg")
+_loops: dict[State, list[str]] = {}
+for _t in LIFECYCLE.transitions:
+    if _t.source is _t.target:
+        _loops.setdefault(_t.source, []).append(f"`{_t.event.tag}` ({_t.event.label_fr})")
+_write(
+    "lifecycle-loops.md",
+    ["| state | events accepted that keep the pathway in it |", "|---|---|"]
+    + [f"| {s.label_fr} (`{s.value}`) | {', '.join(events)} |" for s, events in _loops.items()],
+)
 _write("lifecycle.mmd", [LIFECYCLE.to_mermaid()])
 _write(
     "rules.md",
@@ -206,7 +268,17 @@ _write("budget-funding.md", _category_rows(BudgetSide.FUNDING, list(FundingCateg
 
 
 # The command line: each sub-command's --help, as the installed program prints it.
-_COMMANDS = ("demo", "report", "validate", "schema", "budget", "export", "lifecycle", "rules")
+def _command_names() -> list[str]:
+    """The sub-commands, in the order ``reussite --help`` lists them."""
+    from reussite.cli import _parser
+
+    with french_argparse():
+        parser = _parser()
+    (subparsers,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(subparsers.choices)
+
+
+_COMMANDS = _command_names()
 
 
 def _cli_help(*argv: str) -> str:
@@ -242,44 +314,168 @@ def _cli_page() -> None:
 _cli_page()
 
 
-# The constants a package re-exports from its private modules: autodoc finds no docstring
-# for data imported into a package, so their descriptions are read from where they are
-# defined and written as ``py:data`` entries.
-_CONSTANT_PACKAGES = (
-    "reussite.indicators",
-    "reussite.budget",
-    "reussite.serialization",
-    "reussite.privacy",
-)
+# The API reference: one page per topic, each module with its docstring, a summary table
+# of its public names (``__all__``) and then each name. Constants re-exported by a package
+# from its private modules get their description from where they are defined (autodoc
+# finds no docstring for data imported into a package).
+_API_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "lifecycle": (
+        "Lifecycle",
+        "The pathway, its events, the declared transition table, the rules and the errors.",
+        ("pathway", "events", "lifecycle", "rules", "errors"),
+    ),
+    "people": (
+        "People and the programme",
+        "The child, the family, the programme and its territory, the referral, the EPS's "
+        "decisions, the plan, the ways a pathway ends, and the coded values.",
+        ("people", "programme", "timeline", "referral", "decision", "plan", "ending", "codes"),
+    ),
+    "indicators": (
+        "Indicators and reports",
+        "The annual report (*bilan annuel*), the indicator definitions and the periods.",
+        ("indicators", "periods", "calendar"),
+    ),
+    "budget": (
+        "Budget",
+        "Ledgers, budget lines, their classification and the budget summary.",
+        ("budget",),
+    ),
+    "privacy": (
+        "Data protection",
+        "Pseudonymised exports, small-count suppression, consent and retention.",
+        ("privacy",),
+    ),
+    "serialization": (
+        "Files",
+        "Pathway documents, cohort files, the JSON Schema, and the sample files.",
+        ("serialization", "samples"),
+    ),
+    "testing": (
+        "Testing kit",
+        "Hypothesis strategies and the stateful test adopters point at their own system "
+        '(extra ``testing``: ``pip install "reussite[testing]"``).',
+        ("strategies", "testing"),
+    ),
+    "cli": (
+        "Command line (Python entry point)",
+        "``reussite.cli.main``, what ``python -m reussite`` runs; the sub-commands are in "
+        "[the command-line reference](../cli.md).",
+        ("cli",),
+    ),
+}
+"""Each page: its title, its summary, and its modules (under ``reussite.``)."""
 
 
-def _constant_docs(package: str) -> dict[str, str]:
+def _attribute_docs(package: str) -> dict[str, str]:
+    """The attribute docstrings of a module and, for a package, of its private modules."""
     docs: dict[str, str] = {}
     module = importlib.import_module(package)
-    folder = pathlib.Path(module.__file__ or "").parent
-    for path in sorted(folder.glob("_*.py")):
-        analyzer = ModuleAnalyzer.for_module(f"{package}.{path.stem}")
-        for (scope, name), lines in analyzer.find_attr_docs().items():
+    names = [package]
+    if hasattr(module, "__path__"):
+        folder = pathlib.Path(module.__file__ or "").parent
+        names += [f"{package}.{p.stem}" for p in sorted(folder.glob("_*.py"))]
+    for name in names:
+        if name.endswith("__init__"):
+            continue
+        for (scope, attr), lines in ModuleAnalyzer.for_module(name).find_attr_docs().items():
             if scope == "":
-                docs.setdefault(name, "\n".join(lines).strip())
+                docs.setdefault(attr, "\n".join(lines).strip())
     return docs
 
 
-def _constants_page(package: str) -> None:
-    module = importlib.import_module(package)
-    docs = _constant_docs(package)
-    lines = ["```{eval-rst}"]
-    for name in module.__all__:
-        value = getattr(module, name)
-        if inspect.isclass(value) or inspect.isroutine(value) or inspect.ismodule(value):
-            continue
-        text = docs.get(name) or f"A constant of type ``{type(value).__name__}``."
-        lines += [f".. py:data:: {name}", f"   :module: {package}", ""]
-        lines += [f"   {line}" if line else "" for line in text.splitlines()]
-        lines.append("")
-    lines.append("```")
-    _write(f"constants-{package.rsplit('.', 1)[-1]}.md", lines)
+def _markdown(rst: str) -> str:
+    """A docstring's reStructuredText roles and literals, in MyST Markdown."""
+    text = re.sub(r":(?:py:)?(class|func|meth|data|attr|mod|exc|obj):`", r"{py:\1}`", rst)
+    return text.replace("``", "`")
 
 
-for _package in _CONSTANT_PACKAGES:
-    _constants_page(_package)
+def _api_module(name: str) -> list[str]:
+    module = importlib.import_module(name)
+    docs = _attribute_docs(name)
+    lines = [f"## `{name}`", "", "```{eval-rst}", f".. automodule:: {name}", "```", ""]
+    lines += ["| name | what it is |", "|---|---|"]
+    for n in module.__all__:
+        value = getattr(module, n)
+        own = inspect.isclass(value) or inspect.isroutine(value)
+        text = (inspect.getdoc(value) if own else docs.get(n)) or ""
+        kind = "class" if inspect.isclass(value) else "func" if own else "data"
+        summary = text.split("\n\n")[0].replace("\n", " ")
+        lines.append(f"| {{py:{kind}}}`~{name}.{n}` | {_cell(_markdown(summary))} |")
+    lines += ["", "```{eval-rst}", f".. currentmodule:: {name}", ""]
+    for n in module.__all__:
+        value = getattr(module, n)
+        if inspect.isclass(value):
+            inheritance = "   :show-inheritance:\n" if value.__bases__ != (object,) else ""
+            lines += [f".. autoclass:: {n}", "   :members:", inheritance]
+        elif inspect.isroutine(value):
+            lines += [f".. autofunction:: {n}", ""]
+        else:
+            text = docs.get(n) or f"A constant of type ``{type(value).__name__}``."
+            lines += [f".. py:data:: {n}", ""]
+            lines += [f"   {line}" if line else "" for line in text.splitlines()]
+            lines.append("")
+    lines += ["```", ""]
+    return lines
+
+
+def _api_pages() -> None:
+    import pkgutil
+
+    public = {
+        info.name
+        for info in pkgutil.iter_modules(reussite.__path__)
+        if not info.name.startswith("_")
+    }
+    listed = {m for _, _, modules in _API_PAGES.values() for m in modules}
+    if public != listed:
+        raise RuntimeError(
+            f"docs/conf.py _API_PAGES: add the public modules {sorted(public - listed)} to a "
+            f"page; remove {sorted(listed - public)}"
+        )
+    for page, (title, summary, modules) in _API_PAGES.items():
+        lines = [f"# {title}", "", summary, ""]
+        for module in modules:
+            lines += _api_module(f"reussite.{module}")
+        _write(f"api-{page}.md", lines)
+
+
+_api_pages()
+
+
+def _skip_attrs_fields(
+    app: object, what: str, name: str, obj: object, skip: bool, options: object
+) -> bool | None:
+    """Leave out the attrs fields: each class lists them in its Attributes section."""
+    if what == "class" and inspect.ismemberdescriptor(obj):
+        return True
+    return None
+
+
+def _attrs_defaults(
+    app: object,
+    what: str,
+    name: str,
+    obj: object,
+    options: object,
+    signature: str | None,
+    return_annotation: str | None,
+) -> tuple[str | None, str | None] | None:
+    """Show an attrs class's defaults as values, not as ``attr_dict['x'].default``."""
+    if what != "class" or not signature or "attr_dict[" not in signature:
+        return None
+    defaults = {f.name: f.default for f in attrs.fields(obj)}  # type: ignore[arg-type]
+
+    def value(match: re.Match[str]) -> str:
+        default = defaults.get(match.group(1))
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            return "…"
+        shown = repr(default)
+        return shown if len(shown) <= 40 else "…"
+
+    return re.sub(r"attr_dict\['(\w+)'\]\.default", value, signature), return_annotation
+
+
+def setup(app: object) -> None:
+    """Register the hooks of this configuration."""
+    app.connect("autodoc-skip-member", _skip_attrs_fields)  # type: ignore[attr-defined]
+    app.connect("autodoc-process-signature", _attrs_defaults)  # type: ignore[attr-defined]

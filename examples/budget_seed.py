@@ -3,8 +3,9 @@
 The seed (an evaluation of the Pays Salonais PRE, 2018) gives the funding, 150,000 € from
 the State (CGET), 86,500 € in cash and 30,000 € of indirect costs from the metropolis,
 premises lent by the cities, and the expense split: 83 % staff, 10 % services, 3 %
-training, 4 % "fournitures non stockées". `data/pays-salonais-2018-budget.csv` is a ledger
-whose lines add up to exactly those figures; this script reads it and prints the summary:
+training, 4 % "fournitures non stockées". The `budget` sample shipped with reussite
+(`reussite.samples`) is a ledger whose lines add up to exactly those figures; this script
+reads it and prints the summary:
 
     python examples/budget_seed.py            # French summary
     python examples/budget_seed.py --cerfa    # the CERFA 12156 budget table
@@ -13,11 +14,11 @@ whose lines add up to exactly those figures; this script reads it and prints the
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from reussite.budget import BudgetSummary, load_ledger
+from reussite.samples import sample_path
 
-LEDGER = Path(__file__).parent / "data" / "pays-salonais-2018-budget.csv"
+LEDGER = sample_path("budget")
 #: Children followed in the school year 2017/2018 (the seed: "192 enfants suivis").
 CHILDREN_FOLLOWED = 192
 

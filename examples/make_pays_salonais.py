@@ -1,6 +1,6 @@
 """Build the synthetic Pays Salonais cohort, 2015-2018, and write it as a cohort file.
 
-    python examples/make_pays_salonais.py            # writes both copies of the data file
+    python examples/make_pays_salonais.py            # rewrites the bundled data file
     python examples/make_pays_salonais.py --check    # rebuilds and compares, writes nothing
 
 A seeded, deterministic generator. It plans plausible pathways (invented names; the real
@@ -51,7 +51,7 @@ EXTRACTED_ON = D(2018, 9, 30)
 SCHOOL_YEAR = (D(2017, 9, 1), D(2018, 8, 31))
 HERE = pathlib.Path(__file__).resolve().parent
 FILE_NAME = "pays-salonais-2017-2018.jsonl"
-OUTPUTS = (HERE / "data" / FILE_NAME, HERE.parent / "src" / "reussite" / "data" / FILE_NAME)
+OUTPUTS = (HERE.parent / "src" / "reussite" / "data" / FILE_NAME,)
 
 # Illustrative QPV codes (format QP013xxx): the official codes were not confirmed.
 CANOURGUES, MONAQUE, BRESSONS, BERRE_QPV = "QP013951", "QP013952", "QP013953", "QP013954"

@@ -19,9 +19,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 from reussite.indicators import Report, annual_report
 from reussite.periods import SchoolYear
+from reussite.samples import sample_path
 from reussite.serialization import dump_cohort, load_cohort
 
-DATA = pathlib.Path(__file__).resolve().parent / "data" / "pays-salonais-2017-2018.jsonl"
+DATA = sample_path("cohort")
 PERIOD = SchoolYear(2017)
 AS_OF = dt.date(2018, 8, 31)
 

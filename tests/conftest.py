@@ -14,17 +14,59 @@ from hypothesis import HealthCheck, settings
 
 import reussite as r
 
-settings.register_profile(
-    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile("dev", max_examples=15, deadline=None)
-settings.register_profile(  # the long fuzz run of tests/test_fuzz.py (see its docstring)
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
-)
-settings.register_profile("default", deadline=None)
+# Hypothesis profiles, chosen with REUSSITE_HYPOTHESIS_PROFILE (default: "default").
+# The README's test command runs "default" and must stay under 2 minutes on 2 cores, so
+# each property gets a few dozen examples there; "ci" is the same search without the
+# local example database (.ci/run sets it); "nightly" is the long search for a nightly or
+# manual run (REUSSITE_HYPOTHESIS_PROFILE=nightly python -m pytest), about 40 times
+# longer; "dev" is the quickest, to iterate on one module; "fuzz" is the long fuzz run of
+# tests/test_fuzz.py (see its docstring).
+PROFILES: dict[str, dict[str, object]] = {
+    "dev": {"max_examples": 10},
+    "default": {"max_examples": 25},
+    "ci": {"max_examples": 25, "database": None, "print_blob": True},
+    "nightly": {"max_examples": 1000, "stateful_step_count": 50},
+    "fuzz": {"max_examples": 20_000, "suppress_health_check": list(HealthCheck)},
+}
+for _name, _options in PROFILES.items():
+    settings.register_profile(
+        _name, **({"deadline": None, "suppress_health_check": [HealthCheck.too_slow]} | _options)
+    )
 settings.load_profile(
     os.environ.get("REUSSITE_HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
 )
+
+
+def scaled(examples: int) -> int:
+    """An explicit example count, scaled like the profile's (``examples`` is for 100).
+
+    A test that needs more (or fewer) examples than the profile's default states it for
+    Hypothesis's own default of 100 examples; the profile scales it: a quarter of it in
+    ``default`` and ``ci``, ten times it in ``nightly``.
+    """
+    return max(1, examples * settings.default.max_examples // 100)
+
+
+@pytest.fixture
+def untraced():
+    """Run a test without coverage tracing (whatever runs it: xdist, --no-cov, plain).
+
+    For the long Hypothesis searches (the planted bugs, shrinking) whose code other tests
+    measure: traced, they take two to four times as long. pytest-cov's ``no_cover``
+    marker would do the same but fails under ``--no-cov``.
+    """
+    import coverage
+
+    measuring = coverage.Coverage.current()
+    if measuring is None:
+        yield
+        return
+    measuring.stop()
+    try:
+        yield
+    finally:
+        measuring.start()
+
 
 D = dt.date
 

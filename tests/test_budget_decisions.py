@@ -7,7 +7,6 @@ The lines below are the ones the issue quotes; the hand-labelled ledger of
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -24,10 +23,11 @@ from reussite.budget import (
     classify,
     load_ledger,
 )
+from reussite.samples import sample_path
 
 E, F = ExpenseCategory, FundingCategory
 X, R = Side.EXPENSE, Side.FUNDING
-SEED = Path(__file__).parent.parent / "examples" / "data" / "pays-salonais-2018-budget.csv"
+SEED = sample_path("budget")
 
 
 def _line(side: Side, label: str, code: str | None = None, chart: Chart = Chart.UNKNOWN,

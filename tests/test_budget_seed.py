@@ -1,6 +1,6 @@
 """The seed's 2018 budget (Pays Salonais PRE), recomputed from the example ledger.
 
-Every figure is computed from examples/data/pays-salonais-2018-budget.csv by the library
+Every figure is computed from the ``budget`` sample (``reussite.samples``) by the library
 and compared with what the seed document states in its BUDGET box.
 """
 
@@ -22,8 +22,9 @@ from reussite.budget import (
     Side,
     load_ledger,
 )
+from reussite.samples import sample_path
 
-LEDGER = Path(__file__).parent.parent / "examples" / "data" / "pays-salonais-2018-budget.csv"
+LEDGER = sample_path("budget")
 EUR = 100  # cents
 
 
@@ -192,7 +193,7 @@ def test_text_summary_shows_the_seed_figures(summary: BudgetSummary) -> None:
 
 
 def test_example_script_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    module = runpy.run_path(str(LEDGER.parent.parent / "budget_seed.py"))
+    module = runpy.run_path(str(Path(__file__).parent.parent / "examples" / "budget_seed.py"))
     assert module["main"]([]) == 0
     assert "196 295,00 €    83 %" in capsys.readouterr().out
     assert module["main"](["--cerfa"]) == 0

@@ -40,30 +40,45 @@ def test_rules(capsys, fmt):
 
 def test_usage_errors_exit_2(capsys):
     assert main(["no-such-command"]) == 2
-    assert "invalid choice" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("usage : reussite [-h] [--version] COMMANDE ...\n")
+    assert "reussite : erreur : argument COMMANDE : choix invalide : 'no-such-command'" in err
     assert main(["--version"]) == 0
 
 
-def test_reussite_errors_exit_1_with_a_french_prefix(capsys, monkeypatch):
+@pytest.mark.parametrize(
+    ("error", "status", "printed"),
+    [
+        (r.InvalidInput(["bad @ $.x", "worse @ $.y"]), 1, ["bad @ $.x", "worse @ $.y"]),
+        (r.InvalidInput(["bad @ $.x"], source="f.jsonl"), 1, ["f.jsonl : bad @ $.x"]),
+        (r.InvalidValue("Child", "sex", "X", "a Sex"), 1, ["Child.sex: expected a Sex, got 'X'"]),
+        (FileNotFoundError(2, "No such file", "x.jsonl"), 2, ["x.jsonl : fichier introuvable"]),
+        (
+            IsADirectoryError(21, "Is a directory", "data"),
+            2,
+            ["data : c'est un dossier, pas un fichier"],
+        ),
+        (OSError(28, "No space left on device"), 2, ["plus de place sur le disque"]),
+        (OSError(5, "Input/output error"), 2, ["Input/output error"]),
+        (KeyboardInterrupt(), 130, None),
+    ],
+)
+def test_every_error_is_one_line_each_on_stderr_with_the_command(
+    capsys, monkeypatch, error, status, printed
+):
     import reussite.cli._lifecycle as cmd
 
     def boom(args):
-        raise r.InvalidInput(["bad @ $.x"])
+        raise error
 
     monkeypatch.setattr(cmd, "_rules", boom)
-    assert main(["rules"]) == 1
-    assert capsys.readouterr().err.startswith("erreur : 1 problem:")
-
-
-def test_os_errors_exit_1(capsys, monkeypatch):
-    import reussite.cli._lifecycle as cmd
-
-    def boom(args):
-        raise FileNotFoundError(2, "No such file or directory", "x.jsonl")
-
-    monkeypatch.setattr(cmd, "_rules", boom)
-    assert main(["rules"]) == 1
-    assert "x.jsonl" in capsys.readouterr().err
+    assert main(["rules"]) == status
+    out, err = capsys.readouterr()
+    assert out == ""
+    if printed is None:
+        assert err == "\nreussite rules : interrompu\n"
+    else:
+        assert err.splitlines() == [f"reussite rules : erreur : {line}" for line in printed]
 
 
 def test_python_dash_m_runs_and_a_closed_pipe_is_quiet(tmp_path):

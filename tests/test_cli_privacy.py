@@ -65,7 +65,8 @@ def test_a_short_key_file_is_refused(files, tmp_path, capsys):
     short.write_bytes(b"too short")
     code = main(["export", "--purpose", "evaluation", "--key-file", str(short), str(cohort)])
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2
+    assert err.startswith(f"reussite export : erreur : --key-file {short} : expected ")
     assert "at least 32" in err
     assert "too short" not in err
 
@@ -73,8 +74,44 @@ def test_a_short_key_file_is_refused(files, tmp_path, capsys):
 def test_missing_files_and_bad_dates_are_reported(files, tmp_path, capsys):
     cohort, key = files
     missing = tmp_path / "absent.jsonl"
-    assert main(["export", "--purpose", "evaluation", "--key-file", str(key), str(missing)]) == 1
-    assert "erreur" in capsys.readouterr().err
+    assert main(["export", "--purpose", "evaluation", "--key-file", str(key), str(missing)]) == 2
+    assert (
+        capsys.readouterr().err == f"reussite export : erreur : {missing} : fichier introuvable\n"
+    )
     argv = ["export", "--purpose", "evaluation", "--key-file", str(key), "--as-of", "hier"]
     assert main([*argv, str(cohort)]) == 2
     assert "AAAA-MM-JJ" in capsys.readouterr().err
+    argv = ["export", "--purpose", "evaluation", "--key-file", str(tmp_path / "nokey")]
+    assert main([*argv, str(cohort)]) == 2
+    assert "erreur : --key-file " in capsys.readouterr().err
+
+
+def _export(cohort, key, target, *extra):
+    argv = ["export", "--purpose", "evaluation", "--key-file", str(key), "-o", str(target)]
+    return main([*argv, *extra, str(cohort)])
+
+
+def test_an_export_file_is_readable_by_its_owner_only(files, tmp_path, capsys):
+    cohort, key = files
+    target = tmp_path / "export.jsonl"
+    assert _export(cohort, key, target, "--as-of", "2019-01-01") == 0
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["K", "cohorte.jsonl", "export.jsonl"]
+
+
+def test_a_failed_export_leaves_no_file_and_an_old_one_untouched(files, tmp_path, capsys):
+    cohort, key = files
+    target = tmp_path / "export.jsonl"
+    # the pathways have events in 2018: an export as of 2017 would describe the future
+    assert _export(cohort, key, target, "--as-of", "2017-10-01") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("reussite export : erreur : --as-of 2017-10-01 : expected a date on")
+    assert "export_pseudonymised" not in err
+    assert "datetime" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["K", "cohorte.jsonl"]
+    target.write_text("the previous export\n", encoding="utf-8")
+    assert _export(cohort, key, target, "--as-of", "2017-10-01") == 1
+    assert _export(cohort, key, target, "--purpose", "Not a name!") == 2
+    assert "reussite export : erreur : --purpose Not a name! : expected " in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["K", "cohorte.jsonl", "export.jsonl"]

@@ -1,20 +1,13 @@
 from __future__ import annotations
 
-import io
 import json
-import pathlib
 
 import pytest
 
-from reussite.cli import _report as _cli_report
 from reussite.cli import main
+from reussite.samples import sample_path
 
-DATA = (
-    pathlib.Path(__file__).resolve().parent.parent
-    / "examples"
-    / "data"
-    / "pays-salonais-2017-2018.jsonl"
-)
+DATA = sample_path("cohort")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -79,25 +72,32 @@ def test_usage_errors_exit_2(capsys, argv):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--from", "2018-01-01"], "--from and --to go together"),
-        (["--from", "2018-02-01", "--to", "2018-01-01"], "--to on or after --from"),
-        (["--school-year", "2017", "--to", "2017-12-31"], "--from and --to go together"),
-        (["--year", "2017", "--to", "2017-12-31"], "(got --from None, --to 2017-12-31)"),
+        (["--from", "2018-01-01"], "--from va avec --to"),
+        (
+            ["--from", "2018-02-01", "--to", "2018-01-01"],
+            "--to 2018-01-01 est avant --from 2018-02-01",
+        ),
+        (["--school-year", "2017", "--to", "2017-12-31"], "--to va avec --from"),
+        (["--year", "2017", "--to", "2017-12-31"], "--to va avec --from"),
     ],
 )
 def test_an_incomplete_range_is_a_usage_error(capsys, extra, message):
     code, _, err = run(capsys, "report", str(DATA), *extra)
     assert code == 2
-    assert message in err
+    assert err == f"reussite report : erreur : {message} (la période du --from au --to)\n" or (
+        err == f"reussite report : erreur : {message}\n"
+    )
+    assert "None" not in err
 
 
 def test_an_as_of_date_before_the_period_is_refused(capsys):
     code, out, err = run(
         capsys, "report", str(DATA), "--school-year", "2017", "--as-of", "2017-08-31"
     )
-    assert code == 1
+    assert code == 2
     assert out == ""
-    assert "on or after the period's start (2017-09-01)" in err
+    assert "--as-of 2017-08-31 est avant le début de la période (2017-09-01)" in err
+    assert "datetime" not in err
 
 
 def test_bad_data_exits_1_with_the_line(capsys, tmp_path):
@@ -106,15 +106,25 @@ def test_bad_data_exits_1_with_the_line(capsys, tmp_path):
     bad.write_text("\n".join([*lines[:3], '{"id": 1}', *lines[3:5]]) + "\n", encoding="utf-8")
     code, out, err = run(capsys, "report", str(bad), "--school-year", "2017")
     assert code == 1
-    assert err.startswith("erreur : ")
-    assert "line 4" in err
+    assert err.startswith(f"reussite report : erreur : {bad} : ")
+    assert "(line 4)" in err
     assert out == ""
 
 
-def test_a_missing_file_exits_1(capsys, tmp_path):
+def test_a_missing_file_is_a_usage_error(capsys, tmp_path):
     code, _, err = run(capsys, "report", str(tmp_path / "none.jsonl"), "--year", "2017")
-    assert code == 1
-    assert "erreur : " in err
+    assert code == 2
+    assert err == f"reussite report : erreur : {tmp_path / 'none.jsonl'} : fichier introuvable\n"
+
+
+def test_a_cohort_on_standard_input(capsys, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(DATA.read_bytes())))
+    code, out, err = run(capsys, "report", "-", "--school-year", "2017", "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["figures"][0]["value"] == 192
 
 
 def test_demo_prints_the_seed_table(capsys):
@@ -131,21 +141,3 @@ def test_demo_for_tools(capsys, fmt):
     code, out, _ = run(capsys, "demo", "--format", fmt)
     assert code == 0
     assert "children_followed" in out
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_is_shown_only_on_a_terminal(monkeypatch):
-    terminal = _Terminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    assert list(_cli_report._progress(iter(range(20_000)))) == list(range(20_000))
-    shown = terminal.getvalue()
-    assert "10000 parcours lus" in shown
-    assert shown.endswith("20000 parcours lus.\n")
-    quiet = io.StringIO()
-    monkeypatch.setattr("sys.stderr", quiet)
-    assert list(_cli_report._progress(iter(range(3)))) == [0, 1, 2]
-    assert quiet.getvalue() == ""

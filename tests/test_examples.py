@@ -20,7 +20,6 @@ ARGUMENTS = {
 
 COVERED_ELSEWHERE = {
     "cohort_analysis.ipynb": "tests/test_notebook.py executes it",
-    "data": "the scripts, the notebook and the docs read it",
     "tracking_tool": "tests/test_tracking_tool.py runs the testing kit against it",
 }
 """Entries of examples/ that are not scripts, and which test covers them."""

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import reussite as r
 import reussite.strategies as rs
+from conftest import scaled
 from reussite.budget import read_ledger
 from reussite.serialization import (
     dump_cohort,
@@ -40,7 +41,7 @@ from test_serialization_bad_input import _paths as paths_of
 
 LONG = os.environ.get("REUSSITE_HYPOTHESIS_PROFILE") == "fuzz"
 fuzz = settings(
-    max_examples=20_000 if LONG else 40,
+    max_examples=20_000 if LONG else scaled(160),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -200,6 +200,30 @@ def test_exit_shares_by_attainment_reason_and_evolution():
     assert (evolution.numerator, evolution.denominator, evolution.value) == (1, 2, 50.0)
 
 
+def test_typed_accessors_give_an_int_for_counts_and_a_float_for_the_rest():
+    met = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 5, 2))
+    rep = report([met])
+    assert rep.count("exits") == 1
+    assert type(rep.count("exits")) is int
+    assert rep.count("exits_by_attainment", "complete") == 1  # a share's numerator
+    assert rep.number("exits_by_attainment", "complete") == 100.0
+    assert type(rep.number("children_followed")) is float
+    assert rep.number("finished_pathway_duration_mean") == rep.value(
+        "finished_pathway_duration_mean"
+    )
+    with pytest.raises(
+        r.InvalidValue,
+        match=r"Report.count.indicator: expected a count or a share \(this one is a mean",
+    ):
+        rep.count("finished_pathway_duration_mean")
+    empty = report([])
+    assert empty.count("exits") == 0
+    with pytest.raises(r.InvalidValue, match="not applicable"):
+        empty.number("exits_by_attainment", "complete")
+    with pytest.raises(r.InvalidValue, match="one of children_followed"):
+        empty.count("no_such_indicator")
+
+
 def test_handovers_to_child_protection_in_the_period():
     crip = followed("p-1", D(2017, 10, 2), handover=(D(2018, 2, 1), r.HandoverRecipient.CRIP))
     other = followed(

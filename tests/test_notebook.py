@@ -18,7 +18,7 @@ def test_the_notebook_is_committed_without_outputs():
     assert all(cell["outputs"] == [] and cell["execution_count"] is None for cell in code)
 
 
-def test_the_notebook_runs(monkeypatch):
+def test_the_notebook_runs(monkeypatch, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
@@ -33,7 +33,7 @@ def test_the_notebook_runs(monkeypatch):
         notebook,
         timeout=300,
         kernel_name="python3",
-        resources={"metadata": {"path": str(EXAMPLES)}},
+        resources={"metadata": {"path": str(tmp_path)}},  # any folder: the data ship
     )
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]

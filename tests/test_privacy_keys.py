@@ -131,8 +131,8 @@ def test_keygen_writes_a_key_the_export_accepts(
     assert len(key) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert check_key(key) == key
-    assert main(["keygen", str(path)]) == 1
-    assert "never replaced" in capsys.readouterr().err
+    assert main(["keygen", str(path)]) == 2  # a usage error: --force replaces it
+    assert "une clé n'est jamais remplacée, sauf --force" in capsys.readouterr().err
     assert path.read_bytes() == key
     assert main(["keygen", "--force", str(path)]) == 0
     assert path.read_bytes() != key
@@ -156,7 +156,7 @@ def test_export_warns_on_a_key_file_others_can_read(
     argv = ["export", "--purpose", "evaluation", "--key-file", str(key), "--as-of", "2020-01-01"]
     assert main([*argv, str(_cohort(tmp_path))]) == 0
     err = capsys.readouterr().err
-    assert err.startswith("attention : ")
+    assert err.startswith(f"reussite export : attention : {key} can be read by other users")
     assert "chmod 600" in err
 
 
@@ -165,5 +165,7 @@ def test_export_refuses_dev_zero_as_a_key_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["export", "--purpose", "evaluation", "--key-file", "/dev/zero"]
-    assert main([*argv, str(_cohort(tmp_path))]) == 1
-    assert "a key file of at most 4096 bytes" in capsys.readouterr().err
+    assert main([*argv, str(_cohort(tmp_path))]) == 2
+    assert "--key-file /dev/zero : expected a key file of at most 4096 bytes" in (
+        capsys.readouterr().err
+    )

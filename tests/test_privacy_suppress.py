@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reussite as r
+from conftest import scaled
 from reussite.privacy import (
     CountTable,
     determined,
@@ -497,7 +498,7 @@ def one_exit_report():
     return r.annual_report([p], r.SchoolYear(2017), as_of=D(2018, 8, 31), programme=programme)
 
 
-@settings(max_examples=40)  # each example suppresses and audits a whole report
+@settings(max_examples=scaled(80))  # each example suppresses and audits a whole report
 @given(cohorts(min_size=1, max_size=25), st.integers(2, 6))
 def test_no_masked_count_can_be_recomputed_from_the_whole_report(cohort, k):
     from reussite.indicators import annual_report

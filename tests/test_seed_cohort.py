@@ -17,10 +17,11 @@ import pytest
 
 from reussite.indicators import Report, annual_report
 from reussite.periods import CalendarYear, SchoolYear
+from reussite.samples import sample_path
 from reussite.serialization import load_cohort
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-EXAMPLE_DATA = ROOT / "examples" / "data" / "pays-salonais-2017-2018.jsonl"
+DATA_NAME = "pays-salonais-2017-2018.jsonl"
 
 
 def shown(value: float) -> int:
@@ -136,9 +137,9 @@ def test_the_cohort_is_plausible(cohort, school_year):
     assert any(p.previous_pathway_id for p in pathways)  # re-entries exist
 
 
-def test_both_copies_of_the_data_are_identical():
-    package = ROOT / "src" / "reussite" / "data" / EXAMPLE_DATA.name
-    assert EXAMPLE_DATA.read_bytes() == package.read_bytes()
+def test_the_data_ship_once_in_the_package():
+    assert not (ROOT / "examples" / "data").exists()
+    assert sample_path("cohort") == ROOT / "src" / "reussite" / "data" / DATA_NAME
 
 
 def test_the_generator_is_deterministic_and_the_file_up_to_date(tmp_path):

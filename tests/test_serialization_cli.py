@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 import reussite as r
 import reussite.strategies as rs
-from conftest import make_programme, to_state
+from conftest import make_programme, scaled, to_state
 from reussite.cli import main
 from reussite.serialization import Cohort, dump_cohort, dump_pathway, dumps, json_schema
 
@@ -35,7 +36,7 @@ def test_the_schemas_are_valid_draft_2020_12() -> None:
         json_schema(complex)
 
 
-@settings(max_examples=40)  # each example validates several large documents
+@settings(max_examples=scaled(40))  # each example validates several large documents
 @given(st.data())
 def test_every_document_the_library_writes_validates(data: st.DataObject) -> None:
     programme = data.draw(rs.programmes())
@@ -76,7 +77,7 @@ def test_schema_prints_the_generated_schema(capsys: pytest.CaptureFixture[str]) 
     assert json.loads(out)["$ref"] == "#/$defs/Programme"
     code, _, err = run("schema", "Nothing", capsys=capsys)
     assert code == 2
-    assert "unknown type 'Nothing'" in err
+    assert err.startswith("reussite schema : erreur : type inconnu « Nothing » : pathway, cohort")
 
 
 @pytest.fixture
@@ -111,63 +112,91 @@ def files(tmp_path: Path) -> dict[str, Path]:
 def test_validate_a_good_document_and_cohort(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run("validate", str(files["good"]), capsys=capsys) == (0, "1 pathways OK\n", "")
-    assert run("validate", str(files["cohort"]), capsys=capsys) == (0, "3 pathways OK\n", "")
+    assert run("validate", str(files["good"]), capsys=capsys) == (0, "1 parcours valide\n", "")
+    assert run("validate", str(files["cohort"]), capsys=capsys) == (0, "3 parcours valides\n", "")
 
 
-def test_validate_lists_each_problem_with_its_line(
+def test_validate_lists_each_problem_with_its_line_on_stderr(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = files["bad_cohort"]
     code, out, err = run("validate", str(path), capsys=capsys)
     assert code == 1
-    assert err == ""  # no progress: stderr is not a terminal
-    assert out.splitlines() == [
-        f"{path}: expected a date as YYYY-MM-DD, got a string (not shown: personal data) "
-        "(day is out of range for month) @ $.events[0].child.birth_date (line 3)",
-        f"{path}: unknown key (check its spelling, or load with unknown_keys='ignore') "
-        "@ $.events[2].typo (line 3)",
-        f"{path}: invalid JSON: Expecting property name enclosed in double quotes (column 2) "
-        "@ $ (line 5)",
-        "2 pathways OK, 2 with problems",
+    assert out == "2 parcours valides, 2 lignes refusées\n"
+    assert err.splitlines() == [
+        f"reussite validate : erreur : {path} : expected a date as YYYY-MM-DD, got a string"
+        " (not shown: personal data) (day is out of range for month)"
+        " @ $.events[0].child.birth_date (line 3)",
+        f"reussite validate : erreur : {path} : unknown key (check its spelling, or pass "
+        "--ignore-unknown-keys) @ $.events[2].typo (line 3)",
+        f"reussite validate : erreur : {path} : invalid JSON: Expecting property name enclosed"
+        " in double quotes (column 2) @ $ (line 5)",
     ]
+
+
+def test_validate_for_tools(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run("validate", str(files["bad_cohort"]), "--format", "json", capsys=capsys)
+    assert (code, err) == (1, "")
+    document = json.loads(out)
+    assert (document["kind"], document["valid"], document["invalid"]) == ("cohort", 2, 2)
+    assert document["problems"][0] == {
+        "line": 3,
+        "path": "$.events[0].child.birth_date",
+        "message": "expected a date as YYYY-MM-DD, got a string (not shown: personal data)"
+        " (day is out of range for month)",
+    }
+    code, out, _ = run("validate", str(files["good"]), "--format", "json", capsys=capsys)
+    assert code == 0
+    assert json.loads(out) == {
+        "file": str(files["good"]),
+        "kind": "pathway",
+        "valid": 1,
+        "invalid": 0,
+        "problems": [],
+    }
 
 
 def test_validate_a_bad_document_and_a_bad_header(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run("validate", str(files["bad"]), capsys=capsys)
+    code, out, err = run("validate", str(files["bad"]), capsys=capsys)
     assert code == 1
-    assert out.splitlines()[-1] == "0 pathways OK, 1 with problems"
-    assert "@ $.events[0].child.birth_date" in out
-    code, out, _ = run("validate", str(files["bad_header"]), capsys=capsys)
+    assert out == "0 parcours valide, document refusé\n"
+    assert "@ $.events[0].child.birth_date\n" in err
+    code, out, err = run("validate", str(files["bad_header"]), capsys=capsys)
     assert code == 1
-    assert out == f"{files['bad_header']}: required key missing @ $.programme (line 1)\n"
+    assert out == "0 parcours valide, 1 ligne refusée\n"
+    assert err == (
+        f"reussite validate : erreur : {files['bad_header']} : required key missing"
+        " @ $.programme (line 1)\n"
+    )
     code, _, _ = run("validate", "--ignore-unknown-keys", str(files["bad"]), capsys=capsys)
     assert code == 1  # the date is still wrong
-    code, _, err = run("validate", str(files["good"].with_name("absent.json")), capsys=capsys)
-    assert code == 1
-    assert "erreur" in err
+    absent = files["good"].with_name("absent.json")
+    code, out, err = run("validate", str(absent), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err == f"reussite validate : erreur : {absent} : fichier introuvable\n"
 
 
-def test_validate_shows_progress_only_on_a_terminal(
-    files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_an_empty_file_gets_the_same_message_from_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("reussite.cli._serialization._PROGRESS_EVERY", 1)
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    code, out, err = run("validate", str(files["cohort"]), capsys=capsys)
-    assert (code, out) == (0, "3 pathways OK\n")
-    assert "3 pathways…" in err
+    empty = tmp_path / "vide.jsonl"
+    empty.write_bytes(b"")
+    for argv in (["validate"], ["report", "--year", "2017"], ["budget"]):
+        code, out, err = run(*argv, str(empty), capsys=capsys)
+        assert (code, out) == (1, "")
+        assert err == f"reussite {argv[0]} : erreur : {empty} : le fichier est vide\n"
 
 
-def test_python_m_reussite_validate(files: dict[str, Path]) -> None:
+def test_python_m_reussite_validate_reads_standard_input(files: dict[str, Path]) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "reussite", "validate", str(files["cohort"])],
+        [sys.executable, "-m", "reussite", "validate", "-"],
+        input=files["cohort"].read_bytes(),
         capture_output=True,
-        text=True,
         check=False,
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "3 pathways OK\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"3 parcours valides\n", b"")
 
 
 def test_the_benchmark_runs_in_quick_mode() -> None:
@@ -197,6 +226,21 @@ def test_the_realistic_cohort_is_deterministic_and_valid() -> None:
     assert {r.State.CLOSED, r.State.ACTIVE} <= states
 
 
+def test_schema_descriptions_are_plain_text() -> None:
+    def descriptions(node: Any) -> list[str]:
+        if isinstance(node, dict):
+            found = [node["description"]] if isinstance(node.get("description"), str) else []
+            return found + [d for value in node.values() for d in descriptions(value)]
+        if isinstance(node, list):
+            return [d for value in node for d in descriptions(value)]
+        return []
+
+    found = descriptions(json_schema()) + descriptions(json_schema(Cohort))
+    assert len(found) > 20
+    for text in found:
+        assert not re.search(r":[a-z]+:`|``|\*", text), text
+
+
 # --- issue 18 ---------------------------------------------------------------------------
 
 
@@ -208,8 +252,8 @@ def test_validate_survives_deep_nesting(
     path.write_text("[" * 10_000 + "]" * 10_000)
     code, out, err = run("validate", str(path), capsys=capsys)
     assert code == 1
-    assert out == f"{path}: invalid JSON: nested too deeply @ $\n0 pathways OK, 1 with problems\n"
-    assert "Traceback" not in err
+    assert out == "0 parcours valide, document refusé\n"
+    assert err == f"reussite validate : erreur : {path} : invalid JSON: nested too deeply @ $\n"
 
 
 def test_validate_prints_no_personal_data(
@@ -230,7 +274,7 @@ def test_validate_prints_no_personal_data(
     first = json.dumps(record, ensure_ascii=False)
     path = tmp_path / "cohorte.jsonl"
     path.write_text(f"{header}\n{first}\n{second}\n", encoding="utf-8")
-    code, out, _ = run("validate", str(path), capsys=capsys)
+    code, _, out = run("validate", str(path), capsys=capsys)  # the problems: on stderr
     assert code == 1
     assert "$.events[0].family.guardians" in out
     assert "'g-1' appears twice" in out
@@ -248,8 +292,9 @@ def test_validate_counts_the_lines_it_does_not_list(
     header = stream.getvalue().splitlines()[0]
     path = tmp_path / "cohorte.jsonl"
     path.write_text(header + "\n" + "[]\n" * 1005)
-    code, out, _ = run("validate", str(path), capsys=capsys)
+    code, out, err = run("validate", str(path), capsys=capsys)
     assert code == 1
-    lines = out.splitlines()
-    assert lines[-2] == f"{path}: ... 5 more lines with problems"
-    assert lines[-1] == "0 pathways OK, 1005 with problems"
+    assert err.splitlines()[-1] == (
+        f"reussite validate : erreur : {path} : … et 5 autres lignes refusées"
+    )
+    assert out == "0 parcours valide, 1005 lignes refusées\n"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import reussite as r
 import reussite.strategies as rs
-from conftest import make_programme, to_state
+from conftest import make_programme, scaled, to_state
 from reussite.serialization import (
     MAX_BYTES,
     MAX_ERRORS,
@@ -97,7 +97,7 @@ def test_a_stream_in_another_encoding_names_it(tmp_path: Path) -> None:
     assert "not valid text in the stream's encoding (cp1252)" in cohort.errors[0].errors[0]
 
 
-@settings(max_examples=25)  # each example reads two cohorts of 40 pathways
+@settings(max_examples=scaled(100))  # each example reads two cohorts of 40 pathways
 @given(st.sets(st.integers(1, 39), max_size=8), st.sampled_from(["cut", "byte", "junk"]))
 def test_collect_mode_keeps_exactly_the_good_lines(bad: set[int], how: str) -> None:
     lines = bundled_lines()[:41]  # the header and 40 pathways

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 import reussite as r
-from conftest import consent, make_programme, referred, to_state
+from conftest import consent, make_programme, referred, scaled, to_state
 from reussite.testing import PathwayMachine
 
 PROGRAMME = make_programme()
@@ -47,7 +47,7 @@ def test_a_machine_with_its_own_programme_and_no_opening_history():
 # --- systems that disagree are caught ------------------------------------------------------
 
 QUICK = settings(
-    max_examples=300,
+    max_examples=scaled(300),
     stateful_step_count=30,
     database=None,
     derandomize=True,
@@ -119,11 +119,14 @@ def _report(error):
     return "\n".join(getattr(error, "__notes__", ())).splitlines()
 
 
+@pytest.mark.usefixtures("untraced")  # shrinking re-runs the steps thousands of times
 def test_the_counterexample_shrinks_to_the_few_steps_that_matter():
     class Forgetful(ForgetsWithdrawals):
         opening_events = 0
 
-    shrinking = settings(QUICK, max_examples=100, phases=list(Phase), stateful_step_count=6)
+    shrinking = settings(
+        QUICK, max_examples=100, phases=[Phase.generate, Phase.shrink], stateful_step_count=6
+    )
     with pytest.raises(AssertionError, match="after consent_withdrawn") as caught:
         run_state_machine_as_test(Forgetful, settings=shrinking)
     events = [line for line in _report(caught.value) if "(event=" in line]

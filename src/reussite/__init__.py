@@ -91,6 +91,7 @@ from .programme import (
 )
 from .referral import Consent, Referral
 from .rules import RULES, Rule
+from .samples import sample_path
 from .suspension import Suspension
 from .timeline import Timeline
 
@@ -205,4 +206,5 @@ __all__ = [
     "months_between",
     "open_pathway",
     "replay",
+    "sample_path",
 ]

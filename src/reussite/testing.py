@@ -35,7 +35,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import attrs
-from hypothesis import strategies as st
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # the testing kit needs the extra "testing"
+    from ._optional import missing
+
+    raise missing("hypothesis", extra="testing", needed_by=__name__) from error
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from ._history import corrected_facts

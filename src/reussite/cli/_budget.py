@@ -1,25 +1,38 @@
-"""The ``budget`` sub-command: ``python -m reussite budget FILE.csv``."""
+"""The ``budget`` sub-command: ``python -m reussite budget FICHIER.csv``."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 from ..budget._categories import Chart, Stage
 from ..budget._classify import classify
 from ..budget._compare import BudgetComparison, split_by_year
 from ..budget._defaults import DEFAULT_RULES
-from ..budget._ledger import Ledger, load_ledger
+from ..budget._ledger import Ledger, read_ledger
 from ..budget._line import BudgetLine
 from ..budget._rulefile import load_rules
 from ..budget._rules import RuleSet
 from ..budget._spreadsheet import to_xlsx
 from ..budget._summary import Basis, BudgetSummary, ClassifiedLine
 from ..errors import InvalidInput
+from ._common import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_USAGE,
+    STDIO,
+    CommandError,
+    Subparsers,
+    add_command,
+    add_input,
+    notice,
+    os_error,
+    problem,
+    reading,
+    writing,
+    year_argument,
+)
 
 __all__ = ["register", "run"]
 
@@ -32,17 +45,17 @@ def _children(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of children >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"nombre d'enfants attendu, au moins 1, tel que 192, reçu « {text} »"
+        )
     return value
 
 
-def _year(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or not 1990 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"expected a year such as 2018, got {text!r}")
-    return int(text)
+_SHOWN_ERRORS = 20
+"""Rows in error listed one by one; the others are counted."""
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``budget`` sub-command; its parser calls ``set_defaults(handler=run)``.
 
     Args:
@@ -54,121 +67,140 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     >>> args.format, args.handler is run
     ('json', True)
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "budget",
-        help="summarise a PRE budget ledger (CSV): who funds it, what it is spent on",
+        summary="synthèse d'un budget de PRE (grand livre CSV) : financeurs et dépenses",
         description=(
-            "Read a ledger export (CSV with ';', decimal comma, French headers such as"
-            " Sens, Compte, Libellé, Financeur, Forme, Montant, or Prévisionnel and"
-            " Réalisé), classify every line and print the budget summary. A ledger with"
-            " forecast and actual amounts prints the execution (gap and rate); a ledger"
-            " of several years prints each year apart. Exit status: 0 on success, 1 if"
-            " the file has errors (each named by line, column and value), 2 on a usage"
-            " error."
+            "Lit un export du grand livre (CSV séparé par « ; », virgule décimale, en-têtes\n"
+            "français tels que Sens, Compte, Libellé, Financeur, Forme, Montant, ou\n"
+            "Prévisionnel et Réalisé), classe chaque ligne et affiche la synthèse du budget.\n"
+            "Un grand livre avec prévisionnel et réalisé donne l'exécution (écart et taux) ;\n"
+            "un grand livre de plusieurs exercices donne chacun à part. Chaque ligne en\n"
+            "erreur est nommée sur la sortie d'erreur par sa ligne, sa colonne et sa valeur."
         ),
     )
-    parser.add_argument("file", metavar="FILE.csv", help="the ledger export to read")
+    add_input(parser, "l'export du grand livre (.csv)")
     parser.add_argument(
         "--format",
         choices=_FORMATS,
         default="text",
-        help="text: French summary (default); json: the summary as JSON; cerfa: the"
-        " CERFA 12156 budget table (the forecast); crf: the compte rendu financier"
-        " (CERFA 15059) from the actuals, gaps explained; records: one JSON line per"
-        " classified line (JSON Lines); xlsx: the CERFA tables in whole euros as a"
-        " spreadsheet (needs --output and the 'spreadsheet' extra)",
+        help="text : synthèse en français (par défaut) ; json : la synthèse en JSON ;"
+        " cerfa : le tableau budgétaire du CERFA 12156 (le prévisionnel) ; crf : le compte"
+        " rendu financier (CERFA 15059) depuis le réalisé, écarts expliqués ; records : une"
+        " ligne JSON par ligne classée (JSON Lines) ; xlsx : les tableaux CERFA en euros"
+        " entiers dans un classeur (avec --output et l'extra « spreadsheet »)",
     )
     parser.add_argument(
         "-o",
         "--output",
-        metavar="FILE",
-        help="write to FILE (replaced atomically) instead of standard output",
+        metavar="FICHIER",
+        help="écrit le résultat dans FICHIER, en entier ou pas du tout (par défaut, ou -,"
+        " sur la sortie standard)",
     )
     parser.add_argument(
         "--rules",
-        metavar="RULES.toml",
-        help="a rule file (TOML, the format of the default rules) that adds to or"
-        " replaces the default classification rules",
+        metavar="FICHIER",
+        help="un fichier de règles (TOML, le format des règles par défaut) qui complète ou"
+        " remplace les règles de classement par défaut",
     )
     parser.add_argument(
         "--basis",
         choices=[b.value for b in Basis],
         default=Basis.CASH.value,
-        help="cash: direct funding and expenses only (default); all: add the in-kind"
-        " contributions that have a valuation",
+        help="cash : financements et dépenses en numéraire seulement (par défaut) ; all :"
+        " avec les contributions en nature valorisées",
     )
     parser.add_argument(
         "--children",
         type=_children,
         metavar="N",
-        help="children followed in the year (the indicators' children_followed), for the"
-        " cost per child and per action",
+        help="enfants suivis dans l'année (l'indicateur children_followed), pour le coût"
+        " par enfant et par action",
     )
     parser.add_argument(
         "--chart",
         choices=[c.value for c in Chart],
         default=Chart.UNKNOWN.value,
-        help="chart of accounts of rows without a Nomenclature column",
+        help="nomenclature comptable des lignes sans colonne Nomenclature",
     )
-    parser.add_argument("--year", type=_year, help="budget year of rows without an Exercice column")
+    parser.add_argument(
+        "--year",
+        type=year_argument,
+        metavar="ANNÉE",
+        help="exercice des lignes sans colonne Exercice",
+    )
     parser.add_argument(
         "--only-year",
-        type=_year,
-        metavar="YEAR",
-        help="summarise one year of a ledger that spans several",
+        type=year_argument,
+        metavar="ANNÉE",
+        help="synthèse d'un seul exercice d'un grand livre qui en couvre plusieurs",
     )
     parser.add_argument(
         "--compare-years",
-        type=_year,
+        type=year_argument,
         nargs=2,
-        metavar=("BEFORE", "AFTER"),
-        help="compare two years of the ledger by category, funder and action",
+        metavar=("AVANT", "APRÈS"),
+        help="compare deux exercices du grand livre par catégorie, financeur et action",
     )
     parser.add_argument(
         "--stage",
         choices=[s.value for s in Stage],
-        help="with forecast and actual amounts: summarise only the forecast or the"
-        " actual instead of comparing them",
+        help="avec prévisionnel et réalisé : synthèse du seul prévisionnel ou du seul"
+        " réalisé au lieu de les comparer",
     )
     parser.add_argument(
         "--lenient",
         action="store_true",
-        help="summarise the rows that could be read and list the others on stderr"
-        " (the exit status is still 1)",
+        help="synthèse des lignes lisibles, les autres listées sur la sortie d'erreur"
+        " (le code de sortie reste 1)",
     )
     parser.set_defaults(handler=run)
 
 
 def _write(args: argparse.Namespace, output: str | bytes) -> None:
-    """Write to standard output, or atomically to ``--output`` (temp file + rename)."""
-    data = output.encode("utf-8") if isinstance(output, str) else output
-    if args.output in (None, "-"):
-        if isinstance(output, bytes):
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            sys.stdout.write(output)
-        return
-    target = Path(args.output)
-    handle, temp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write to standard output, or all at once to ``--output`` (temporary file, renamed)."""
+    with writing(args.output, binary=isinstance(output, bytes)) as out:
+        out.write(output)
 
 
 def _stderr(ledger: Ledger, summaries: list[BudgetSummary]) -> None:
     for warning in ledger.warnings:
-        sys.stderr.write(f"attention : {warning}\n")
+        notice("budget", f"{_source(ledger)} : {warning}")
     seen: set[str] = set()
     for summary in summaries:
         for check in summary.checks():
             if check not in seen:
                 seen.add(check)
-                sys.stderr.write(f"{check}\n")
+                notice("budget", check.removeprefix("Attention : "))
+
+
+def _source(ledger: Ledger) -> str:
+    return ledger.source or "entrée standard"
+
+
+def _load(args: argparse.Namespace) -> tuple[RuleSet | None, Ledger]:
+    """The rule file and the ledger the options name, read (``-``: standard input)."""
+    try:
+        rules: RuleSet | None = load_rules(args.rules) if args.rules else None
+    except OSError as error:
+        raise os_error(error, f"--rules {args.rules}") from None
+    with reading(args.file) as stream:
+        data = stream.read()
+    if data.lstrip()[:1] in (b"{", b"["):
+        raise CommandError(
+            f"{args.file} : ce fichier est du JSON (une cohorte ?), pas un export CSV du grand"
+            " livre ; un fichier de cohorte se lit avec « reussite report » ou « reussite"
+            " validate »"
+        )
+    ledger = read_ledger(
+        data,
+        source="entrée standard" if args.file == STDIO else args.file,
+        strict=not args.lenient,
+        chart={c.value: c for c in Chart}[args.chart],
+        year=args.year,
+    )
+    return rules, ledger
 
 
 def run(args: argparse.Namespace) -> int:
@@ -180,16 +212,11 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success, 1 when the ledger has errors (listed on stderr), 2 when the
         options do not fit the ledger. A ledger or rule file that cannot be read at all
-        raises (``InvalidInput``, ``InvalidRuleSet``, ``OSError``):
-        :func:`reussite.cli.main` prints it and exits 1, like every other command.
+        raises (``InvalidInput``, ``InvalidRuleSet``, ``CommandError``):
+        :func:`reussite.cli.main` prints it and exits 1 (2 for a file that cannot be
+        opened), like every other command.
     """
-    rules: RuleSet | None = load_rules(args.rules) if args.rules else None
-    ledger = load_ledger(
-        args.file,
-        strict=not args.lenient,
-        chart={c.value: c for c in Chart}[args.chart],
-        year=args.year,
-    )
+    rules, ledger = _load(args)
     lines = list(ledger.lines)
     stage = {s.value: s for s in Stage}[args.stage] if args.stage else None
     if stage is not None:
@@ -201,8 +228,7 @@ def run(args: argparse.Namespace) -> int:
     years = sorted({x.year for x in lines if x.year is not None})
     usage = _usage(args, years)
     if usage:
-        sys.stderr.write(f"reussite budget: {usage}\n")
-        return 2
+        raise CommandError(usage, status=EXIT_USAGE)
     if args.format == "records":
         records = _records(lines, options)
         _write(args, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
@@ -244,21 +270,26 @@ def run(args: argparse.Namespace) -> int:
 
 def _usage(args: argparse.Namespace, years: list[int]) -> str | None:
     """Why the options do not fit the ledger, or None."""
-    if args.format == "xlsx" and args.output in (None, "-") and sys.stdout.isatty():
-        return "--format xlsx writes a spreadsheet: give --output FICHIER.xlsx"
+    if args.format == "xlsx" and args.output in (None, STDIO) and sys.stdout.isatty():
+        return "--format xlsx écrit un classeur : donner --output FICHIER.xlsx"
     if args.only_year is not None and args.only_year not in years:
-        return f"--only-year {args.only_year}: the ledger has {_years(years)}"
+        return f"--only-year {args.only_year} : le grand livre a {_years(years)}"
     if args.compare_years:
         missing = [y for y in args.compare_years if y not in years]
         if missing:
-            return f"--compare-years: the ledger has no {missing[0]} ({_years(years)})"
+            return (
+                f"--compare-years : pas d'exercice {missing[0]} dans le grand livre"
+                f" ({_years(years)})"
+            )
     if len(years) > 1 and args.only_year is None and args.format in ("xlsx", "crf"):
-        return f"the ledger spans {_years(years)}: choose one with --only-year"
+        return f"le grand livre couvre {_years(years)} : en choisir un avec --only-year"
     return None
 
 
 def _years(years: list[int]) -> str:
-    return "years " + ", ".join(map(str, years)) if years else "no year"
+    if not years:
+        return "aucun exercice"
+    return ("l'exercice " if len(years) == 1 else "les exercices ") + ", ".join(map(str, years))
 
 
 def _records(lines: list[BudgetLine], options: dict[str, object]) -> list[dict[str, object]]:
@@ -297,8 +328,8 @@ def _text(
     if args.format == "crf":
         if comparison is None:
             raise InvalidInput(
-                ["--format crf needs forecast and actual amounts (Prévisionnel and Réalisé"
-                 " columns, or a Stade column)"],
+                ["--format crf demande des montants prévisionnels et réalisés (colonnes"
+                 " Prévisionnel et Réalisé, ou une colonne Stade)"],
                 source=args.file,
             )  # fmt: skip
         return comparison.to_report_text()
@@ -320,11 +351,15 @@ def _emit(
 
 
 def _finish(args: argparse.Namespace, ledger: Ledger) -> int:
-    if ledger.errors:
-        count = len(ledger.errors)
-        lines = "\n".join(f"  {e}" for e in ledger.errors)
-        sys.stderr.write(
-            f"reussite budget: {args.file}: {count} problem(s), rows left out:\n{lines}\n"
+    if not ledger.errors:
+        return EXIT_OK
+    source = _source(ledger)
+    for error in ledger.errors[:_SHOWN_ERRORS]:
+        problem(args.command, f"{source} : {error} (ligne laissée de côté)")
+    if len(ledger.errors) > _SHOWN_ERRORS:
+        problem(
+            args.command,
+            f"{source} : … et {len(ledger.errors) - _SHOWN_ERRORS} autres lignes en erreur,"
+            " laissées de côté",
         )
-        return 1
-    return 0
+    return EXIT_DATA

@@ -8,28 +8,36 @@ import json
 from ..lifecycle import LIFECYCLE
 from ..pathway import State
 from ..rules import RULES
+from ._common import EXIT_OK, Subparsers, add_command
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``lifecycle`` and ``rules`` sub-commands."""
-    lifecycle = subparsers.add_parser(
+    lifecycle = add_command(
+        subparsers,
         "lifecycle",
-        help="print the pathway lifecycle (états et transitions du parcours)",
+        summary="le cycle de vie du parcours (états et transitions)",
         description="Affiche le cycle de vie du parcours, généré depuis la table déclarée.",
     )
     lifecycle.add_argument(
         "--format",
         choices=("text", "mermaid", "json"),
         default="text",
-        help="text (français), mermaid (diagramme) or json",
+        help="text : en français (par défaut) ; mermaid : le diagramme ; json",
     )
     lifecycle.set_defaults(handler=_lifecycle)
-    rules = subparsers.add_parser(
+    rules = add_command(
+        subparsers,
         "rules",
-        help="list the rules and their codes (règles du parcours)",
-        description="Liste les règles du parcours avec leur code stable.",
+        summary="les règles du parcours et leur code",
+        description="Liste les règles du parcours avec leur code stable (R-CONSENT-FIRST…).",
     )
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text : en français (par défaut) ; json : code, anglais et français",
+    )
     rules.set_defaults(handler=_rules)
 
 
@@ -55,7 +63,7 @@ def _lifecycle(args: argparse.Namespace) -> int:
             for t in LIFECYCLE.transitions:
                 if t.source is state:
                     print(f"  {t.event.label_fr:<32} -> {t.target.label_fr}")
-    return 0
+    return EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -65,4 +73,4 @@ def _rules(args: argparse.Namespace) -> int:
     else:
         for rule in RULES.values():
             print(f"{rule.code:<22} {rule.fr}")
-    return 0
+    return EXIT_OK

@@ -1,42 +1,32 @@
-"""``reussite report FILE`` and ``reussite demo``: the annual report from a cohort file."""
+"""``reussite report FICHIER`` and ``reussite demo``: the annual report from a cohort file."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Iterator
-from importlib import resources
 
-from ..errors import InvalidValue
 from ..indicators import Report, annual_report
-from ..pathway import Pathway
 from ..periods import CalendarYear, DateRange, Period, SchoolYear
+from ..samples import sample_path
+from ._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    Subparsers,
+    add_command,
+    add_input,
+    date_argument,
+    reading,
+    year_argument,
+)
 
-__all__ = ["DEMO_FILE", "register"]
-
-DEMO_FILE = "pays-salonais-2017-2018.jsonl"
-"""The bundled synthetic cohort (``reussite/data``), built by examples/make_pays_salonais.py."""
+__all__ = ["register"]
 
 _FORMATS = ("text", "json", "csv")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD (2018-08-31), got {text!r}"
-        ) from None
-
-
-def _year(text: str) -> int:
-    if not text.isdigit() or not 1990 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"expected a year such as 2017, got {text!r}")
-    return int(text)
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``report`` and ``demo`` sub-commands.
 
     >>> parser = argparse.ArgumentParser(prog="reussite")
@@ -45,47 +35,57 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     >>> args.school_year, args.format
     (2017, 'text')
     """
-    report = subparsers.add_parser(
+    report = add_command(
+        subparsers,
         "report",
-        help="annual report of a cohort file (indicateurs du bilan annuel)",
+        summary="bilan annuel d'un fichier de cohorte (indicateurs)",
         description=(
-            "Calcule les indicateurs du bilan annuel (« en quelques chiffres ») d'un fichier"
-            " de parcours (JSON Lines, reussite.serialization) sur une année scolaire, une"
-            " année civile ou une période. Code de sortie : 0 si tout va bien, 1 si le"
-            " fichier a des erreurs, 2 en cas d'erreur d'usage."
+            "Calcule les indicateurs du bilan annuel (« en quelques chiffres ») d'un fichier\n"
+            "de cohorte (JSON Lines, reussite.serialization) sur une année scolaire, une\n"
+            "année civile ou une période. Le fichier est lu ligne à ligne et chaque parcours\n"
+            "vérifié : une ligne invalide arrête le bilan en la nommant."
         ),
     )
-    report.add_argument("file", metavar="FILE", help="the cohort file (.jsonl) to read")
+    add_input(report, "le fichier de cohorte (.jsonl)")
     period = report.add_mutually_exclusive_group(required=True)
     period.add_argument(
         "--school-year",
-        type=_year,
-        metavar="YEAR",
-        help="school year starting in September of YEAR (2017: 2017/2018)",
+        type=year_argument,
+        metavar="ANNÉE",
+        help="année scolaire commençant en septembre de ANNÉE (2017 : 2017/2018)",
     )
-    period.add_argument("--year", type=_year, metavar="YEAR", help="calendar year")
+    period.add_argument("--year", type=year_argument, metavar="ANNÉE", help="année civile")
     period.add_argument(
         "--from",
         dest="start",
-        type=_date,
+        type=date_argument,
         metavar="DATE",
-        help="first day of a period (with --to)",
+        help="premier jour d'une période, AAAA-MM-JJ (avec --to)",
     )
-    report.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last day (--from)")
+    report.add_argument(
+        "--to",
+        dest="end",
+        type=date_argument,
+        metavar="DATE",
+        help="dernier jour de la période, AAAA-MM-JJ (avec --from)",
+    )
     report.add_argument(
         "--as-of",
-        type=_date,
+        type=date_argument,
         metavar="DATE",
-        help="read the pathways as they stood on DATE (default: the period's last day)",
+        help="lit les parcours tels qu'ils étaient ce jour-là, AAAA-MM-JJ "
+        "(par défaut : le dernier jour de la période)",
     )
     _format(report)
-    report.set_defaults(handler=_report, parser=report)
-    demo = subparsers.add_parser(
+    report.set_defaults(handler=_report)
+    demo = add_command(
+        subparsers,
         "demo",
-        help="the seed's table (PRE du Pays Salonais, 2017/2018) from the bundled data",
+        summary="le tableau du PRE du Pays Salonais 2017/2018, recalculé (démonstration)",
         description=(
-            "Affiche le tableau « en quelques chiffres » du PRE du Pays Salonais 2017/2018,"
-            " recalculé depuis la cohorte synthétique livrée avec reussite."
+            "Affiche le tableau « en quelques chiffres » du PRE du Pays Salonais 2017/2018,\n"
+            "recalculé depuis la cohorte synthétique livrée avec reussite\n"
+            "(python -m reussite sample cohort)."
         ),
     )
     _format(demo)
@@ -97,33 +97,27 @@ def _format(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=_FORMATS,
         default="text",
-        help="text: French table (default); json: figures and definitions; csv: figures",
+        help="text : tableau en français (par défaut) ; json : chiffres et définitions ;"
+        " csv : une ligne par chiffre",
     )
 
 
-def _period(args: argparse.Namespace) -> Period | None:
+def _period(args: argparse.Namespace) -> Period:
+    """The period the options name; a usage error if --from and --to do not go together."""
     if args.end is not None and args.start is None:
-        return None  # --to without --from: a usage error, never silently ignored
+        raise CommandError("--to va avec --from (la période du --from au --to)", status=EXIT_USAGE)
     if args.school_year is not None:
         return SchoolYear(args.school_year)
     if args.year is not None:
         return CalendarYear(args.year)
-    if args.end is None or args.end < args.start:
-        return None
+    if args.end is None:
+        raise CommandError("--from va avec --to (la période du --from au --to)", status=EXIT_USAGE)
+    if args.end < args.start:
+        raise CommandError(
+            f"--to {args.end.isoformat()} est avant --from {args.start.isoformat()}",
+            status=EXIT_USAGE,
+        )
     return DateRange(start=args.start, end=args.end)
-
-
-def _progress(pathways: Iterator[Pathway]) -> Iterator[Pathway]:
-    """Pass pathways through, counting on stderr when it is a terminal."""
-    if not sys.stderr.isatty():
-        yield from pathways
-        return
-    count = 0
-    for count, pathway in enumerate(pathways, start=1):
-        if count % 10_000 == 0:
-            print(f"\r{count} parcours lus…", end="", file=sys.stderr, flush=True)
-        yield pathway
-    print(f"\r{count} parcours lus.", file=sys.stderr)
 
 
 def _print(report: Report, fmt: str) -> None:
@@ -139,45 +133,35 @@ def _report(args: argparse.Namespace) -> int:
     from ..serialization import load_cohort
 
     period = _period(args)
-    if period is None:
-        parser: argparse.ArgumentParser = args.parser
-        parser.print_usage(sys.stderr)
-        print(
-            f"{parser.prog}: error: --from and --to go together, --to on or after --from "
-            f"(got --from {args.start}, --to {args.end})",
-            file=sys.stderr,
-        )
-        return 2
-    as_of = args.as_of or period.end
+    as_of: dt.date = args.as_of or period.end
     if as_of < period.start:
-        raise InvalidValue(
-            "report", "--as-of", as_of, f"a date on or after the period's start ({period.start})"
+        raise CommandError(
+            f"--as-of {as_of.isoformat()} est avant le début de la période "
+            f"({period.start.isoformat()}) : aucun parcours n'y serait encore connu",
+            status=EXIT_USAGE,
         )
-    with load_cohort(args.file) as cohort:
-        report = annual_report(
-            _progress(iter(cohort)), period, as_of=as_of, programme=cohort.programme
-        )
+    with reading(args.file) as stream, load_cohort(stream) as cohort:
+        report = annual_report(cohort, period, as_of=as_of, programme=cohort.programme)
     _print(report, args.format)
-    return 0
+    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
     from ..serialization import load_cohort
 
     school_year, calendar_year = SchoolYear(2017), CalendarYear(2017)
-    data = resources.files("reussite") / "data" / DEMO_FILE
-    with resources.as_file(data) as path, load_cohort(path) as cohort:
+    with load_cohort(sample_path("cohort")) as cohort:
         pathways = list(cohort)
         programme = cohort.programme
     report = annual_report(pathways, school_year, as_of=school_year.end, programme=programme)
     if args.format != "text":
         _print(report, args.format)
-        return 0
+        return EXIT_OK
     year = annual_report(pathways, calendar_year, as_of=calendar_year.end, programme=programme)
     sys.stdout.write(report.to_text(detail=False))
-    print(f"  ({year.value('children_followed')} enfants suivis en {calendar_year.year})")
+    print(f"  ({year.count('children_followed')} enfants suivis en {calendar_year.year})")
     print(
         "\nDonnées synthétiques (noms inventés, codes QPV illustratifs) construites événement"
         " par événement par examples/make_pays_salonais.py ; détail : reussite report."
     )
-    return 0
+    return EXIT_OK

@@ -30,6 +30,7 @@ from ._definitions import (
     NOT_APPLICABLE,
     AgeBand,
     Indicator,
+    Kind,
     NotApplicable,
     PriorityArea,
 )
@@ -326,6 +327,64 @@ class Report:
     def value(self, indicator_id: str, category: str | None = None) -> Value:
         """The value of a figure (see :meth:`figure`)."""
         return self.figure(indicator_id, category).value
+
+    def count(self, indicator_id: str, category: str | None = None) -> int:
+        """The value of a count (*effectif*), typed ``int``: children, exits, actions.
+
+        For a breakdown whose figures are shares, the count is the share's numerator.
+
+        >>> from reussite.indicators import Tally
+        >>> from reussite.periods import SchoolYear
+        >>> empty = Report(tally=Tally(period=SchoolYear(2017), as_of=SchoolYear(2017).end))
+        >>> empty.count("children_followed"), empty.count("children_by_sex", "F")
+        (0, 0)
+
+        Raises:
+            InvalidValue: if there is no such figure (see :meth:`figure`), or the figure is
+                a mean, a median or a ratio, which count nothing (use :meth:`number`).
+        """
+        figure = self.figure(indicator_id, category)
+        if figure.indicator.kind is Kind.COUNT and isinstance(figure.value, int):
+            return figure.value
+        if figure.indicator.kind is Kind.SHARE and isinstance(figure.numerator, int):
+            return figure.numerator
+        raise InvalidValue(
+            "Report.count",
+            "indicator",
+            indicator_id,
+            f"a count or a share (this one is a {figure.indicator.kind.value}: use number())",
+        )
+
+    def number(self, indicator_id: str, category: str | None = None) -> float:
+        """The value of a figure as a ``float``: a share in %, a ratio, a mean or a median.
+
+        Unlike :meth:`value`, it never returns :data:`NOT_APPLICABLE`: a figure whose
+        denominator is empty is refused, so the result can be rounded or compared as is
+        (check :attr:`Figure.applicable` first when it may be empty).
+
+        >>> from reussite.indicators import Tally
+        >>> from reussite.periods import SchoolYear
+        >>> empty = Report(tally=Tally(period=SchoolYear(2017), as_of=SchoolYear(2017).end))
+        >>> empty.number("children_followed")
+        0.0
+        >>> empty.number("children_by_sex", "F")
+        Traceback (most recent call last):
+        ...
+        reussite.errors.InvalidValue: Report.number.children_by_sex: expected a figure ...
+
+        Raises:
+            InvalidValue: if there is no such figure (see :meth:`figure`) or it is not
+                applicable.
+        """
+        value = self.figure(indicator_id, category).value
+        if isinstance(value, NotApplicable):
+            raise InvalidValue(
+                "Report.number",
+                indicator_id,
+                category,
+                "a figure with a value (its denominator is empty: not applicable)",
+            )
+        return float(value)
 
     def to_records(self) -> list[dict[str, Any]]:
         """One plain dict per figure (JSON-ready: dates as ISO 8601, n.a. as ``None``)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import inspect
+import re
 import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin
@@ -73,7 +74,33 @@ def _name(t: Any) -> str:
 
 def _summary(t: Any) -> str | None:
     doc = inspect.getdoc(get_origin(t) or t)
-    return doc.split("\n\n")[0].replace("\n", " ") if doc else None
+    return plain_text(doc.split("\n\n")[0].replace("\n", " ")) if doc else None
+
+
+_ROLE = re.compile(r":(?:[a-z]+:)?[a-z]+:`~?([^`<]*?)(?:\s*<[^>]*>)?`")
+
+
+def plain_text(docstring: str) -> str:
+    """A docstring's text without its Sphinx markup, for a JSON Schema description.
+
+    Roles keep their target's name (the last part after ``~``), literals and emphasis
+    their text.
+
+    >>> plain_text("A :class:`~reussite.pathway.Pathway` of ``Event`` (*parcours*).")
+    'A Pathway of Event (parcours).'
+    >>> plain_text(":func:`reussite.apply` and **always** :data:`NOT_APPLICABLE`")
+    'reussite.apply and always NOT_APPLICABLE'
+    """
+
+    def name(match: re.Match[str]) -> str:
+        target = match.group(1)
+        whole = match.group(0)
+        return target.rsplit(".", 1)[-1] if "`~" in whole else target
+
+    text = _ROLE.sub(name, docstring)
+    text = re.sub(r"``([^`]*)``", r"\1", text)
+    text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text)
+    return re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"\1", text)
 
 
 class _Walker:

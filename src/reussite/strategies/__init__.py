@@ -34,7 +34,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # the testing kit needs the extra "testing"
+    from .._optional import missing
+
+    raise missing("hypothesis", extra="testing", needed_by=__name__) from error
 
 from ..decision import Assessment, Reassessment, TeamDecision
 from ..ending import Exit, ExitProposal, Handover, NotTakenOn

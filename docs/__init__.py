@@ -1,0 +1,1 @@
+"""The documentation (Sphinx sources); a package only so its conftest.py has a unique name."""
