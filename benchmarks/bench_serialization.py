@@ -90,7 +90,8 @@ def pydantic_decoder() -> Decoder:
                 hints = typing.get_type_hints(t)
                 for a in attrs.fields(t):
                     default = ... if a.default is attrs.NOTHING else _plain(a.default)
-                    fields[a.name] = (model(hints[a.name]), default)
+                    kind = Any if _nested_event(t, hints[a.name]) else model(hints[a.name])
+                    fields[a.name] = (kind, default)
                 models[t.__name__] = pydantic.create_model(
                     f"P{t.__name__}", __config__=config, **fields
                 )
@@ -124,10 +125,14 @@ def msgspec_decoder() -> Decoder:
         if attrs.has(t):
             if t.__name__ not in structs:
                 hints = typing.get_type_hints(t)
+                kinds = {
+                    name: msgspec.Raw | None if _nested_event(t, hint) else struct(hint)
+                    for name, hint in hints.items()
+                }
                 fields = [
-                    (a.name, struct(hints[a.name]))
+                    (a.name, kinds[a.name])
                     if a.default is attrs.NOTHING
-                    else (a.name, struct(hints[a.name]), _plain(a.default))
+                    else (a.name, kinds[a.name], _plain(a.default))
                     for a in attrs.fields(t)
                 ]
                 tagged = issubclass(t, r.Event)
@@ -152,6 +157,12 @@ def msgspec_decoder() -> Decoder:
     )
     decode = msgspec.json.Decoder(line).decode
     return lambda lines: [decode(b) for b in lines]
+
+
+def _nested_event(owner: type, hint: Any) -> bool:
+    """An event held by an event (a correction's replacement): left untyped by the
+    contenders, as the library's own mirror leaves it raw; the data hold none."""
+    return issubclass(owner, r.Event) and r.Event in (hint, *get_args(hint))
 
 
 def _plain(default: Any) -> Any:

@@ -322,7 +322,7 @@ _API_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "lifecycle": (
         "Lifecycle",
         "The pathway, its events, the declared transition table, the rules and the errors.",
-        ("pathway", "events", "lifecycle", "rules", "errors"),
+        ("pathway", "events", "lifecycle", "rules", "suspension", "errors"),
     ),
     "people": (
         "People and the programme",

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import os
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -267,3 +268,19 @@ def score_labelled_ledger(
     )
     print("\n".join(misses))  # noqa: T201
     return score
+
+
+def renamed_events(events: Iterable[r.Event], *, pathway_id: str, child_id: str) -> list[r.Event]:
+    """A pathway's events under new ids: its referral's, and those of a correction of it."""
+
+    def rename(e: r.Referred) -> r.Referred:
+        return attrs.evolve(e, pathway_id=pathway_id, child=attrs.evolve(e.child, id=child_id))
+
+    out: list[r.Event] = []
+    for e in events:
+        if isinstance(e, r.Referred):
+            e = rename(e)
+        elif isinstance(e, r.Corrected) and isinstance(e.replacement, r.Referred):
+            e = attrs.evolve(e, replacement=rename(e.replacement))
+        out.append(e)
+    return out

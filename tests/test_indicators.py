@@ -230,7 +230,7 @@ def test_handovers_to_child_protection_in_the_period():
         "p-2",
         D(2017, 10, 2),
         child="enf-2",
-        handover=(D(2018, 2, 1), r.HandoverRecipient.OTHER_SERVICE),
+        handover=(D(2018, 2, 1), r.HandoverRecipient.PROSECUTOR),
     )
     early = pathway(
         "p-3", child="enf-3", handover=(D(2017, 10, 3), r.HandoverRecipient.ASE)
@@ -239,7 +239,7 @@ def test_handovers_to_child_protection_in_the_period():
         "p-4", D(2017, 10, 2), child="enf-4", handover=(D(2018, 9, 1), r.HandoverRecipient.CRIP)
     )
     rep = report([crip, other, early, late])
-    assert rep.value("handovers_child_protection") == 2
+    assert rep.value("handovers_child_protection") == 3
     assert rep.value("exits") == 0
     assert rep.value("children_followed") == 3
 

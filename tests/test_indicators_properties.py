@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import renamed_events
 from reussite import State, replay
 from reussite.indicators import NOT_APPLICABLE, Kind, Unit, annual_report
 from reussite.periods import CalendarYear, DateRange, Period, SchoolYear
@@ -40,10 +40,8 @@ def cohorts(draw: st.DrawFn) -> list:
     # The opening event is rewritten before the replay: the history stays the truth.
     cohort = []
     for i, (events, c) in enumerate(zip(drawn, children, strict=True)):
-        first = attrs.evolve(
-            events[0], pathway_id=f"p-{i}", child=attrs.evolve(events[0].child, id=f"enf-{c}")
-        )
-        cohort.append(replay([first, *events[1:]], programme=programme))
+        events = renamed_events(events, pathway_id=f"p-{i}", child_id=f"enf-{c}")
+        cohort.append(replay(events, programme=programme))
     return cohort
 
 

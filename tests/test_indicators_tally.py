@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import reussite as r
+from conftest import renamed_events
 from reussite.calendar import age_on
 from reussite.indicators import AgeBand, PriorityArea, Tally
 from reussite.indicators._tally import (
@@ -131,10 +132,8 @@ def reference_tally(pathways: list[r.Pathway], period: Period, as_of: dt.date) -
 
 def renamed(p: r.Pathway, copy: int) -> r.Pathway:
     """A copy of a pathway for another child, replayed under new ids."""
-    first = p.history[0]
-    child = attrs.evolve(first.child, id=f"{first.child.id}-{copy}")
-    referred = attrs.evolve(first, pathway_id=f"{p.id}-{copy}", child=child)
-    return r.replay([referred, *p.history[1:]], programme=p.programme)
+    events = renamed_events(p.history, pathway_id=f"{p.id}-{copy}", child_id=f"{p.child.id}-{copy}")
+    return r.replay(events, programme=p.programme)
 
 
 @given(inputs())
@@ -212,7 +211,7 @@ def test_the_facts_kept_per_child_are_left_alone_by_the_garbage_collector():
 @pytest.mark.parametrize(
     ("birth", "expected"),
     [
-        (D(2017, 9, 3), AgeBand.UNDER_2),  # born the day after the referral (2 Sept.)
+        (D(2017, 9, 2), AgeBand.UNDER_2),  # born on the referral day (2 Sept.)
         (D(2015, 9, 2), AgeBand.FROM_2_TO_5),  # two on the referral day
         (D(2015, 9, 3), AgeBand.UNDER_2),  # two the next day
         (D(1995, 1, 1), AgeBand.FROM_16),  # older than the table

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reussite as r
-from conftest import D, decision, to_state
+from conftest import D, decision, scaled, to_state
 from reussite._history import corrected_facts
 from reussite.strategies import events, pathways
 from reussite.testing import check_invariants
@@ -164,7 +164,7 @@ def test_corrected_facts_without_correction_is_the_history_itself(programme):
     assert p.facts is p.history
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(120))
 @given(data=st.data())
 def test_drawn_corrections_keep_every_invariant_and_replay(data):
     p = data.draw(pathways(max_events=12))

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reussite as r
+from conftest import scaled
 from reussite.serialization import dump_pathway, load_pathway
 from reussite.strategies import events, pathways
 from reussite.strategies._walks import _BUILDERS, _KINDS, _NEEDS, _fixes, _possible
@@ -27,6 +28,10 @@ _ANY_KIND = (*_KINDS, r.Corrected)
 
 
 def _redated(event: r.Event, on: dt.date) -> r.Event:
+    if isinstance(event, r.ConsentGiven) and event.consent.valid_until is not None:
+        until = event.consent.valid_until + (on - event.on)  # the same length, moved
+        consent = attrs.evolve(event.consent, on=on, valid_until=until)
+        return attrs.evolve(event, consent=consent)
     for name in ("consent", "review", "handover", "assessment", "situation"):
         record = getattr(event, name, None)
         if record is not None:
@@ -123,7 +128,7 @@ def _sound(p: r.Pathway) -> None:
     assert r.replay(p.history, programme=p.programme) == p
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(240), suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_history_the_library_accepts_keeps_every_invariant(data):
     p = data.draw(pathways(max_events=10), label="opening")

@@ -55,7 +55,7 @@ def test_child_protection_handover_is_the_legal_exception(pathway, category, lat
     # even if the family had withdrawn its consent before the handover
     pathway = attrs.evolve(pathway, consent_withdrawn_on=handover.on)
     allowed = may_share(pathway, handover.recipient, category, on=on)
-    assert allowed is handover.recipient.is_child_protection
+    assert allowed  # every handover goes to child protection (CASF L.226-2-1)
     assert not may_share(pathway, handover.recipient, category, on=handover.on - dt.timedelta(1))
     others = [x for x in r.HandoverRecipient if x is not handover.recipient]
     for other in others:
@@ -86,19 +86,14 @@ def test_a_named_partner_may_be_told_while_the_consent_applies():
     assert not may_share(pathway, r.HandoverRecipient.CRIP, "ordinary", on=D(2017, 11, 1))
 
 
-def test_other_service_handover_needs_a_consent_naming_it():
-    pathway = to_state(PROGRAMME, r.State.CONSENTED)
-    handed = r.apply(
-        pathway,
-        r.HandedOver(
-            handover=r.Handover(
-                on=D(2017, 11, 1),
-                recipient=r.HandoverRecipient.OTHER_SERVICE,
-                parents_informed=True,
-            )
-        ),
+def test_a_relay_to_another_service_shares_only_what_a_consent_names():
+    """A relay is an exit the EPS validates, not a handover: no legal exception."""
+    pathway = to_state(PROGRAMME, r.State.ACTIVE)
+    relayed = r.apply(
+        pathway, r.ExitProposed(on=D(2018, 1, 10), reason=r.ExitReason.RELAY_SPECIALISED)
     )
-    assert not may_share(handed, r.HandoverRecipient.OTHER_SERVICE, "ordinary", on=D(2017, 11, 2))
+    assert relayed.handover is None
+    assert not may_share(relayed, "CMP", "ordinary", on=D(2018, 1, 11))  # not named
 
 
 @pytest.mark.parametrize(

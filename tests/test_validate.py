@@ -90,11 +90,10 @@ def test_consent_and_handover_cross_field_rules():
         r.Consent(id="k", on=D(2018, 1, 1), given_by=("g", "g"))
     assert (
         r.Handover(
-            on=D(2018, 1, 1), recipient=r.HandoverRecipient.OTHER_SERVICE, parents_informed=True
+            on=D(2018, 1, 1), recipient=r.HandoverRecipient.CRIP, parents_informed=True
         ).reason_not_informed
         is None
     )
-    assert not r.HandoverRecipient.OTHER_SERVICE.is_child_protection
 
 
 def test_validators_describe_themselves_as_data():

@@ -6,8 +6,8 @@ as data, which rules each event type is checked against and with which function;
 to it or keeps the pathway in it. The allowed (state, event) pairs themselves live in
 :mod:`reussite.lifecycle`'s table.
 
->>> RULES["R-CONSENT-FIRST"].fr
-"aucun diagnostic, aucune admission ni aucune action sans l'accord de la famille en vigueur"
+>>> RULES["R-UNIQUE-ID"].fr
+'accords, objectifs et actions ont un identifiant unique dans le parcours'
 """
 
 from __future__ import annotations

@@ -7,7 +7,18 @@ from collections.abc import Iterable
 
 import attrs
 
-from .. import decision, ending, events, pathway, people, plan, programme, referral, timeline
+from .. import (
+    decision,
+    ending,
+    events,
+    pathway,
+    people,
+    plan,
+    programme,
+    referral,
+    suspension,
+    timeline,
+)
 from .._sensitivity import Sensitivity, category_of
 from ..errors import ReussiteError
 
@@ -22,6 +33,7 @@ _DOMAIN_MODULES: tuple[types.ModuleType, ...] = (
     ending,
     events,
     pathway,
+    suspension,
     timeline,
 )
 
@@ -67,7 +79,7 @@ def domain_types() -> tuple[type, ...]:
     """Every public attrs class of the domain modules, in declaration order.
 
     These are the types whose fields the catalogue covers: people, programme, referral,
-    decision, plan, ending, events, pathway and timeline.
+    decision, plan, ending, events, pathway, suspension and timeline.
     """
     found: list[type] = []
     for module in _DOMAIN_MODULES:

@@ -253,8 +253,16 @@ def _tag_error(value: Any, conv: Converter, expected: str) -> Exception:
     return ClassValidationError("While structuring Event", [at_key(error, "type")], Event)
 
 
-def _event_hook(conv: Converter) -> Hook:
-    bodies = {tag: _event_body_hook(cls, conv) for tag, cls in EVENT_TYPES.items()}
+def _event_hook(conv: Converter, made: list[Hook]) -> Hook:
+    """The hook of the event union, made once per converter (``made`` keeps it).
+
+    An event may hold an event (a correction's replacement): while the bodies are being
+    made, a request for the union gets this very hook, whose bodies are filled before any
+    value is read.
+    """
+    if made:
+        return made[0]
+    bodies: dict[str, Hook] = {}
 
     def structure_event(value: Any, _: Any = None) -> Event:
         if type(value) is not dict:
@@ -266,6 +274,8 @@ def _event_hook(conv: Converter) -> Hook:
         event: Event = body(value)
         return event
 
+    made.append(structure_event)
+    bodies.update({tag: _event_body_hook(cls, conv) for tag, cls in EVENT_TYPES.items()})
     return structure_event
 
 
@@ -356,7 +366,8 @@ def configure_converter(conv: Converter) -> None:
     )
     conv.register_structure_hook_factory(_is_event_class, lambda t: _event_class_hook(t, conv))
     # A factory is called on first use, once every event class's hook can be made.
-    conv.register_structure_hook_factory(lambda t: t is Event, lambda _: _event_hook(conv))
+    made: list[Hook] = []
+    conv.register_structure_hook_factory(lambda t: t is Event, lambda _: _event_hook(conv, made))
     conv.register_structure_hook_func(lambda t: t is Pathway, _pathway_hook(conv))
 
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)

@@ -57,6 +57,15 @@ def _mirrorable(cls: type) -> bool:
     )
 
 
+def _nested_event(cls: type, t: Any) -> bool:
+    """Whether field type ``t`` of ``cls`` is an event held by an event.
+
+    A correction holds the event it replaces: the mirror leaves it raw (read the general
+    way), rather than mirroring the union of events inside one of its own members.
+    """
+    return issubclass(cls, Event) and (t is Event or optional_of(t) is Event)
+
+
 class _Builder:
     """The mirror structs and converters of a family of types, built once."""
 
@@ -104,7 +113,7 @@ class _Builder:
         fields: list[tuple[Any, ...]] = []
         for name in order or by_name:
             a = by_name[name]
-            kind = self.wire(hints[name])
+            kind = msgspec.Raw if _nested_event(cls, hints[name]) else self.wire(hints[name])
             if a.default is attrs.NOTHING or (kind is msgspec.Raw and a.default is not None):
                 fields.append((name, kind))  # a raw key left out is the general path's case
             elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
@@ -128,9 +137,14 @@ class _Builder:
 
     # --- the converters ---------------------------------------------------------------
 
-    def convert(self, t: Any, var: str, names: dict[str, Any], depth: int = 0) -> str:
-        """An expression converting mirror value ``var`` of type ``t`` to its domain value."""
-        if self.wire(t) is msgspec.Raw:
+    def convert(
+        self, t: Any, var: str, names: dict[str, Any], depth: int = 0, *, raw: bool = False
+    ) -> str:
+        """An expression converting mirror value ``var`` of type ``t`` to its domain value.
+
+        ``raw``: the mirror left the value raw whatever its type (an event in an event).
+        """
+        if raw or self.wire(t) is msgspec.Raw:
             key = bind(names, t, "raw")
             # None: the key was left out, and its default is None (see struct)
             return f"(None if {var} is None else structure({var}, {key}))"
@@ -170,7 +184,10 @@ class _Builder:
             "Refused": Refused,
         }
         fields = [a for a in attrs.fields(cls) if a.init]
-        values = [self.convert(hints[a.name], f"m.{a.name}", names) for a in fields]
+        values = [
+            self.convert(hints[a.name], f"m.{a.name}", names, raw=_nested_event(cls, hints[a.name]))
+            for a in fields
+        ]
         lines = ["def convert(m):"]
         if _plain(cls):
             lines.extend(f"    v{i} = {value}" for i, value in enumerate(values))
