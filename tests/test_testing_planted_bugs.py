@@ -281,4 +281,4 @@ def test_there_are_at_least_ten_kinds_of_bug_and_one_per_event_type():
     "machine", [StoreMachine, _machine(Snapshots), SummaryMachine], ids=lambda m: m.__name__
 )
 def test_the_reference_stores_pass_the_same_search(machine):
-    run_state_machine_as_test(machine, settings=settings(HUNT, max_examples=scaled(60)))
+    run_state_machine_as_test(machine, settings=settings(HUNT, max_examples=scaled(40)))

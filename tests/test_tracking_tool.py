@@ -64,6 +64,20 @@ TestTrackingTool.settings = settings(stateful_step_count=25, deadline=None)
 TestTrackingTool.pytestmark = [pytest.mark.usefixtures("untraced")]
 
 
+class DashboardMachine(TrackingToolMachine):
+    """The dashboard's summary row: a partial view, compared on the parts it keeps."""
+
+    compared = ("state", "version")
+
+    def read_back(self, pathway_id):
+        return self.tool.summary(pathway_id)
+
+
+TestDashboard = DashboardMachine.TestCase
+TestDashboard.settings = settings(stateful_step_count=25, deadline=None)
+TestDashboard.pytestmark = [pytest.mark.usefixtures("untraced")]
+
+
 # --- the planted bug is caught -----------------------------------------------------------
 
 
@@ -159,3 +173,5 @@ def test_a_stale_version_and_a_second_referral_are_refused(tool):
     with pytest.raises(KeyError):
         tool.load("p-unknown")
     assert tool.pathway_ids() == [pathway.id]
+    assert tool.summary(pathway.id) == {"state": r.State.CONSENTED, "version": 2}
+    assert tool.summary("p-unknown") is None

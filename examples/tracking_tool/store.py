@@ -3,7 +3,9 @@
 An honest adopter of ``reussite``: every event is checked by the library before it is
 stored (``reussite.apply``), kept as one JSON row (``reussite.serialization``) in a real
 SQLite file (the standard library's ``sqlite3``), and a pathway is read back by replaying
-its rows. ``tests/test_tracking_tool.py`` runs the library's stateful test against it.
+its rows. ``tests/test_tracking_tool.py`` runs the library's stateful test against it:
+on the pathway it replays (the whole pathway is compared) and on the dashboard's summary
+row (a partial view: its state and version).
 
 ``ForgetfulTrackingTool`` is the same tool with a planted bug, which that test catches.
 """
@@ -100,6 +102,13 @@ class TrackingTool:
             raise KeyError(pathway_id)
         events = [loads(body, r.Event) for (body,) in rows]
         return r.replay(events, programme=self.programme)
+
+    def summary(self, pathway_id: str) -> dict[str, object] | None:
+        """The dashboard's row of a pathway (its state and version), or ``None``."""
+        row = self._db.execute(
+            "SELECT state, version FROM pathways WHERE id = ?", (pathway_id,)
+        ).fetchone()
+        return None if row is None else {"state": r.State(row[0]), "version": row[1]}
 
     def pathway_ids(self, *, child_id: str | None = None) -> list[str]:
         """The pathways stored, all or one child's, oldest first."""

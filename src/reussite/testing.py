@@ -3,7 +3,8 @@
 :class:`PathwayMachine` is a Hypothesis ``RuleBasedStateMachine`` (*test à états*): it
 refers a child, then sends valid events one at a time (one rule per event type, enabled
 when the declared lifecycle table accepts it), and after every step checks the
-library's invariants and that **your** system agrees with the library. Subclass it, send
+library's invariants and that **your** system agrees with the library on the whole
+pathway (or on the parts it declares it keeps, :attr:`PathwayMachine.compared`). Subclass it, send
 each event to your system in :meth:`~PathwayMachine.record`, read your view back in
 :meth:`~PathwayMachine.read_back`, and collect ``YourMachine.TestCase`` with pytest or
 unittest. Importing this module imports Hypothesis; ``import reussite`` never does.
@@ -11,8 +12,7 @@ unittest. Importing this module imports Hypothesis; ``import reussite`` never do
 A system that keeps the latest pathway in a dictionary agrees with the library:
 
 >>> from hypothesis import settings
->>> from hypothesis.errors import InvalidArgument
-from hypothesis.stateful import run_state_machine_as_test
+>>> from hypothesis.stateful import run_state_machine_as_test
 >>> class InMemory(PathwayMachine):
 ...     def __init__(self):
 ...         super().__init__()
@@ -25,8 +25,9 @@ from hypothesis.stateful import run_state_machine_as_test
 ...     max_examples=5, stateful_step_count=10, database=None, deadline=None))
 
 One that forgot withdrawals of consent would fail with the steps that lead there, one
-event a line (``state.consent_withdrawn(event=ConsentWithdrawn(...))``) and the fields
-that differ (``state: library 'not_taken_on', system 'consented'``).
+event a line (``state.consent_withdrawn(event=ConsentWithdrawn(...))``), and every field
+that differs, down to the one inside a record
+(``consent_withdrawn_on: library datetime.date(2017, 11, 6), system None``).
 """
 
 from __future__ import annotations
@@ -186,6 +187,11 @@ WHOLE_PATHWAY: tuple[str, ...] = (
 quickest to read in a failure), then every field of :class:`~reussite.Pathway`, the
 history and the facts included."""
 
+_MAX_CORRECTIONS = 3
+"""At most this many corrections per pathway from the machine's steps: each one replays
+the history (and so does every read back of a store that replays), so that a run's cost
+stays linear in its steps."""
+
 _MAX_LINES = 12
 """At most this many differences in a failure message (the rest are counted)."""
 
@@ -292,21 +298,27 @@ def _reentries(draw: st.DrawFn, previous: Pathway, pathway_id: str) -> Referred:
     )
 
 
+_TWICE = (State.ACTIVE, State.SUSPENDED, State.EXIT_PROPOSED, State.NOT_TAKEN_ON)
+"""The states an opening walk heads for twice as often: those of a pathway in progress
+(where most events happen) and *not taken on* (five events lead there, all before the
+start, which the steps from a young pathway rarely reach before another ends it)."""
+
+
 def _targets(programme: Programme) -> list[State | None]:
     """The states an opening walk may head for, the first the one shrinking prefers.
 
-    ``None`` (a free walk, which may end the pathway), or an open state the programme can
-    reach; the states of a pathway in progress come twice, for most events happen there.
+    ``None`` (a free walk), or any state the programme can reach, those of
+    :data:`_TWICE` twice. A walk to a final state ends the pathway by one of the events
+    that lead there (a refusal, a redirection, an exit validated, a handover...); the
+    machine's steps then correct it or refer the child again.
     """
     targets: list[State | None] = [None]
     for state in State:
-        if state in LIFECYCLE.finals:
-            continue
         try:
             _check_reachable(programme, state, _MAX_DAY)
         except InvalidArgument:
             continue
-        targets.extend([state, state] if state in _TAKEN_ON[1:] else [state])
+        targets.extend([state, state] if state in _TWICE else [state])
     return targets
 
 
@@ -472,7 +484,12 @@ class PathwayMachine(RuleBasedStateMachine):
             self.system_agrees()
 
     def _accepts(self, kind: type[Event]) -> bool:
-        return self.pathway is not None and _possible(self.pathway, kind)
+        p = self.pathway
+        if p is None:
+            return False
+        if kind is Corrected:  # each one replays the history: a few per pathway
+            return sum(type(e) is Corrected for e in p.history) < _MAX_CORRECTIONS
+        return _possible(p, kind)
 
     def _events_of(self, kind: type[Event]) -> st.SearchStrategy[Event]:
         assert self.pathway is not None

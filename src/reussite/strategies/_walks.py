@@ -494,14 +494,15 @@ def _road_rank(t: Transition, p: Pathway) -> int:
 
     0: a way forward (admission, start, resumption, exit validated...), or the renewal
     of a consent that has lapsed; 1: an event that keeps the state (objectives, actions,
-    reviews); 2: a renewal while the consent runs, a suspension, or an early ending
-    (refusal, withdrawal, lost contact, handover). Shrinking heads for low ranks, so
-    minimal examples follow the main road.
+    reviews), or a suspension (a detour the road comes back from: the resumption is a
+    way forward); 2: a renewal while the consent runs, or an early ending (refusal,
+    withdrawal, lost contact, handover). Shrinking heads for low ranks, so minimal
+    examples follow the main road.
     """
     if t.event is ConsentGiven and t.target is t.source:
         return 2 if p.consent_in_force(p.last_event_on) else 0
     if t.event is Suspended:
-        return 2
+        return 1
     if t.target is not t.source and (t.target not in LIFECYCLE.finals or t.event is ExitValidated):
         return 0
     if t.target is t.source:
