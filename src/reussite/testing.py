@@ -178,14 +178,17 @@ COMPARABLE: tuple[str, ...] = tuple(a.name for a in attrs.fields(Pathway)) + _PR
 :class:`~reussite.Pathway` (``state``, ``history``, ``exit``, ``handover``, ``reviews``,
 ``objectives``...) and its properties (``version``, ``started``, ``ended_on``...)."""
 
+_LAST = ("history", "facts")
 WHOLE_PATHWAY: tuple[str, ...] = (
     "state",
     "version",
-    *(a.name for a in attrs.fields(Pathway) if a.name != "state"),
+    *(a.name for a in attrs.fields(Pathway) if a.name != "state" and a.name not in _LAST),
+    *_LAST,
 )
-"""What :class:`PathwayMachine` compares by default: the state and the version first (the
-quickest to read in a failure), then every field of :class:`~reussite.Pathway`, the
-history and the facts included."""
+"""What :class:`PathwayMachine` compares by default: every field of
+:class:`~reussite.Pathway` and the version. The state and the version come first (the
+quickest to read in a failure), the history and the facts last (the records before
+them say what a difference in the events changed)."""
 
 _MAX_CORRECTIONS = 3
 """At most this many corrections per pathway from the machine's steps: each one replays
