@@ -285,6 +285,7 @@ NO_QUORUM = attrs.evolve(
         (s.histories(max_events=-1), "max_events"),
         (s.histories(min_value=dt.date(2020, 1, 1), max_value=dt.date(2019, 1, 1)), "after"),
         (s.histories(programme=ALONE, state=r.State.ACTIVE), "no referent"),
+        (s.pathways(programme=ALONE, state=r.State.SUSPENDED), "no referent"),
         (s.histories(programme=NO_QUORUM, state=r.State.CLOSED), "quorum"),
         (
             s.histories(
