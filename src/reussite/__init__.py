@@ -89,7 +89,7 @@ from .programme import (
     Territory,
     assess_eligibility,
 )
-from .referral import Consent, Referral
+from .referral import CONSENT_DEFAULT_CATEGORIES, Consent, Referral, SharingScope
 from .register import Register, RegisterConflict, check_register
 from .rules import RULES, Rule
 from .samples import sample_path
@@ -102,6 +102,7 @@ except _PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "CONSENT_DEFAULT_CATEGORIES",
     "EVENT_TYPES",
     "INDICATORS",
     "LIFECYCLE",
@@ -184,6 +185,7 @@ __all__ = [
     "SchoolLevelGroup",
     "SchoolYear",
     "Sex",
+    "SharingScope",
     "Situation",
     "SituationChanged",
     "Started",
