@@ -11,8 +11,7 @@ unittest. Importing this module imports Hypothesis; ``import reussite`` never do
 A system that keeps the latest pathway in a dictionary agrees with the library:
 
 >>> from hypothesis import settings
->>> from hypothesis.errors import InvalidArgument
-from hypothesis.stateful import run_state_machine_as_test
+>>> from hypothesis.stateful import run_state_machine_as_test
 >>> class InMemory(PathwayMachine):
 ...     def __init__(self):
 ...         super().__init__()
