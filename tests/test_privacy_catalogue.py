@@ -109,3 +109,56 @@ def test_categories_are_ordered_and_labelled_in_french():
     assert [c.rank for c in Sensitivity] == list(range(7))
     assert Sensitivity.DIRECT_IDENTIFIER.label_fr == "identifiant direct"
     assert Sensitivity("health") is Sensitivity.HEALTH
+
+
+def test_ids_of_people_are_direct_identifiers():
+    entries = {e.name: e.category for e in catalogue()}
+    for name in ("Guardian.id", "Consent.given_by", "ConsentWithdrawn.by", "Child.id"):
+        assert entries[name] is Sensitivity.DIRECT_IDENTIFIER, name
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "category"),
+    [
+        ("Referral.source", "pmi", "health"),
+        ("Referral.source", "health_services", "health"),
+        ("Referral.source", "ase", "child_protection"),
+        ("Referral.source", "education_nationale", "ordinary"),
+        ("Referral.reasons", "health_access", "health"),
+        ("Referral.reasons", "psychological", "health"),
+        ("Referral.reasons", "learning", "family_situation"),
+        ("Objective.domain", "health", "health"),
+        ("Assessment.needs", "health", "health"),
+        ("Exit.reason", "relay_specialised", "health"),
+        ("Suspension.reason", "hospitalisation", "health"),
+        ("Pathway.state", "handed_over", "child_protection"),
+        ("Pathway.state", "closed", "ordinary"),
+        ("Consent.recipients", "CMP de Salon", "health"),
+        ("Consent.recipients", "PMI", "health"),
+        ("Consent.recipients", "Juge des enfants", "child_protection"),
+        ("Consent.recipients", "École Bressons", "ordinary"),
+        ("SharingScope.recipient", "CMPP", "health"),
+    ],
+)
+def test_a_code_may_reveal_more_than_its_field(field, value, category):
+    entries = {e.name: e for e in catalogue()}
+    assert entries[field].reveals(value) is Sensitivity(category)
+
+
+def test_every_revealing_code_is_a_code_of_its_field():
+    for entry in catalogue():
+        hints = typing.get_type_hints(entry.owner)
+        codes = _held_enum(hints[entry.field])
+        for code, category in entry.values.items():
+            assert category.rank >= entry.category.rank, f"{entry.name}={code}"
+            if codes is not None:
+                assert code in {c.value for c in codes}, f"{entry.name}={code}"
+
+
+def _held_enum(hint):
+    import enum
+
+    for arg in (hint, *typing.get_args(hint)):
+        if isinstance(arg, type) and issubclass(arg, enum.Enum):
+            return arg
+    return None

@@ -15,8 +15,12 @@ ID_MARK = "zid-"
 TEXT_MARK = "§"
 
 
+_ID_FIELDS = frozenset({"given_by", "by"})
+"""Direct identifiers that hold ids (of guardians) though their names do not end in ``id``."""
+
+
 def _marked(name: str, value: str) -> str:
-    if name == "id" or name.endswith("_id"):
+    if name == "id" or name.endswith("_id") or name in _ID_FIELDS:
         return f"{ID_MARK}{value}"
     return f"{TEXT_MARK}{value}{TEXT_MARK}"
 

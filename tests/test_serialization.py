@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import reussite as r
 import reussite.strategies as rs
 from conftest import D, make_programme, to_state
+from reussite.privacy import Sensitivity
 from reussite.serialization import (
     SCHEMA_VERSION,
     LineError,
@@ -565,3 +566,39 @@ def test_blank_lines_are_json_whitespace_whatever_the_stream(binary: bool) -> No
     with load_cohort(source, on_error="collect") as cohort:
         assert list(cohort) == [p]
     assert [e.line for e in cohort.errors] == [5]
+
+
+# --- consent scopes (issue 21): an optional key, the schema version unchanged ------------
+
+
+@given(rs.consents())
+def test_consents_with_or_without_scopes_round_trip(consent: r.Consent) -> None:
+    assert loads(dumps(consent), r.Consent) == consent
+
+
+def test_a_consent_written_before_scopes_reads_with_none() -> None:
+    old = (
+        '{"id":"acc-1","on":"2017-10-09","given_by":["g-1"],'
+        '"recipients":["CMP"],"valid_until":null}'
+    )
+    consent = loads(old, r.Consent)
+    assert consent.scopes == ()
+    assert not consent.allows("CMP", Sensitivity.HEALTH)
+    document = json.loads(dumps(consent))
+    assert document["scopes"] == []
+    assert SCHEMA_VERSION == 3
+    pathway = to_state(make_programme(), r.State.ACTIVE)
+    text = dump_pathway(pathway)
+    without = text.replace(',"scopes":[]', "")
+    assert without != text
+    assert load_pathway(without) == load_pathway(text)
+
+
+def test_a_scope_naming_child_protection_is_refused_where_it_is() -> None:
+    text = (
+        '{"id":"acc-1","on":"2017-10-09","given_by":["g-1"],'
+        '"scopes":[{"recipient":"ASE","categories":["child_protection"]}]}'
+    )
+    (message,) = errors_of(text, r.Consent)
+    assert message.startswith("expected categories without child_protection")
+    assert message.endswith("@ $.scopes[0].categories")

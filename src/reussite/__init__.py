@@ -89,7 +89,8 @@ from .programme import (
     Territory,
     assess_eligibility,
 )
-from .referral import Consent, Referral
+from .referral import CONSENT_DEFAULT_CATEGORIES, Consent, Referral, SharingScope
+from .register import Register, RegisterConflict, check_register
 from .rules import RULES, Rule
 from .samples import sample_path
 from .suspension import Suspension
@@ -101,6 +102,7 @@ except _PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "CONSENT_DEFAULT_CATEGORIES",
     "EVENT_TYPES",
     "INDICATORS",
     "LIFECYCLE",
@@ -171,6 +173,8 @@ __all__ = [
     "ReferralReason",
     "ReferralSource",
     "Referred",
+    "Register",
+    "RegisterConflict",
     "Report",
     "Resumed",
     "ReussiteError",
@@ -181,6 +185,7 @@ __all__ = [
     "SchoolLevelGroup",
     "SchoolYear",
     "Sex",
+    "SharingScope",
     "Situation",
     "SituationChanged",
     "Started",
@@ -199,6 +204,7 @@ __all__ = [
     "annual_report",
     "apply",
     "assess_eligibility",
+    "check_register",
     "classify_expense",
     "classify_funding",
     "derive_attainment",

@@ -24,23 +24,40 @@ from typing import Any
 import attrs
 
 from ._enum import LabelledEnum
+from .codes import ExitReason, ObjectiveDomain, ReferralReason, ReferralSource, SuspensionReason
 
 __all__ = [
     "CHILD_PROTECTION",
     "DIRECT",
+    "DOMAIN_VALUES",
+    "EXIT_VALUES",
     "FAMILY",
     "HEALTH",
     "KEY",
     "ORDINARY",
+    "PARTNER_CATEGORIES",
     "QUASI",
+    "REASON_VALUES",
     "SCHOOL",
+    "SOURCE_VALUES",
+    "STATE_VALUES",
+    "SUSPENSION_VALUES",
     "Sensitivity",
     "category_of",
+    "names_partners",
+    "partner_category",
+    "revealing",
+    "reveals",
+    "value_categories",
     "withheld",
 ]
 
 KEY = "reussite.sensitivity"
 """The attrs metadata key under which a field's :class:`Sensitivity` is stored."""
+VALUES_KEY = "reussite.sensitivity.values"
+"""The attrs metadata key of the values that reveal more than their field's category."""
+PARTNERS_KEY = "reussite.sensitivity.partners"
+"""The attrs metadata key marking a field of partners' names (see :func:`partner_category`)."""
 
 
 class Sensitivity(LabelledEnum):
@@ -84,10 +101,135 @@ DIRECT = _tag(Sensitivity.DIRECT_IDENTIFIER)
 """Metadata of a direct identifier: names, contact details, raw ids, free-text notes."""
 
 
+_H, _CP, _F = Sensitivity.HEALTH, Sensitivity.CHILD_PROTECTION, Sensitivity.FAMILY_SITUATION
+
+SOURCE_VALUES: Mapping[Any, Sensitivity] = MappingProxyType(
+    {ReferralSource.ASE: _CP, ReferralSource.HEALTH_SERVICES: _H, ReferralSource.PMI: _H}
+)
+"""Referral sources that reveal more than a source: PMI and CMP/CMPP health, ASE child
+protection."""
+REASON_VALUES: Mapping[Any, Sensitivity] = MappingProxyType(
+    {ReferralReason.HEALTH_ACCESS: _H, ReferralReason.PSYCHOLOGICAL: _H}
+)
+"""Referral reasons that reveal health: access to care, psychological development."""
+DOMAIN_VALUES: Mapping[Any, Sensitivity] = MappingProxyType(
+    {ObjectiveDomain.HEALTH: _H, ObjectiveDomain.PARENTING: _F}
+)
+"""Objective domains (and needs) that reveal more: health, and parenting (family)."""
+EXIT_VALUES: Mapping[Any, Sensitivity] = MappingProxyType({ExitReason.RELAY_SPECIALISED: _H})
+"""Exit reasons that reveal health: a relay to a specialised service (CMP, MDPH…)."""
+SUSPENSION_VALUES: Mapping[Any, Sensitivity] = MappingProxyType(
+    {SuspensionReason.HOSPITALISATION: _H}
+)
+"""Suspension reasons that reveal health: the child's hospitalisation."""
+STATE_VALUES: Mapping[Any, Sensitivity] = MappingProxyType({"handed_over": _CP})
+"""Pathway states that reveal child protection: handed over."""
+
+
 def category_of(field: attrs.Attribute[Any]) -> Sensitivity | None:
     """The category declared on an attrs field, or ``None`` when it has none."""
     value = field.metadata.get(KEY)
     return value if isinstance(value, Sensitivity) else None
+
+
+def revealing(
+    base: Mapping[str, Any], values: Mapping[Any, Sensitivity], *, partners: bool = False
+) -> Mapping[str, Any]:
+    """Field metadata: ``base``'s category, plus codes whose value reveals a more sensitive one.
+
+    A code may say more than its field: the referral source ``pmi`` reveals health where
+    the source is ordinary (*catégorie par valeur*). ``values`` maps each such code (an
+    enumeration member or its wire value) to the category it reveals; ``partners`` marks a
+    field of partners' names, whose values are read with :func:`partner_category`.
+
+    >>> import attrs
+    >>> from reussite.referral import Referral
+    >>> value_categories(attrs.fields(Referral).source)["pmi"].value
+    'health'
+    """
+    table = {str(getattr(code, "value", code)): category for code, category in values.items()}
+    return MappingProxyType({**base, VALUES_KEY: MappingProxyType(table), PARTNERS_KEY: partners})
+
+
+def value_categories(field: attrs.Attribute[Any]) -> Mapping[str, Sensitivity]:
+    """The codes of a field that reveal more than its category (empty when none do)."""
+    table: Mapping[str, Sensitivity] = field.metadata.get(VALUES_KEY, MappingProxyType({}))
+    return table
+
+
+def names_partners(field: attrs.Attribute[Any]) -> bool:
+    """Whether a field holds partners' names, read with :func:`partner_category`."""
+    return bool(field.metadata.get(PARTNERS_KEY, False))
+
+
+def reveals(field: attrs.Attribute[Any], value: object) -> Sensitivity | None:
+    """The category one value of a field reveals: the field's, or more for a revealing code.
+
+    >>> import attrs
+    >>> from reussite.referral import Consent, Referral
+    >>> reveals(attrs.fields(Referral).source, "pmi").value
+    'health'
+    >>> reveals(attrs.fields(Consent).recipients, "CMP").value
+    'health'
+    >>> reveals(attrs.fields(Consent).recipients, "École").value
+    'ordinary'
+    """
+    found = [category_of(field)]
+    code = str(getattr(value, "value", value))
+    found.append(value_categories(field).get(code))
+    if names_partners(field) and isinstance(value, str):
+        found.append(partner_category(value))
+    known = [c for c in found if c is not None]
+    return max(known, key=lambda c: c.rank) if known else None
+
+
+PARTNER_CATEGORIES: Mapping[str, Sensitivity] = MappingProxyType(
+    {
+        "cmp": Sensitivity.HEALTH,
+        "cmpp": Sensitivity.HEALTH,
+        "camsp": Sensitivity.HEALTH,
+        "pmi": Sensitivity.HEALTH,
+        "mdph": Sensitivity.HEALTH,
+        "sessad": Sensitivity.HEALTH,
+        "hôpital": Sensitivity.HEALTH,
+        "hopital": Sensitivity.HEALTH,
+        "pédopsychiatrie": Sensitivity.HEALTH,
+        "pedopsychiatrie": Sensitivity.HEALTH,
+        "psychologue": Sensitivity.HEALTH,
+        "orthophoniste": Sensitivity.HEALTH,
+        "médecin": Sensitivity.HEALTH,
+        "medecin": Sensitivity.HEALTH,
+        "infirmière": Sensitivity.HEALTH,
+        "infirmier": Sensitivity.HEALTH,
+        "ase": Sensitivity.CHILD_PROTECTION,
+        "crip": Sensitivity.CHILD_PROTECTION,
+        "procureur": Sensitivity.CHILD_PROTECTION,
+        "parquet": Sensitivity.CHILD_PROTECTION,
+        "juge des enfants": Sensitivity.CHILD_PROTECTION,
+        "aemo": Sensitivity.CHILD_PROTECTION,
+    }
+)
+"""Words in a partner's name that reveal a category (*partenaires révélateurs*).
+
+Naming the CMP among a consent's recipients reveals that the child sees a mental-health
+service: a list of partners is ordinary, a CMP in it is health. The list is the
+library's; a partner it does not know is ordinary (``partner_category``)."""
+
+
+def partner_category(name: str) -> Sensitivity | None:
+    """The category a partner's name reveals, or ``None`` (words of :data:`PARTNER_CATEGORIES`).
+
+    Words are compared without case or accents' absence mattering for the listed
+    spellings; the most sensitive match wins.
+
+    >>> partner_category("CMP de Salon").value, partner_category("École Bressons")
+    ('health', None)
+    >>> partner_category("Juge des enfants").value
+    'child_protection'
+    """
+    text = " " + " ".join(name.casefold().replace("-", " ").replace("'", " ").split()) + " "
+    found = [cat for word, cat in PARTNER_CATEGORIES.items() if f" {word} " in text]
+    return max(found, key=lambda c: c.rank) if found else None
 
 
 _PERSONAL = frozenset({Sensitivity.DIRECT_IDENTIFIER, Sensitivity.QUASI_IDENTIFIER})

@@ -33,7 +33,7 @@ class Assessment:
     needs: tuple[ObjectiveDomain, ...] = attrs.field(
         default=(),
         validator=v.all_of(v.tuple_of(v.member(ObjectiveDomain)), v.unique(lambda d: d, "domains")),
-        metadata=sens.FAMILY,
+        metadata=sens.revealing(sens.FAMILY, sens.DOMAIN_VALUES),
     )
     summary: str | None = attrs.field(
         default=None, validator=v.optional(v.text()), metadata=sens.DIRECT

@@ -29,7 +29,9 @@ class ExitProposal:
     """An exit proposed at a review, awaiting the EPS (*proposition de sortie*)."""
 
     on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
-    reason: ExitReason = attrs.field(validator=v.member(ExitReason), metadata=sens.ORDINARY)
+    reason: ExitReason = attrs.field(
+        validator=v.member(ExitReason), metadata=sens.revealing(sens.ORDINARY, sens.EXIT_VALUES)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -47,7 +49,9 @@ class Exit:
     """
 
     on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
-    reason: ExitReason = attrs.field(validator=v.member(ExitReason), metadata=sens.ORDINARY)
+    reason: ExitReason = attrs.field(
+        validator=v.member(ExitReason), metadata=sens.revealing(sens.ORDINARY, sens.EXIT_VALUES)
+    )
     attainment: Attainment = attrs.field(validator=v.member(Attainment), metadata=sens.ORDINARY)
     satisfactory_evolution: bool | None = attrs.field(
         default=None, validator=v.optional(v.typed(bool)), metadata=sens.ORDINARY

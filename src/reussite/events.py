@@ -110,7 +110,7 @@ class ConsentGiven(Event):
 
     tag: ClassVar[str] = "consent_given"
     label_fr: ClassVar[str] = "accord de la famille"
-    consent: Consent = attrs.field(validator=v.typed(Consent), metadata=sens.ORDINARY)
+    consent: Consent = attrs.field(validator=v.typed(Consent), metadata=sens.DIRECT)
 
     @property
     def on(self) -> dt.date:
@@ -125,7 +125,7 @@ class ConsentWithdrawn(Event):
     tag: ClassVar[str] = "consent_withdrawn"
     label_fr: ClassVar[str] = "retrait de l'accord"
     on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
-    by: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    by: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.DIRECT)
     note: str | None = attrs.field(default=None, validator=_optional_text, metadata=sens.DIRECT)
 
 
@@ -276,7 +276,9 @@ class ExitProposed(Event):
     tag: ClassVar[str] = "exit_proposed"
     label_fr: ClassVar[str] = "proposition de sortie"
     on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
-    reason: ExitReason = attrs.field(validator=v.member(ExitReason), metadata=sens.ORDINARY)
+    reason: ExitReason = attrs.field(
+        validator=v.member(ExitReason), metadata=sens.revealing(sens.ORDINARY, sens.EXIT_VALUES)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -354,7 +356,8 @@ class Suspended(Event):
     label_fr: ClassVar[str] = "suspension du parcours"
     on: dt.date = attrs.field(validator=_date, metadata=sens.ORDINARY)
     reason: SuspensionReason = attrs.field(
-        validator=v.member(SuspensionReason), metadata=sens.FAMILY
+        validator=v.member(SuspensionReason),
+        metadata=sens.revealing(sens.FAMILY, sens.SUSPENSION_VALUES),
     )
     until: dt.date | None = attrs.field(
         default=None, validator=v.optional(_date), metadata=sens.ORDINARY

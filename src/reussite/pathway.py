@@ -85,10 +85,10 @@ class Pathway:
     referral: Referral = attrs.field(repr=False, metadata=sens.DIRECT)
     eligibility: Eligibility = attrs.field(repr=False, metadata=sens.QUASI)
     previous_pathway_id: str | None = attrs.field(default=None, metadata=sens.DIRECT)
-    state: State = attrs.field(metadata=sens.ORDINARY)
+    state: State = attrs.field(metadata=sens.revealing(sens.ORDINARY, sens.STATE_VALUES))
     history: tuple[Event, ...] = attrs.field(repr=False, metadata=sens.DIRECT)
     facts: tuple[Event, ...] = attrs.field(repr=False, metadata=sens.DIRECT)
-    consents: tuple[Consent, ...] = attrs.field(default=(), repr=False, metadata=sens.ORDINARY)
+    consents: tuple[Consent, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
     consent_withdrawn_on: dt.date | None = attrs.field(
         default=None, repr=False, metadata=sens.ORDINARY
     )

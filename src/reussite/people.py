@@ -41,7 +41,7 @@ class Guardian:
         email: their e-mail address, when known.
     """
 
-    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
+    id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.DIRECT)
     first_name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.DIRECT)
     last_name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.DIRECT)
     relationship: str = attrs.field(

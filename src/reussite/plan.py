@@ -46,7 +46,10 @@ class Objective:
     """
 
     id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
-    domain: ObjectiveDomain = attrs.field(validator=v.member(ObjectiveDomain), metadata=sens.FAMILY)
+    domain: ObjectiveDomain = attrs.field(
+        validator=v.member(ObjectiveDomain),
+        metadata=sens.revealing(sens.FAMILY, sens.DOMAIN_VALUES),
+    )
     label: str = attrs.field(validator=v.text(max_length=500), metadata=sens.DIRECT)
     status: ObjectiveStatus = attrs.field(
         default=ObjectiveStatus.NOT_STARTED,

@@ -49,7 +49,8 @@ class Suspension:
 
     on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
     reason: SuspensionReason = attrs.field(
-        validator=v.member(SuspensionReason), metadata=sens.FAMILY
+        validator=v.member(SuspensionReason),
+        metadata=sens.revealing(sens.FAMILY, sens.SUSPENSION_VALUES),
     )
     until: dt.date | None = attrs.field(
         default=None,

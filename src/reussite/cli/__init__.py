@@ -40,6 +40,7 @@ _COMMAND_MODULES = (
     "reussite.cli._serialization",
     "reussite.cli._budget",
     "reussite.cli._privacy",
+    "reussite.cli._retention",
     "reussite.cli._lifecycle",
     "reussite.cli._samples",
 )

@@ -16,8 +16,10 @@ child from what leaves (*protection des données*, RGPD and CNIL). Safe is the d
   cells that would let them be recomputed;
 - :func:`may_share` answers from the family's consents, with the child-protection
   exception;
-- :class:`RetentionSchedule`, :func:`retention_due` and :func:`purge` follow the CNIL's
-  three phases (active base, intermediate archive, purge).
+- :class:`RetentionSchedule`, :func:`retention_due` and :func:`purge_cohort` follow the
+  CNIL's three phases (active base, intermediate archive, purge), counted from the last
+  contact, per category, along re-entry chains; a purge leaves k-anonymous traces
+  (:func:`anonymise`).
 
 >>> import io, datetime as dt
 >>> from reussite.privacy import export_pseudonymised, generate_key, Sensitivity
@@ -28,8 +30,16 @@ False
 """
 
 from .._sensitivity import Sensitivity
+from ._anonymise import (
+    DEFAULT_K,
+    MAX_SUPPRESSED,
+    QUASI_IDENTIFIERS,
+    Anonymised,
+    anonymise,
+    coarsen,
+)
 from ._catalogue import FieldSensitivity, UncategorisedField, catalogue, domain_types
-from ._consent import may_share
+from ._consent import current_consent, may_share, sharing_ends_on
 from ._export import (
     AGE_BANDS,
     COLUMNS,
@@ -56,15 +66,24 @@ from ._purpose import (
 )
 from ._retention import (
     EXAMPLE_SCHEDULE,
+    STATISTICS,
     ActionTrace,
     ObjectiveTrace,
     Phase,
+    Purge,
     RetentionDue,
     RetentionPeriod,
     RetentionSchedule,
+    RetentionStart,
     Tombstone,
+    categories_held,
+    last_contact_on,
     purge,
+    purge_cohort,
+    purge_on,
     retention_due,
+    retention_start,
+    retention_starts,
 )
 from ._suppress import (
     PUBLISHED_COUNTS,
@@ -83,17 +102,22 @@ __all__ = [
     "AGE_BANDS",
     "COLUMNS",
     "DEFAULT_CATEGORIES",
+    "DEFAULT_K",
     "EVALUATION",
     "EXAMPLE_SCHEDULE",
     "MAX_KEY_FILE_BYTES",
+    "MAX_SUPPRESSED",
     "MIN_KEY_BITS",
     "MIN_KEY_BYTES",
     "PUBLISHED_COUNTS",
     "PURPOSES",
+    "QUASI_IDENTIFIERS",
     "RESEARCH",
+    "STATISTICS",
     "SUBSETS",
     "SURVEY",
     "ActionTrace",
+    "Anonymised",
     "Column",
     "CountTable",
     "ExportManifest",
@@ -102,10 +126,12 @@ __all__ = [
     "ObjectiveTrace",
     "Phase",
     "PublishedFigure",
+    "Purge",
     "Purpose",
     "RetentionDue",
     "RetentionPeriod",
     "RetentionSchedule",
+    "RetentionStart",
     "Sensitivity",
     "SuppressedReport",
     "SuppressedTable",
@@ -113,19 +139,29 @@ __all__ = [
     "Transform",
     "UncategorisedField",
     "age_band",
+    "anonymise",
     "catalogue",
+    "categories_held",
     "check_key",
+    "coarsen",
+    "current_consent",
     "determined",
     "domain_types",
     "export_pseudonymised",
     "generate_key",
     "key_strength",
+    "last_contact_on",
     "may_share",
     "pseudonymise",
     "purge",
+    "purge_cohort",
+    "purge_on",
     "read_key",
     "report_tables",
     "retention_due",
+    "retention_start",
+    "retention_starts",
+    "sharing_ends_on",
     "suppress_report",
     "suppress_small_counts",
     "write_key",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -19,7 +20,13 @@ from .. import (
     suspension,
     timeline,
 )
-from .._sensitivity import Sensitivity, category_of
+from .._sensitivity import (
+    Sensitivity,
+    category_of,
+    names_partners,
+    partner_category,
+    value_categories,
+)
 from ..errors import ReussiteError
 
 __all__ = ["FieldSensitivity", "UncategorisedField", "catalogue", "domain_types"]
@@ -63,11 +70,30 @@ class FieldSensitivity:
         owner: the class the field belongs to (``Child``).
         field: the field name (``"birth_date"``).
         category: its sensitivity category.
+        values: the codes whose value reveals a more sensitive category than the
+            field's (*catégorie par valeur*: the referral source ``pmi`` is health).
+        partners: whether the field holds partners' names, whose words may reveal a
+            category (a CMP: health; see :data:`~reussite._sensitivity.PARTNER_CATEGORIES`).
     """
 
     owner: type
     field: str
     category: Sensitivity
+    values: Mapping[str, Sensitivity] = attrs.field(factory=lambda: MappingProxyType({}))
+    partners: bool = False
+
+    def reveals(self, value: object) -> Sensitivity:
+        """The category one value of the field reveals: the field's, or more.
+
+        >>> from reussite.referral import Referral
+        >>> source = next(e for e in catalogue([Referral]) if e.field == "source")
+        >>> source.reveals("pmi").value, source.reveals("caf").value
+        ('health', 'ordinary')
+        """
+        found = [self.category, self.values.get(str(getattr(value, "value", value)))]
+        if self.partners and isinstance(value, str):
+            found.append(partner_category(value))
+        return max((c for c in found if c is not None), key=lambda c: c.rank)
 
     @property
     def name(self) -> str:
@@ -117,7 +143,15 @@ def catalogue(types: Iterable[type] | None = None) -> tuple[FieldSensitivity, ..
             if category is None:
                 missing.append(f"{cls.__name__}.{field.name}")
             else:
-                entries.append(FieldSensitivity(owner=cls, field=field.name, category=category))
+                entries.append(
+                    FieldSensitivity(
+                        owner=cls,
+                        field=field.name,
+                        category=category,
+                        values=value_categories(field),
+                        partners=names_partners(field),
+                    )
+                )
     if missing:
         raise UncategorisedField(missing)
     return tuple(entries)

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 import attrs
 
 from .._enum import LabelledEnum
-from .._sensitivity import Sensitivity
+from .._sensitivity import Sensitivity, value_categories
 from ..calendar import age_on
 from ..codes import (
     ActionFunding,
@@ -25,12 +25,12 @@ from ..codes import (
     ActionTiming,
     ObjectiveDomain,
     ObjectiveStatus,
-    ReferralReason,
-    ReferralSource,
 )
 from ..errors import InvalidValue
 from ..indicators._definitions import AgeBand
 from ..pathway import Pathway
+from ..plan import Objective
+from ..referral import Referral
 from ._catalogue import catalogue
 from ._purpose import Purpose, categories_of, check_key, pseudonymise
 
@@ -145,21 +145,10 @@ def _iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-_H, _CP, _F = Sensitivity.HEALTH, Sensitivity.CHILD_PROTECTION, Sensitivity.FAMILY_SITUATION
-
-SOURCE_CATEGORIES: Mapping[str, Sensitivity] = {
-    ReferralSource.ASE.value: _CP,
-    ReferralSource.HEALTH_SERVICES.value: _H,
-    ReferralSource.PMI.value: _H,
-}
-REASON_CATEGORIES: Mapping[str, Sensitivity] = {
-    ReferralReason.HEALTH_ACCESS.value: _H,
-    ReferralReason.PSYCHOLOGICAL.value: _H,
-}
-DOMAIN_CATEGORIES: Mapping[str, Sensitivity] = {
-    ObjectiveDomain.HEALTH.value: _H,
-    ObjectiveDomain.PARENTING.value: _F,
-}
+# Declared once, on the fields (the catalogue's value categories).
+SOURCE_CATEGORIES = value_categories(attrs.fields(Referral).source)
+REASON_CATEGORIES = value_categories(attrs.fields(Referral).reasons)
+DOMAIN_CATEGORIES = value_categories(attrs.fields(Objective).domain)
 
 
 def _col(

@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from .._sensitivity import Sensitivity
 from ..codes import (
     ActionFunding,
     ActionKind,
@@ -44,7 +45,7 @@ from ..programme import (
     SupportTeam,
     Territory,
 )
-from ..referral import Consent, Referral
+from ..referral import Consent, Referral, SharingScope
 from ..suspension import Suspension
 from ..timeline import Timeline
 
@@ -84,6 +85,21 @@ _phones = st.integers(100_000_000, 999_999_999).map(
 _notes = st.none() | _names
 _fte = st.sampled_from((1.0, 0.5, 0.8)) | st.floats(0.05, 1.0)
 _recipients = st.lists(st.sampled_from(("école", "CAF", "CMP")), max_size=2, unique=True)
+_scopes = st.lists(
+    st.builds(
+        SharingScope,
+        recipient=st.sampled_from(("CMP", "école", "PMI")),
+        categories=st.lists(
+            st.sampled_from([c for c in Sensitivity if c is not Sensitivity.CHILD_PROTECTION]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        ).map(tuple),
+    ),
+    max_size=2,
+    unique_by=lambda s: s.recipient,
+).map(tuple)
+"""What a consent's scopes name, partner by partner (one in four consents has some)."""
 _gap = st.integers(0, 45)  # days between two events of a pathway
 
 
@@ -390,7 +406,8 @@ def consents(
 ) -> Consent:
     """Family consents (*accords écrits*) signed by some of ``guardian_ids``.
 
-    One in four is limited in time (``valid_until``), never before its signature.
+    One in four is limited in time (``valid_until``), never before its signature; one in
+    four names partner scopes (:class:`~reussite.referral.SharingScope`).
     """
     _check_bounds(min_value, max_value)
     _require(bool(guardian_ids), "guardian_ids must name at least one guardian")
@@ -403,6 +420,7 @@ def consents(
         given_by=tuple(signed),
         recipients=tuple(draw(_recipients)),
         valid_until=_day(on, draw(st.integers(0, 730))) if limited else None,
+        scopes=draw(_scopes) if draw(st.integers(0, 3)) == 3 else (),
     )
 
 

@@ -81,6 +81,7 @@ from ._values import (
     _qpv,
     _recipients,
     _require,
+    _scopes,
     _uai,
     children,
     families,
@@ -114,6 +115,7 @@ def _consent(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
             given_by=(_guardian(draw, p),),
             recipients=tuple(draw(_recipients)),
             valid_until=_day(on, draw(st.integers(30, 365))) if limited else None,
+            scopes=draw(_scopes) if draw(st.integers(0, 3)) == 3 else (),
         )
     )
 
