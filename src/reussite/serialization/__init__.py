@@ -15,7 +15,7 @@ same documents and give the same values (see ``docs/performance.md``).
 >>> from reussite import Consent
 >>> text = dumps(Consent(id="acc-1", on=dt.date(2016, 2, 29), given_by=("g-1",)))
 >>> text
-'{"id":"acc-1","on":"2016-02-29","given_by":["g-1"],"recipients":[],"valid_until":null}'
+'{"id":"acc-1","on":"2016-02-29","given_by":["g-1"],"recipients":[],"valid_until":null,"scopes":[]}'
 >>> loads(text, Consent).on
 datetime.date(2016, 2, 29)
 >>> loads('{"id": "acc-1", "on": "2016-02-29", "given_by": "g-1", "colour": 1}', Consent)
