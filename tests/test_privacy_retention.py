@@ -171,6 +171,10 @@ def test_schedules_are_checked():
         retention_due([], D(2020, 1, 1), {"health": 12})  # type: ignore[arg-type]
     with pytest.raises(r.InvalidValue, match=r"retention_due.as_of"):
         retention_due([], "2020-01-01", EXAMPLE_SCHEDULE)  # type: ignore[arg-type]
+    with pytest.raises(r.InvalidValue, match=r"RetentionSchedule.statistics: expected categories"):
+        schedule(statistics=(Sensitivity.ORDINARY, Sensitivity.DIRECT_IDENTIFIER))
+    with pytest.raises(r.InvalidValue, match=r"RetentionSchedule.statistics: expected categories"):
+        schedule(statistics=(Sensitivity.SCHOOL,))
 
 
 def test_the_example_schedule_is_named_as_an_example():
