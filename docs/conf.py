@@ -321,8 +321,9 @@ _cli_page()
 _API_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "lifecycle": (
         "Lifecycle",
-        "The pathway, its events, the declared transition table, the rules and the errors.",
-        ("pathway", "events", "lifecycle", "rules", "suspension", "errors"),
+        "The pathway, its events, the declared transition table, the rules, the register of "
+        "pathways and the errors.",
+        ("pathway", "events", "lifecycle", "rules", "register", "suspension", "errors"),
     ),
     "people": (
         "People and the programme",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import reussite as r
+from reussite.register import RULE_CODES
 from reussite.rules import CHECKS, CHRONOLOGY, REQUIREMENTS
 
 
@@ -20,6 +21,7 @@ def test_rule_codes_are_stable_and_all_used():
     used = {rule.code for checks in CHECKS.values() for rule, _ in checks}
     used |= {rule.code for checks in REQUIREMENTS.values() for rule, _ in checks}
     used |= {CHRONOLOGY[0].code, "R-TRANSITION", "R-FINAL", "R-PROGRAMME-IN-FORCE"}
+    used |= set(RULE_CODES)  # checked between pathways, by the register
     assert set(r.RULES) == used
     for rule in r.RULES.values():
         assert rule.code.startswith("R-")

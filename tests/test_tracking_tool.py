@@ -90,7 +90,7 @@ def test_the_kit_catches_a_tool_that_forgets_withdrawals_of_consent():
         run_state_machine_as_test(ForgetfulToolMachine, settings=SEARCH)
     message = str(caught.value)
     assert "state: library" in message
-    assert "consent in force: library False, system True" in message
+    assert "\n  consent_withdrawn_on: library datetime.date(" in message
 
 
 @pytest.mark.usefixtures("untraced")

@@ -90,6 +90,7 @@ from .programme import (
     assess_eligibility,
 )
 from .referral import CONSENT_DEFAULT_CATEGORIES, Consent, Referral, SharingScope
+from .register import Register, RegisterConflict, check_register
 from .rules import RULES, Rule
 from .samples import sample_path
 from .suspension import Suspension
@@ -172,6 +173,8 @@ __all__ = [
     "ReferralReason",
     "ReferralSource",
     "Referred",
+    "Register",
+    "RegisterConflict",
     "Report",
     "Resumed",
     "ReussiteError",
@@ -201,6 +204,7 @@ __all__ = [
     "annual_report",
     "apply",
     "assess_eligibility",
+    "check_register",
     "classify_expense",
     "classify_funding",
     "derive_attainment",

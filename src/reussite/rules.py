@@ -173,6 +173,28 @@ RULES: Mapping[str, Rule] = MappingProxyType(
                 "terminé avant elle",
             ),
             Rule(
+                "R-FAMILY-ID",
+                "a child belongs to the family referred with them: the child's family_id is "
+                "the family's id",
+                "l'enfant appartient à la famille orientée avec lui",
+            ),
+            Rule(
+                "R-UNIQUE-PATHWAY",
+                "a pathway id appears once in a programme's data (and in one shard only)",
+                "un parcours n'apparaît qu'une fois dans les données du programme",
+            ),
+            Rule(
+                "R-ONE-CHILD",
+                "a child id names one child: the same birth date in every pathway",
+                "un identifiant d'enfant désigne un seul enfant (même date de naissance)",
+            ),
+            Rule(
+                "R-ONE-OPEN-PATHWAY",
+                "a child has at most one open pathway in a programme at any date: a new "
+                "referral comes after the earlier pathway ended",
+                "un enfant n'a qu'un parcours ouvert à la fois dans un programme",
+            ),
+            Rule(
                 "R-CORRECTION",
                 "a correction names an earlier event by its version, says why and who "
                 "recorded it, is dated on or after what it corrects, and changes it; a "
@@ -410,6 +432,16 @@ def _born_before_referral(p: Pathway, e: Event) -> str | None:
     return None
 
 
+def _family_id(p: Pathway, e: Event) -> str | None:
+    assert isinstance(e, Referred)
+    if e.child.family_id != e.family.id:
+        return (
+            f"child {e.child.id!r} belongs to family {e.child.family_id!r}, but the referral "
+            f"names family {e.family.id!r}"
+        )
+    return None
+
+
 def _not_itself(p: Pathway, e: Event) -> str | None:
     assert isinstance(e, Referred)
     if e.previous_pathway_id == e.pathway_id:
@@ -486,6 +518,7 @@ CHECKS: Mapping[type[Event], tuple[tuple[Rule, Check], ...]] = MappingProxyType(
     {
         Referred: (
             _rule("R-CHRONOLOGY", _born_before_referral),
+            _rule("R-FAMILY-ID", _family_id),
             _rule("R-REENTRY", _not_itself),
         ),
         ConsentGiven: (

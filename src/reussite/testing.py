@@ -31,7 +31,7 @@ that differ (``state: library 'not_taken_on', system 'consented'``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -42,12 +42,13 @@ except ModuleNotFoundError as error:  # the testing kit needs the extra "testing
     from ._optional import missing
 
     raise missing("hypothesis", extra="testing", needed_by=__name__) from error
+from hypothesis.errors import InvalidArgument
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from ._history import corrected_facts
 from .calendar import age_on
 from .codes import ExitReason, ObjectiveStatus
-from .errors import PathwayClosed
+from .errors import InvalidValue, PathwayClosed
 from .events import (
     ActionEnded,
     ActionPlanned,
@@ -79,12 +80,12 @@ from .events import (
 from .lifecycle import LIFECYCLE, apply, open_pathway, replay
 from .pathway import Pathway, State
 from .programme import Programme
-from .strategies import events, histories
+from .strategies import events
 from .strategies._invalid import _sent_after_the_end
-from .strategies._values import _PROGRAMMES, _REFERRALS
-from .strategies._walks import _possible
+from .strategies._values import _MAX_DAY, _PROGRAMMES, _REFERRALS
+from .strategies._walks import _check_reachable, _possible, _referred, _walk
 
-__all__ = ["PathwayMachine", "check_invariants"]
+__all__ = ["COMPARABLE", "WHOLE_PATHWAY", "PathwayMachine", "check_invariants"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -167,6 +168,99 @@ def check_invariants(pathway: Pathway) -> None:
             assert a.start > ended, f"{p.id}: action {a.id} cancelled, yet it had started"
 
 
+# --- what the machine compares ------------------------------------------------------------
+
+_PROPERTIES = tuple(name for name, value in vars(Pathway).items() if isinstance(value, property))
+COMPARABLE: tuple[str, ...] = tuple(a.name for a in attrs.fields(Pathway)) + _PROPERTIES
+"""Every part of a pathway :attr:`PathwayMachine.compared` may name: the fields of
+:class:`~reussite.Pathway` (``state``, ``history``, ``exit``, ``handover``, ``reviews``,
+``objectives``...) and its properties (``version``, ``started``, ``ended_on``...)."""
+
+WHOLE_PATHWAY: tuple[str, ...] = (
+    "state",
+    "version",
+    *(a.name for a in attrs.fields(Pathway) if a.name != "state"),
+)
+"""What :class:`PathwayMachine` compares by default: the state and the version first (the
+quickest to read in a failure), then every field of :class:`~reussite.Pathway`, the
+history and the facts included."""
+
+_MAX_LINES = 12
+"""At most this many differences in a failure message (the rest are counted)."""
+
+_MAX_REPR = 160
+"""A value longer than this in a failure message is cut (its differing fields are shown)."""
+
+
+def _parts(compared: Any) -> tuple[str, ...]:
+    """Check a machine's ``compared`` declaration: known names, at least one, no repeat.
+
+    Raises:
+        InvalidValue: naming the unknown parts and listing the known ones.
+    """
+    expected = "a non-empty tuple of names from reussite.testing.COMPARABLE"
+    if isinstance(compared, str) or not isinstance(compared, tuple | list):
+        raise InvalidValue("PathwayMachine", "compared", compared, expected)
+    unknown = [n for n in compared if n not in COMPARABLE]
+    if unknown or not compared or len(set(compared)) != len(compared):
+        raise InvalidValue(
+            "PathwayMachine",
+            "compared",
+            compared,
+            f"{expected} ({', '.join(COMPARABLE)}), each once"
+            + (f"; unknown: {', '.join(map(str, unknown))}" if unknown else ""),
+        )
+    return tuple(compared)
+
+
+def _part(view: Any, name: str) -> Any:
+    """The part ``name`` of a system's view: a key of a mapping, else an attribute."""
+    if isinstance(view, Mapping):
+        return view[name]
+    return getattr(view, name)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
+
+
+def _differ(path: str, wanted: Any, got: Any, out: list[str]) -> None:
+    """Append to ``out`` a line for each difference between ``wanted`` and ``got``.
+
+    Values of the same attrs class are compared field by field, sequences item by item
+    (their lengths, then at most three differing items: a lost or extra item shifts
+    every one after it), anything else as a whole.
+    """
+    if wanted == got:
+        return
+    before = len(out)
+    if type(wanted) is type(got) and attrs.has(type(wanted)):
+        for field in attrs.fields(type(wanted)):
+            if field.eq:
+                name = field.name
+                _differ(f"{path}.{name}", getattr(wanted, name), getattr(got, name), out)
+    elif isinstance(wanted, tuple | list) and isinstance(got, tuple | list):
+        if len(wanted) != len(got):
+            out.append(f"{path}: library {len(wanted)} items, system {len(got)}")
+        differing = 0
+        for index in range(max(len(wanted), len(got))):
+            item = f"{path}[{index}]"
+            if index >= len(got):
+                out.append(f"{item}: library {_shown(wanted[index])}, system nothing")
+            elif index >= len(wanted):
+                out.append(f"{item}: library nothing, system {_shown(got[index])}")
+            elif wanted[index] != got[index]:
+                _differ(item, wanted[index], got[index], out)
+            else:
+                continue
+            differing += 1
+            if differing == 3 or len(wanted) != len(got):
+                break
+    if len(out) == before:  # different types, or equal parts yet unequal as a whole
+        out.append(f"{path}: library {_shown(wanted)}, system {_shown(got)}")
+
+
 def _event_rule(kind: type[Event]) -> Callable[[F], F]:
     """Make a method the machine's rule for ``kind``, enabled when the table accepts it.
 
@@ -197,36 +291,63 @@ def _reentries(draw: st.DrawFn, previous: Pathway, pathway_id: str) -> Referred:
     )
 
 
-def _view(pathway: Any, on: dt.date) -> dict[str, Any]:
-    """What :meth:`PathwayMachine.assert_agrees` compares, read from a pathway-like view."""
-    return {
-        "state": pathway.state,
-        "version": pathway.version,
-        "referent_id": pathway.referent_id,
-        "objective statuses": {o.id: o.status for o in pathway.objectives},
-        "consent in force": pathway.consent_in_force(on),
-        "actions": tuple(pathway.actions),
-    }
+def _targets(programme: Programme) -> list[State | None]:
+    """The states an opening walk may head for, the first the one shrinking prefers.
+
+    ``None`` (a free walk, which may end the pathway), or an open state the programme can
+    reach; the states of a pathway in progress come twice, for most events happen there.
+    """
+    targets: list[State | None] = [None]
+    for state in State:
+        if state in LIFECYCLE.finals:
+            continue
+        try:
+            _check_reachable(programme, state, _MAX_DAY)
+        except InvalidArgument:
+            continue
+        targets.extend([state, state] if state in _TAKEN_ON[1:] else [state])
+    return targets
+
+
+@st.composite
+def _openings(
+    draw: st.DrawFn,
+    referrals: st.SearchStrategy[Referred],
+    programme: Programme,
+    max_events: int,
+) -> list[Event]:
+    """A referral and the walk that follows it, towards a drawn state (see :func:`_targets`).
+
+    A walk follows the lifecycle's main road further than rules picked one at a time
+    would (most events end a young pathway), so that the machine's steps start from
+    every state.
+    """
+    first = draw(referrals)
+    target = draw(st.sampled_from(_targets(programme)))
+    walked = _walk(draw, open_pathway(programme, first), state=target, max_events=max_events)
+    return list(walked.history)
 
 
 class PathwayMachine(RuleBasedStateMachine):
     """A stateful test of a system that tracks PRE pathways (*parcours*) against the library.
 
-    Each run opens a pathway with a referral, then applies valid events chosen by
-    Hypothesis, one rule per event type of the lifecycle, enabled by the declared table
-    (:data:`~reussite.LIFECYCLE`). Once the pathway has ended the child may be referred
-    again: a new pathway that names the old one. After every step the invariants are
-    checked: consent in force while active, one referent of the programme once admitted,
-    the history replays to the same pathway, versions go up by one, a final pathway
-    refuses every event (:class:`~reussite.PathwayClosed`), and the system under test
-    agrees with the library.
+    Each run opens a pathway with a referral and a walk along the lifecycle towards a
+    drawn state, then applies valid events chosen by Hypothesis, one rule per event type
+    of the lifecycle, enabled by the declared table (:data:`~reussite.LIFECYCLE`),
+    corrections of earlier events (:class:`~reussite.Corrected`) included. Once the
+    pathway has ended the child may be referred again: a new pathway that names the old
+    one. After every step the invariants are checked: consent in force while active, one
+    referent of the programme once admitted, the history replays to the same pathway,
+    versions go up by one, a final pathway refuses every new fact
+    (:class:`~reussite.PathwayClosed`), and the system under test agrees with the library
+    on every part of the pathway it keeps (:attr:`compared`).
 
     Override the hooks to plug your system in; a subclass is about fifteen lines:
 
     - :meth:`record` sends each accepted event to your system;
     - :meth:`read_back` reads your system's view of a pathway back;
-    - :meth:`assert_agrees` compares it with the library's (override it when your view
-      is not pathway-like);
+    - :attr:`compared` names the parts of the pathway your system keeps, when it does not
+      keep them all;
     - :meth:`teardown` (from Hypothesis) closes what ``__init__`` opened.
 
     ``YourMachine.TestCase`` is a :class:`unittest.TestCase` that pytest collects; set
@@ -234,16 +355,27 @@ class PathwayMachine(RuleBasedStateMachine):
 
     Attributes:
         programme: the PRE pathways belong to; set it on your subclass to test with your
-            own programme, or leave ``None`` to draw one per run.
-        opening_events: at most how many events follow the referral in the opening
-            history (``0``: the run starts from a bare referral).
+            own programme (it is there in ``__init__``, to build your store with), or
+            leave ``None`` to draw one per run (read it then from the pathways
+            :meth:`record` receives).
+        compared: the parts of the pathway your system keeps, by name: fields and
+            properties of :class:`~reussite.Pathway` (:data:`COMPARABLE` lists them);
+            :meth:`assert_agrees` compares every one. The default, :data:`WHOLE_PATHWAY`,
+            is all of them. Checked when the subclass is defined.
+        opening_events: how many events, at most, the walk that opens each pathway draws
+            before heading for its state (``0``: the shortest road there).
         pathway: the current pathway as the library computes it (``None`` until the first
             referral).
         pathways: every pathway of the run by id, oldest first.
     """
 
     programme: Programme | None = None
+    compared: tuple[str, ...] = WHOLE_PATHWAY
     opening_events: int = 20
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.compared = _parts(cls.compared)
 
     def __init__(self) -> None:
         super().__init__()
@@ -266,42 +398,45 @@ class PathwayMachine(RuleBasedStateMachine):
         """Read the system's view of a pathway back (default: the library's own pathway).
 
         Return a :class:`~reussite.Pathway` (rebuilt by your system, e.g. by replaying the
-        events it stored), or any view that :meth:`assert_agrees` understands.
+        events it stored), or any object with the parts named in :attr:`compared` as
+        attributes (a named tuple, a :class:`types.SimpleNamespace`) or keys (a
+        :class:`dict`, a database row as a mapping); ``None`` if the system has no such
+        pathway.
         """
         return self.pathways[pathway_id]
 
     def assert_agrees(self, expected: Pathway, actual: Any) -> None:
         """Fail unless the system's view ``actual`` agrees with the library's ``expected``.
 
-        By default ``actual`` is read like a pathway: its state, version, referent,
-        objectives' statuses, whether consent is in force on the last event's date and
-        actions must equal the library's. Override it to compare another kind of view
-        (a database row, an export line).
+        Every part named in :attr:`compared` must equal the library's (``==``). The
+        message lists each difference down to the field that differs
+        (``objectives[0].label: library 'Lire', system 'lire'``), a sequence by its length
+        and its first differing items. Override it only for a view whose parts are not
+        values of the library (count them, convert them, then call ``super()``).
 
         Raises:
-            AssertionError: listing every field that differs.
+            AssertionError: naming the pathway, the last event and every difference.
         """
-        on = expected.last_event_on
         if actual is None:
             raise AssertionError(f"the system has no pathway {expected.id!r}")
-        try:
-            got = _view(actual, on)
-        except AttributeError as error:
-            raise AssertionError(
-                f"cannot read the system's view {type(actual).__name__} like a pathway "
-                f"({error}): override assert_agrees to compare it"
-            ) from error
-        wanted = _view(expected, on)
-        differences = [
-            f"{name}: library {wanted[name]!r}, system {got[name]!r}"
-            for name in wanted
-            if got[name] != wanted[name]
-        ]
+        differences: list[str] = []
+        for name in self.compared:
+            try:
+                got = _part(actual, name)
+            except (AttributeError, KeyError, TypeError) as error:
+                raise AssertionError(
+                    f"the system's view of pathway {expected.id!r} ({type(actual).__name__}) "
+                    f"has no {name!r}: return it from read_back, or leave it out of "
+                    f"{type(self).__name__}.compared"
+                ) from error
+            _differ(name, getattr(expected, name), got, differences)
         if differences:
+            shown = differences[:_MAX_LINES]
+            if len(differences) > _MAX_LINES:
+                shown.append(f"... and {len(differences) - _MAX_LINES} more differences")
             raise AssertionError(
                 f"the system disagrees with the library on pathway {expected.id!r} after "
-                f"{expected.history[-1].tag} (version {expected.version}):\n  "
-                + "\n  ".join(differences)
+                f"{expected.history[-1].tag} (version {expected.version}):\n  " + "\n  ".join(shown)
             )
 
     # --- steps ----------------------------------------------------------------------------
@@ -310,19 +445,26 @@ class PathwayMachine(RuleBasedStateMachine):
     def start(self, data: st.DataObject) -> None:
         """Choose the programme (unless the class sets one) and open a first pathway.
 
-        The opening history, drawn by :func:`~reussite.strategies.histories`, follows the
-        main road further than rules picked one at a time would (most events end an early
-        pathway); each of its events is recorded and checked like a step.
+        The opening walk follows the main road towards a drawn state (see
+        :func:`~reussite.strategies.histories`); each of its events is recorded and
+        checked like a step.
         """
         if self.programme is None:
             self.programme = data.draw(_PROGRAMMES, label="programme")
+        referrals = _referred(self.programme, min_value=dt.date(2010, 1, 1), max_value=_MAX_DAY)
         opening = data.draw(
-            histories(programme=self.programme, max_events=self.opening_events),
-            label="opening history",
+            _openings(referrals, self.programme, self.opening_events), label="opening history"
         )
+        self._open(opening)
+
+    def _open(self, opening: list[Event]) -> None:
+        """Open a pathway with the referral ``opening[0]``, then apply the rest."""
+        assert self.programme is not None
         first = opening[0]
         assert isinstance(first, Referred)
-        self._accept(None, first, open_pathway(self.programme, first))
+        pathway = open_pathway(self.programme, first)
+        assert pathway.version == 1
+        self._accept(None, first, pathway)
         self.system_agrees()
         for event in opening[1:]:
             self._apply(event)
@@ -335,10 +477,13 @@ class PathwayMachine(RuleBasedStateMachine):
         assert self.pathway is not None
         return events(pathway=self.pathway, kinds=(kind,))
 
-    def _reentries(self) -> st.SearchStrategy[Referred]:
+    def _reentries(self) -> st.SearchStrategy[list[Event]]:
         assert self.pathway is not None
+        assert self.programme is not None
         first = next(iter(self.pathways))
-        return _reentries(self.pathway, f"{first}-{len(self.pathways) + 1}")
+        pathway_id = f"{first}-{len(self.pathways) + 1}"
+        programme, max_events = self.programme, self.opening_events
+        return _openings(_reentries(self.pathway, pathway_id), programme, max_events)
 
     def _accept(self, before: Pathway | None, event: Event, after: Pathway) -> None:
         self.record(before, event, after)
@@ -353,14 +498,15 @@ class PathwayMachine(RuleBasedStateMachine):
         self._accept(before, event, after)
 
     @precondition(lambda self: self.pathway is not None and not self.pathway.is_open)
-    @rule(event=st.runner().flatmap(lambda machine: machine._reentries()))
-    def referred(self, event: Referred) -> None:
-        """The child is referred again once their pathway ended (*nouvelle orientation*)."""
-        assert self.programme is not None
-        pathway = open_pathway(self.programme, event)
-        assert pathway.version == 1
-        self._accept(None, event, pathway)
-        for earlier in self.pathways.values():  # the new pathway must not touch the old
+    @rule(events=st.runner().flatmap(lambda machine: machine._reentries()))
+    def referred(self, events: list[Event]) -> None:
+        """The child is referred again once their pathway ended (*nouvelle orientation*).
+
+        The new pathway opens like the first, with a walk towards a drawn state; the
+        earlier pathways must be untouched.
+        """
+        self._open(events)
+        for earlier in self.pathways.values():
             self.assert_agrees(earlier, self.read_back(earlier.id))
 
     @precondition(lambda self: self.pathway is not None and not self.pathway.is_open)
@@ -532,5 +678,14 @@ class PathwayMachine(RuleBasedStateMachine):
     @invariant()
     def system_agrees(self) -> None:
         """The system under test agrees with the library on the current pathway."""
-        if self.pathway is not None:
-            self.assert_agrees(self.pathway, self.read_back(self.pathway.id))
+        p = self.pathway
+        if p is None:
+            return
+        try:
+            actual = self.read_back(p.id)
+        except Exception as error:
+            raise AssertionError(
+                f"the system could not read pathway {p.id!r} back after {p.history[-1].tag} "
+                f"(version {p.version}): {type(error).__name__}: {error}"
+            ) from error
+        self.assert_agrees(p, actual)

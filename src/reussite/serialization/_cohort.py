@@ -23,6 +23,7 @@ import attrs
 from ..errors import InvalidInput, InvalidValue
 from ..pathway import Pathway
 from ..programme import Programme
+from ..register import Register, RegisterConflict
 from ._converter import converters
 from ._documents import (
     _WRITER,
@@ -221,6 +222,8 @@ class Cohort:
 
     Attributes:
         programme: the programme, read from the header when the cohort is opened.
+        register: the pathways read so far, checked against each other (``None`` when
+            the cohort was opened with ``check_register=False``).
         errors: the lines that failed, in ``"collect"`` mode (the first ``max_errors``).
         error_count: how many lines failed, kept in :attr:`errors` or not.
         source: the file's name, when known.
@@ -238,6 +241,7 @@ class Cohort:
         max_line_bytes: int = MAX_BYTES,
         max_errors: int = MAX_ERRORS,
         restore: Any = None,
+        check_register: bool = False,
     ) -> None:
         self.source = source
         self.errors: list[LineError] = []
@@ -251,6 +255,7 @@ class Cohort:
         self._limit = max_line_bytes
         self._max_errors = max_errors
         self._done = False
+        self.register: Register | None = Register() if check_register else None
         try:
             self.programme, self.version = self._header()
         except BaseException:
@@ -340,7 +345,13 @@ class Cohort:
                     version=self.version,
                     where="line",
                 )
-                return pathway_from_record(record, self.programme)
+                pathway = pathway_from_record(record, self.programme)
+                if self.register is not None:
+                    try:
+                        self.register.check(pathway, line=self.line)
+                    except RegisterConflict as conflict:
+                        raise Problems([f"{conflict} @ $"]) from None
+                return pathway
             except Problems as error:
                 lines = _capped(error.lines)
                 if self._on_error == "raise":
@@ -446,11 +457,16 @@ def load_cohort(
     unknown_keys: UnknownKeys = "reject",
     max_line_bytes: int = MAX_BYTES,
     max_errors: int = MAX_ERRORS,
+    check_register: bool = False,
 ) -> Cohort:
     """Open a cohort file and read its header; iterate the result for the pathways.
 
     Every line is fully checked: types, formats and ranges, then the lifecycle rules by
-    replaying its events. The programme is read once, from the header.
+    replaying its events; with ``check_register=True``, the rules between pathways too
+    (:mod:`reussite.register`: a pathway once, one open pathway per child, re-entries
+    after the earlier pathway ended), keeping a small record per pathway; of two pathways
+    in conflict, the second line is the one refused. The programme is read once, from the
+    header.
 
     Args:
         source: a path, or a text or binary stream (left open), or an iterable of lines.
@@ -464,6 +480,9 @@ def load_cohort(
         max_errors: how many failed lines ``"collect"`` mode keeps in ``Cohort.errors``
             (default :data:`MAX_ERRORS`); ``Cohort.error_count`` counts them all. Each
             keeps at most :data:`MAX_PROBLEMS_PER_LINE` problems.
+        check_register: ``True`` checks the rules between pathways as lines are read
+            (:mod:`reussite.register`), a failing line being an error like any other;
+            off by default for now (see the CHANGELOG).
 
     Raises:
         InvalidInput: if the header cannot be read (whatever ``on_error``), or in
@@ -478,7 +497,10 @@ def load_cohort(
     limit = check_bound(max_line_bytes, owner="load_cohort", field="max_line_bytes")
     if type(max_errors) is not int or max_errors < 0:
         raise InvalidValue("load_cohort", "max_errors", max_errors, "an integer >= 0")
+    if type(check_register) is not bool:
+        raise InvalidValue("load_cohort", "check_register", check_register, "True or False")
     options: dict[str, Any] = {
+        "check_register": check_register,
         "on_error": on_error,
         "forbid_extra_keys": forbid,
         "max_line_bytes": limit,

@@ -61,6 +61,7 @@ from ..referral import Consent, Referral
 from ..rules import RULES, Rule
 from ..suspension import Suspension
 from ._invalid import invalid_events, invalid_referrals
+from ._register import invalid_cohorts
 from ._values import (
     _MAX_DAY,
     actions,
@@ -101,6 +102,7 @@ __all__ = [
     "guardians",
     "handovers",
     "histories",
+    "invalid_cohorts",
     "invalid_events",
     "invalid_referrals",
     "not_taken_ons",

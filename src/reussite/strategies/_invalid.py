@@ -475,7 +475,7 @@ def invalid_events(
     return strategy()
 
 
-_REFERRAL_RULES = ("R-PROGRAMME-IN-FORCE", "R-CHRONOLOGY", "R-REENTRY")
+_REFERRAL_RULES = ("R-PROGRAMME-IN-FORCE", "R-CHRONOLOGY", "R-FAMILY-ID", "R-REENTRY")
 """The rules a referral breaks when ``open_pathway`` receives it."""
 
 
@@ -486,11 +486,12 @@ def invalid_referrals(
 
     Each breaks one rule (*orientation refusée*): dated before the programme's territory
     or rules first apply (``R-PROGRAMME-IN-FORCE``), dated before the child's birth
-    (``R-CHRONOLOGY``), or naming its own pathway as the earlier one (``R-REENTRY``).
+    (``R-CHRONOLOGY``), naming a family other than the child's (``R-FAMILY-ID``), or
+    naming its own pathway as the earlier one (``R-REENTRY``).
 
     Args:
         programme: the PRE (drawn when ``None``).
-        rules: the rule codes to break (all three by default).
+        rules: the rule codes to break (all four by default).
 
     Raises:
         InvalidArgument: for a code a referral does not break, or one the programme
@@ -516,6 +517,8 @@ def invalid_referrals(
         child = draw(children(on=on, family_id=family.id))
         if code == "R-CHRONOLOGY":
             child = attrs.evolve(child, birth_date=_day(on, draw(st.integers(1, 400))))
+        if code == "R-FAMILY-ID":
+            child = attrs.evolve(child, family_id=family.id + "-autre")
         pathway_id = "p-" + draw(_ids)
         referral = Referred(
             pathway_id=pathway_id,

@@ -432,7 +432,7 @@ _FINALS = tuple(s for s in State if s in LIFECYCLE.finals)
 _KINDS = tuple(t for t in EVENT_TYPES.values() if t not in (Referred, Corrected))
 """The kinds of new facts a pathway may receive (the referral opens it; a correction is
 not a new fact)."""
-_TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.EXIT_PROPOSED, State.CLOSED)
+_TAKEN_ON = (State.ADMITTED, State.ACTIVE, State.SUSPENDED, State.EXIT_PROPOSED, State.CLOSED)
 
 
 def _distances(target: State) -> dict[State, int]:

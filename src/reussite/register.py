@@ -1,0 +1,274 @@
+"""The programme's register: the rules that span pathways (*registre des parcours*).
+
+A pathway is checked on its own by the lifecycle; a :class:`Register` checks what lies
+between the pathways of a programme, one pathway at a time, keeping a small record per
+pathway (its id, the child, its dates), never the pathways themselves:
+
+- a pathway id appears once in a programme's data (``R-UNIQUE-PATHWAY``);
+- a child id names one child: the same birth date in every pathway (``R-ONE-CHILD``);
+- a child has at most one open pathway in a programme at any date: a new referral comes
+  after the earlier pathway ended (``R-ONE-OPEN-PATHWAY``);
+- a re-entry names an earlier pathway of the same child, ended before the new referral
+  (``R-REENTRY``; an earlier pathway absent from the data, a file of one year say, is not
+  checked).
+
+:func:`check_register` checks a data set in memory, and the loader
+(:func:`~reussite.serialization.load_cohort` with ``check_register=True``) checks a file
+as it streams, with located errors. Of two pathways in conflict, the second met is
+refused, naming the first.
+
+>>> from reussite.samples import sample_path
+>>> from reussite.serialization import load_cohort
+>>> with load_cohort(sample_path("cohort")) as cohort:
+...     pathways = list(cohort)
+>>> len(check_register(pathways))
+294
+>>> check_register([pathways[0], pathways[0]])
+Traceback (most recent call last):
+...
+reussite.register.RegisterConflict: [R-UNIQUE-PATHWAY] pathway 'par-0001': appears twice ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from .errors import InvalidValue, ReussiteError
+from .pathway import Pathway
+
+__all__ = ["RULE_CODES", "Register", "RegisterConflict", "check_register"]
+
+RULE_CODES = ("R-UNIQUE-PATHWAY", "R-ONE-CHILD", "R-ONE-OPEN-PATHWAY", "R-REENTRY")
+"""The rules a register checks (their statements are in :data:`reussite.RULES`)."""
+
+
+class RegisterConflict(ReussiteError, ValueError):
+    """Two pathways of a programme break a rule that spans pathways (*incohérence*).
+
+    Attributes:
+        rule: the rule's stable code (``"R-ONE-OPEN-PATHWAY"``).
+        pathway_id: the pathway refused (the second met).
+        other_id: the pathway it conflicts with, if one.
+        detail: what exactly is wrong.
+    """
+
+    def __init__(self, *, rule: str, pathway_id: str, other_id: str | None, detail: str) -> None:
+        self.rule = rule
+        self.pathway_id = pathway_id
+        self.other_id = other_id
+        self.detail = detail
+        super().__init__(f"[{rule}] pathway {pathway_id!r}: {detail}")
+
+
+Span = tuple[str, dt.date, dt.date | None, str | None, int]
+"""What the register keeps of a pathway: ``(id, referral date, end date or None while
+open, the earlier pathway it names, the line it was met on or 0)``."""
+
+_OPEN = dt.date.max
+"""The end of a pathway still open, for comparisons."""
+
+
+@attrs.define
+class Register:
+    """The pathways of a data set, programme by programme, checked against each other.
+
+    Mutable, like a tally: :meth:`check` adds a pathway or raises, leaving the register as
+    it was; :meth:`merge` gives the register of two data sets (shards).
+
+    Attributes:
+        children: per programme id, per child id: the child's birth date and pathways.
+        pathways: per programme id, per pathway id: the child it belongs to.
+        waiting: per (programme id, pathway id) not met yet, the re-entries naming it.
+    """
+
+    children: dict[str, dict[str, tuple[dt.date, tuple[Span, ...]]]] = attrs.Factory(dict)
+    pathways: dict[str, dict[str, str]] = attrs.Factory(dict)
+    waiting: dict[tuple[str, str], tuple[tuple[str, Span], ...]] = attrs.Factory(dict)
+
+    def __len__(self) -> int:
+        return sum(map(len, self.pathways.values()))
+
+    def check(self, pathway: Pathway, *, line: int = 0) -> None:
+        """Add ``pathway`` if it agrees with every pathway already in the register.
+
+        Args:
+            pathway: the pathway, as its events make it (corrections applied).
+            line: the line of the file it was read from, to name it in a later message.
+
+        Raises:
+            RegisterConflict: naming the rule, the pathway and the one it conflicts with;
+                the register is left unchanged.
+            InvalidValue: if ``pathway`` is not a :class:`~reussite.Pathway`.
+        """
+        if not isinstance(pathway, Pathway):
+            raise InvalidValue("Register", "check", pathway, "a reussite.Pathway")
+        child = pathway.child
+        span: Span = (
+            pathway.id,
+            pathway.referral.on,
+            pathway.ended_on,
+            pathway.previous_pathway_id,
+            line,
+        )
+        self._add(pathway.programme.id, child.id, child.birth_date, span)
+
+    def _add(self, programme_id: str, child_id: str, birth: dt.date, span: Span) -> None:
+        pathway_id, _, _, previous, _ = span
+        ids = self.pathways.setdefault(programme_id, {})
+        children = self.children.setdefault(programme_id, {})
+        owner = ids.get(pathway_id)
+        if owner is not None:
+            raise RegisterConflict(
+                rule="R-UNIQUE-PATHWAY",
+                pathway_id=pathway_id,
+                other_id=pathway_id,
+                detail=(
+                    f"appears twice in programme {programme_id!r} (the first time"
+                    f"{_at(self._where(programme_id, owner, pathway_id))}, for child "
+                    f"{owner!r}): each pathway appears once in the data (and in one shard)"
+                ),
+            )
+        known = children.get(child_id)
+        spans: tuple[Span, ...] = ()
+        if known is not None:
+            known_birth, spans = known
+            if known_birth != birth:
+                first = spans[0]
+                raise RegisterConflict(
+                    rule="R-ONE-CHILD",
+                    pathway_id=pathway_id,
+                    other_id=first[0],
+                    detail=(
+                        f"child {child_id!r} has another birth date in pathway {first[0]!r}"
+                        f"{_at(first[4])}: a child id names one child (correct one of them)"
+                    ),
+                )
+            for other in spans:
+                self._compare(child_id, span, other)
+        waiting = self.waiting.get((programme_id, pathway_id), ())
+        for other_child, other in waiting:  # met earlier, naming this one as their earlier
+            self._fits(programme_id, child_id, span, other_child, other, blame=span)
+        pending = previous is not None and not self._reentry(programme_id, child_id, span)
+        # nothing raised: record it
+        children[child_id] = (birth, (*spans, span))
+        ids[pathway_id] = child_id
+        if waiting:
+            del self.waiting[(programme_id, pathway_id)]
+        if pending:
+            assert previous is not None
+            named = self.waiting.setdefault((programme_id, previous), ())
+            self.waiting[(programme_id, previous)] = (*named, (child_id, span))
+
+    def _compare(self, child_id: str, span: Span, other: Span) -> None:
+        """``R-ONE-OPEN-PATHWAY``: the two pathways of one child do not overlap."""
+        first, second = (other, span) if other[1] <= span[1] else (span, other)
+        if (first[2] or _OPEN) < second[1]:
+            return
+        ended = f"ended on {first[2]}" if first[2] is not None else "still open"
+        raise RegisterConflict(
+            rule="R-ONE-OPEN-PATHWAY",
+            pathway_id=span[0],
+            other_id=other[0],
+            detail=(
+                f"child {child_id!r} already has pathway {other[0]!r}{_at(other[4])}, "
+                f"referred on {first[1]} and {ended}, when pathway {second[0]!r} was "
+                f"referred on {second[1]}: a child has one open pathway at a time (a new "
+                "referral comes after the earlier pathway ended)"
+            ),
+        )
+
+    def _reentry(self, programme_id: str, child_id: str, span: Span) -> bool:
+        """``R-REENTRY``: the earlier pathway named fits; ``False`` when not met yet."""
+        previous = span[3]
+        assert previous is not None
+        owner = self.pathways[programme_id].get(previous)
+        if owner is None:
+            return False  # not in the data (yet): checked when it comes
+        self._fits(programme_id, owner, self._span(programme_id, owner, previous), child_id, span)
+        return True
+
+    def _fits(
+        self,
+        programme_id: str,
+        earlier_child: str,
+        earlier: Span,
+        child_id: str,
+        later: Span,
+        *,
+        blame: Span | None = None,
+    ) -> None:
+        refused = blame or later
+        other = later if blame is not None else earlier
+        if earlier_child != child_id:
+            detail = (
+                f"pathway {later[0]!r} (child {child_id!r}) names {earlier[0]!r} as its "
+                f"earlier pathway, which is child {earlier_child!r}'s"
+            )
+        elif earlier[2] is None or earlier[2] >= later[1]:
+            ended = "still open" if earlier[2] is None else f"ended on {earlier[2]}"
+            detail = (
+                f"pathway {later[0]!r} (referred on {later[1]}) names {earlier[0]!r} as its "
+                f"earlier pathway, which is {ended}: a child re-enters once the earlier "
+                "pathway has ended"
+            )
+        else:
+            return
+        raise RegisterConflict(
+            rule="R-REENTRY",
+            pathway_id=refused[0],
+            other_id=other[0],
+            detail=f"{detail}{_at(other[4], ' (', ')')}",
+        )
+
+    def _span(self, programme_id: str, child_id: str, pathway_id: str) -> Span:
+        for span in self.children[programme_id][child_id][1]:
+            if span[0] == pathway_id:
+                return span
+        raise AssertionError(pathway_id)  # pragma: no cover - the index names it
+
+    def _where(self, programme_id: str, child_id: str, pathway_id: str) -> int:
+        return self._span(programme_id, child_id, pathway_id)[4]
+
+    def merge(self, other: Register) -> Register:
+        """A new register holding the pathways of both (neither is changed).
+
+        Raises:
+            RegisterConflict: at the first pathway of ``other`` that conflicts with this
+                one's (duplicates across shards included).
+        """
+        if not isinstance(other, Register):
+            raise InvalidValue("Register", "merge", other, "a Register")
+        merged = Register(
+            children={k: dict(v) for k, v in self.children.items()},
+            pathways={k: dict(v) for k, v in self.pathways.items()},
+            waiting=dict(self.waiting),
+        )
+        for programme_id, children in other.children.items():
+            for child_id, (birth, spans) in children.items():
+                for span in spans:
+                    merged._add(programme_id, child_id, birth, span)
+        return merged
+
+
+def _at(line: int, before: str = " (", after: str = ")") -> str:
+    return f"{before}line {line}{after}" if line else ""
+
+
+def check_register(pathways: Iterable[Pathway]) -> Register:
+    """Check the pathways of a data set against each other; return their register.
+
+    Rule (*registre des parcours*): unique pathway ids, one child per child id, one open
+    pathway per child and programme at any date, re-entries after the earlier pathway
+    ended (see :class:`Register`).
+
+    Raises:
+        RegisterConflict: at the first pathway in conflict with one met before it.
+        InvalidValue: if an item is not a :class:`~reussite.Pathway`.
+    """
+    register = Register()
+    for pathway in pathways:
+        register.check(pathway)
+    return register

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import attrs
+import pytest
+from hypothesis import given, settings
+
+import reussite as r
+import reussite.strategies as rs
+from reussite.serialization import load_cohort
+from test_indicators_cohorts import followed
+from test_serialization import cohort_text
+
+D = dt.date
+
+
+def reentry(p: r.Pathway, previous: str) -> r.Pathway:
+    """``p`` again, naming ``previous`` as the child's earlier pathway."""
+    events = list(p.history)
+    events[0] = attrs.evolve(events[0], previous_pathway_id=previous)
+    return r.replay(events, programme=p.programme)
+
+
+def test_two_open_pathways_of_one_child_are_refused():
+    first = followed("p-1", D(2017, 10, 2))
+    second = followed("p-2", D(2018, 1, 8))
+    with pytest.raises(r.RegisterConflict) as refused:
+        r.check_register([first, second])
+    assert refused.value.rule == "R-ONE-OPEN-PATHWAY"
+    assert (refused.value.pathway_id, refused.value.other_id) == ("p-2", "p-1")
+    assert "still open" in str(refused.value)
+
+
+def test_a_new_pathway_after_the_end_is_accepted_and_one_on_the_end_day_is_not():
+    first = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 3, 1))
+    later = followed("p-2", D(2018, 5, 2))  # referred 30 days before admission: 2018-04-02
+    assert len(r.check_register([first, later])) == 2
+    assert len(r.check_register([later, first])) == 2  # in any order
+    on_the_day = followed("p-3", D(2018, 3, 31))  # referred on 2018-03-01
+    with pytest.raises(r.RegisterConflict, match="R-ONE-OPEN-PATHWAY"):
+        r.check_register([first, on_the_day])
+
+
+def test_a_reentry_must_name_an_ended_pathway_of_the_same_child():
+    first = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 3, 1))
+    again = reentry(followed("p-2", D(2018, 5, 2)), "p-1")
+    assert len(r.check_register([first, again])) == 2
+    assert len(r.check_register([again, first])) == 2  # named before it is met
+    other = reentry(followed("p-3", D(2018, 5, 2), child="enf-9"), "p-1")
+    with pytest.raises(r.RegisterConflict, match=r"R-REENTRY.*child 'enf-1'"):
+        r.check_register([first, other])
+    with pytest.raises(r.RegisterConflict, match="R-REENTRY") as refused:
+        r.check_register([other, first])  # the earlier one, met second, is refused
+    assert refused.value.pathway_id == "p-1"
+
+
+def test_a_reentry_naming_itself_is_refused_when_opened():
+    p = followed("p-1", D(2017, 10, 2))
+    with pytest.raises(r.EventRefused, match="R-REENTRY"):
+        reentry(p, "p-1")
+
+
+def test_a_child_id_names_one_child():
+    first = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 3, 1))
+    other = followed("p-2", D(2018, 5, 2), birth_date=D(2010, 1, 1))
+    with pytest.raises(r.RegisterConflict, match="R-ONE-CHILD"):
+        r.check_register([first, other])
+
+
+def test_the_family_of_the_child_is_the_family_referred():
+    with pytest.raises(r.EventRefused, match="R-FAMILY-ID"):
+        followed("p-1", D(2017, 10, 2), family_id="fam-2")
+
+
+def test_the_same_pathway_is_refused_in_memory_and_in_a_file():
+    p = followed("p-1", D(2017, 10, 2))
+    q = followed("p-2", D(2017, 10, 2), child="enf-2")
+    with pytest.raises(r.RegisterConflict, match="R-UNIQUE-PATHWAY"):
+        r.check_register([p, q, p])
+    text = cohort_text([p, q, p])
+    with (
+        load_cohort(io.StringIO(text), check_register=True) as cohort,
+        pytest.raises(r.InvalidInput) as refused,
+    ):
+        list(cohort)
+    assert "R-UNIQUE-PATHWAY" in str(refused.value)
+    assert "line 4" in str(refused.value)
+    with load_cohort(io.StringIO(text), on_error="collect", check_register=True) as cohort:
+        assert [x.id for x in cohort] == ["p-1", "p-2"]  # the good pathways are kept
+    assert cohort.error_count == 1
+    with pytest.raises(r.InvalidValue, match="check_register"):
+        load_cohort(io.StringIO(text), check_register="yes")  # type: ignore[arg-type]
+
+
+def test_the_register_refuses_what_is_not_a_pathway():
+    with pytest.raises(r.InvalidValue):
+        r.check_register(["p-1"])  # type: ignore[list-item]
+    with pytest.raises(r.InvalidValue):
+        r.Register().merge("x")  # type: ignore[arg-type]
+
+
+@settings(max_examples=40)
+@given(rs.invalid_cohorts())
+def test_every_entry_point_refuses_an_invalid_cohort_the_same_way(case):
+    pathways, rule = case
+    r.check_register(pathways[:-1])
+    with pytest.raises(r.RegisterConflict) as refused:
+        r.check_register(pathways)
+    assert refused.value.rule == rule
+    last = pathways[-1]
+    assert refused.value.pathway_id == last.id
+    text = cohort_text(pathways)
+    with load_cohort(io.StringIO(text), on_error="collect", check_register=True) as cohort:
+        kept = list(cohort)
+    assert kept == pathways[:-1]
+    assert cohort.error_count == 1
+    assert f"[{rule}]" in str(cohort.errors[0])
+
+
+@settings(max_examples=30)
+@given(rs.cohorts(max_size=8))
+def test_generated_cohorts_pass_and_registers_of_any_split_merge(pathways):
+    whole = r.check_register(pathways)
+    for cut in range(len(pathways) + 1):
+        left, right = r.check_register(pathways[:cut]), r.check_register(pathways[cut:])
+        assert left.merge(right) == whole
+        assert len(left) + len(right) == len(whole)
+    if pathways:
+        with pytest.raises(r.RegisterConflict, match="R-UNIQUE-PATHWAY"):
+            whole.merge(whole)
+
+
+def test_invalid_cohorts_refuse_impossible_arguments():
+    from hypothesis.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument):
+        rs.invalid_cohorts(rules=["R-FINAL"])
+    with pytest.raises(InvalidArgument):
+        rs.invalid_cohorts(rules=[])
