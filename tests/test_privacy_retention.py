@@ -171,6 +171,10 @@ def test_schedules_are_checked():
         retention_due([], D(2020, 1, 1), {"health": 12})  # type: ignore[arg-type]
     with pytest.raises(r.InvalidValue, match=r"retention_due.as_of"):
         retention_due([], "2020-01-01", EXAMPLE_SCHEDULE)  # type: ignore[arg-type]
+    with pytest.raises(r.InvalidValue, match=r"RetentionSchedule.statistics: expected categories"):
+        schedule(statistics=(Sensitivity.ORDINARY, Sensitivity.DIRECT_IDENTIFIER))
+    with pytest.raises(r.InvalidValue, match=r"RetentionSchedule.statistics: expected categories"):
+        schedule(statistics=(Sensitivity.SCHOOL,))
 
 
 def test_the_example_schedule_is_named_as_an_example():
@@ -335,6 +339,8 @@ def test_the_bundled_cohort_purged_leaves_no_trace_alone():
     done = purge_cohort(pathways_, as_of=D(2024, 1, 1), schedule=EXAMPLE_SCHEDULE)
     assert len(done.purged_ids) == 192
     assert len(done.kept) == 102
+    # 193 pathways ended; par-0004 stays, because its re-entry par-0004-b is active
+    assert [p.id for p in done.kept if p.ended_on is not None] == ["par-0004"]
     assert (len(done.traces), done.anonymised.suppressed) == (185, 5)  # 2 handovers: no trace
     assert min(_classes(done.traces).values()) >= 5
     assert done.anonymised.levels["end_period"] == 1  # the school year of the end is kept

@@ -173,22 +173,30 @@ class Anonymised:
     suppressed: int
 
 
-def _key(trace: Tombstone) -> tuple[str | None, ...]:
+Key = tuple["str | None", ...]
+"""A trace's quasi-identifiers, in the order of :data:`QUASI_IDENTIFIERS`."""
+
+
+def _key(trace: Tombstone) -> Key:
     return tuple(getattr(trace, c) for c in QUASI_IDENTIFIERS)
 
 
-def _apply(traces: list[Tombstone], levels: Mapping[str, int]) -> list[Tombstone]:
-    coarser: list[Tombstone] = []
-    for t in traces:
-        changes: dict[str, Any] = {
-            c: coarsen(c, getattr(t, c), levels[c]) for c in QUASI_IDENTIFIERS
-        }
-        coarser.append(attrs.evolve(t, **changes))
-    return coarser
+def _coarser(keys: list[Key], levels: Mapping[str, int]) -> list[Key]:
+    """The keys with each quasi-identifier climbed to its level (values computed once)."""
+    memo: dict[tuple[int, str | None], str | None] = {}
+    targets = [(i, c, levels[c]) for i, c in enumerate(QUASI_IDENTIFIERS)]
+
+    def one(i: int, column: str, level: int, value: str | None) -> str | None:
+        found = memo.get((i, value), memo)
+        if found is memo:
+            found = memo[(i, value)] = coarsen(column, value, level)
+        return found  # type: ignore[return-value]
+
+    return [tuple(one(i, c, level, key[i]) for i, c, level in targets) for key in keys]
 
 
-def _rare(traces: list[Tombstone], k: int) -> int:
-    sizes = Counter(_key(t) for t in traces)
+def _rare(keys: list[Key], k: int) -> int:
+    sizes = Counter(keys)
     return sum(size for size in sizes.values() if size < k)
 
 
@@ -215,7 +223,9 @@ def anonymise(
     Raises:
         InvalidValue: for ``k`` below 2 or a share outside 0 to 1.
 
-    >>> anonymise([]).suppressed, anonymise([], k=1)
+    >>> anonymise([]).suppressed
+    0
+    >>> anonymise([], k=1)
     Traceback (most recent call last):
     ...
     reussite.errors.InvalidValue: anonymise.k: expected an integer of at least 2, got 1
@@ -230,15 +240,15 @@ def anonymise(
         for c in QUASI_IDENTIFIERS
     }
     budget = math.floor(max_suppressed * len(given))
-    current = _apply(given, levels)
-    rare = _rare(current, k)
+    keys = _coarser([_key(t) for t in given], levels)
+    rare = _rare(keys, k)
     while rare > budget:
         best: tuple[int, int, str] | None = None  # (leaves it out, rank or rare, column)
         for column in QUASI_IDENTIFIERS:
             if levels[column] >= LADDERS[column].rungs:
                 continue
             trial = {**levels, column: levels[column] + 1}
-            left = _rare(_apply(current, trial), k)
+            left = _rare(_coarser(keys, trial), k)
             # A coarser value before none at all; columns are left out in their order.
             final = trial[column] == LADDERS[column].rungs
             cost = (int(final), QUASI_IDENTIFIERS.index(column) if final else left)
@@ -248,13 +258,17 @@ def anonymise(
             break
         column = best[2]
         levels[column] += 1
-        current = _apply(current, levels)
-        rare = _rare(current, k)
-    sizes = Counter(_key(t) for t in current)
-    kept = tuple(t for t in current if sizes[_key(t)] >= k)
+        keys = _coarser(keys, levels)
+        rare = _rare(keys, k)
+    sizes = Counter(keys)
+    kept: list[Tombstone] = []
+    for trace, key in zip(given, keys, strict=True):
+        if sizes[key] >= k:
+            values: dict[str, Any] = dict(zip(QUASI_IDENTIFIERS, key, strict=True))
+            kept.append(attrs.evolve(trace, **values))
     return Anonymised(
-        traces=kept,
+        traces=tuple(kept),
         k=k,
         levels=MappingProxyType(dict(levels)),
-        suppressed=len(current) - len(kept),
+        suppressed=len(given) - len(kept),
     )
