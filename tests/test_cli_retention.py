@@ -114,3 +114,15 @@ def test_usage_errors(cohort, tmp_path, monkeypatch, capsys, extra, message):
     monkeypatch.chdir(tmp_path)
     assert main(["retention", str(cohort), *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_earlier_traces_must_be_a_traces_file(cohort, tmp_path, capsys):
+    argv = ["retention", str(cohort), "--as-of", "2024-01-01", "--purge", "--dry-run"]
+    other = tmp_path / "autre.jsonl"
+    other.write_text('{"x": 1}\n', encoding="utf-8")
+    assert main([*argv, "--previous-traces", str(other)]) == 2
+    assert "ce n'est pas un fichier de traces" in capsys.readouterr().err
+    header = json.dumps({"schema": "reussite.traces", "version": 1})
+    other.write_text(f'{header}\n\n{{"x": 1}}\n', encoding="utf-8")
+    assert main([*argv, "--previous-traces", str(other)]) == 1
+    assert "@ $.x (line 3)" in capsys.readouterr().err

@@ -191,15 +191,26 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _read_traces(name: str | None) -> list[Tombstone]:
+    """The traces of a file ``reussite retention --purge`` wrote (its header first)."""
     if name is None:
         return []
     from ..serialization import loads
 
     traces: list[Tombstone] = []
     with reading(name) as stream:
-        for number, line in enumerate(stream, start=1):
-            if number == 1 and line.startswith(b'{"schema"'):
-                continue
+        first = stream.readline()
+        try:
+            header = json.loads(first)
+        except ValueError:
+            header = None
+        if not isinstance(header, dict) or header.get("schema") != TRACES_SCHEMA:
+            raise CommandError(
+                f"{name} : ce n'est pas un fichier de traces (sa première ligne doit être"
+                f' {{"schema": "{TRACES_SCHEMA}", …}}, écrite par « reussite retention'
+                " --purge »)",
+                status=EXIT_USAGE,
+            )
+        for number, line in enumerate(stream, start=2):
             if not line.strip():
                 continue
             try:
