@@ -571,3 +571,130 @@ def test_periods_other_than_school_years():
         report([p], DateRange(start=D(2017, 10, 1), end=D(2017, 10, 1))).value("children_followed")
         == 0
     )
+
+
+# --- definitions a PRE can defend (issue 14) -------------------------------------------
+
+
+def test_objectives_are_counted_as_they_stood_at_the_period_end():
+    p = followed("p-1", D(2017, 10, 2))
+    late = r.ObjectiveSet(
+        on=D(2018, 10, 1),
+        objective=r.Objective(id="obj-2", domain=r.ObjectiveDomain.HEALTH, label="Dormir"),
+    )
+    dropped = r.ObjectiveUpdated(
+        on=D(2018, 10, 2), objective_id="obj-1", status=r.ObjectiveStatus.DROPPED
+    )
+    later = r.apply(r.apply(p, late), dropped)
+    at_year_end = report([p], as_of=SY17.end)
+    read_later = report([later], as_of=D(2019, 6, 30))
+    for rep in (at_year_end, read_later):  # the year's figure does not move
+        assert rep.figure("objectives_by_domain", "school").numerator == 1
+        assert rep.figure("objectives_by_domain", "health").numerator == 0
+    assert (
+        report([later], SY18, as_of=D(2019, 6, 30))
+        .figure("objectives_by_domain", "health")
+        .numerator
+        == 1
+    )
+
+
+def test_exact_durations_beside_whole_months():
+    a = followed("p-1", D(2016, 11, 7), exit_on=D(2017, 12, 6), child="enf-1")  # 394 days
+    b = followed("p-2", D(2017, 1, 10), exit_on=D(2018, 2, 9), child="enf-2")  # 395 days
+    rep = report([a, b])
+    assert rep.value("finished_pathway_duration_mean") == 12  # whole months, rounded down
+    assert rep.value("finished_pathway_duration_days_mean") == 394.5
+    assert rep.value("finished_pathway_duration_days_median") == 394.5
+    assert rep.value("finished_pathway_duration_exact_mean") == pytest.approx(394.5 / 30.4375)
+    assert rep.figure("finished_pathway_duration_exact_mean").numerator == pytest.approx(
+        789 / 30.4375
+    )
+
+
+def test_a_pathway_admitted_then_lost_before_the_start_is_not_followed():
+    lost = pathway("p-1", referred=D(2017, 9, 1), consent=D(2017, 9, 20), admitted=D(2017, 10, 2))
+    lost = r.apply(lost, r.ContactLost(on=D(2017, 11, 2)))
+    assert lost.not_taken_on is not None
+    assert not lost.started
+    rep = report([lost, followed("p-2", D(2017, 10, 2), child="enf-2")])
+    assert rep.value("children_followed") == 1
+    assert rep.value("entries") == 2  # admitted all the same
+    assert rep.value("exits") == 0
+    # read before the loss, it was open: followed then
+    assert report([lost], as_of=D(2017, 10, 20)).value("children_followed") == 1
+
+
+def test_refusals_per_referral_and_per_family():
+    refused = pathway("p-1", refused=D(2017, 10, 10))
+    same_family = pathway("p-2", child="enf-2", refused=D(2017, 10, 10))
+    agreed = followed("p-3", D(2017, 11, 2), child="enf-3")
+    rep = report([refused, same_family, agreed])
+    assert rep.figure("family_refusal_rate").numerator == 2
+    assert rep.figure("family_refusal_rate").denominator == 3
+    families = rep.figure("family_refusal_rate_families")
+    assert (families.numerator, families.denominator) == (1, 1)  # one family, it refused
+
+
+def test_referral_sources_as_shares_of_children_followed_and_of_referrals():
+    caf = r.ReferralSource.CAF
+    rep = report(
+        [
+            followed("p-1", D(2017, 10, 2)),
+            pathway("p-2", child="enf-2", source=caf, refused=D(2017, 10, 10)),
+        ]
+    )
+    assert rep.figure("referral_sources", "caf").numerator == 0  # not followed
+    assert rep.figure("referrals_by_source", "caf").value == 50.0
+    assert rep.figure("referrals_by_source", "education_nationale").denominator == 2
+
+
+def test_caseload_is_time_weighted_by_dated_referents():
+    programme = attrs.evolve(
+        PROGRAMME,
+        referents=(
+            r.Referent(id="ref-a", name="A", fte=1.0),
+            r.Referent(
+                id="ref-b",
+                name="B",
+                fte=0.5,
+                joined_on=D(2018, 3, 1),
+                fte_changes=(r.FteChange(on=D(2018, 6, 1), fte=1.0),),
+            ),
+        ),
+    )
+    p = followed("p-1", D(2017, 10, 2), programme=programme)
+    q = followed("p-2", D(2018, 1, 2), programme=programme, child="enf-2")
+    q = r.apply(q, r.ReferentChanged(on=D(2018, 4, 1), referent_id="ref-b"))
+    rep = report([p, q], as_of=SY17.end)
+    days_p = (SY17.end - D(2017, 10, 2)).days + 1
+    days_q = (SY17.end - D(2018, 1, 2)).days + 1
+    a_fte = (SY17.end - SY17.start).days + 1
+    b_fte = 0.5 * (D(2018, 6, 1) - D(2018, 3, 1)).days + (SY17.end - D(2018, 6, 1)).days + 1
+    figure = rep.figure("caseload_per_referent_fte")
+    assert figure.numerator == days_p + days_q
+    assert figure.denominator == pytest.approx(a_fte + b_fte)
+    assert figure.value == pytest.approx((days_p + days_q) / (a_fte + b_fte))
+    # the seed's simple ratio: children over the FTE in force on the last day
+    assert rep.figure("children_per_referent_fte").denominator == 2.0
+    a, b = rep.caseloads()
+    assert (a.referent_id, a.pathways, b.referent_id, b.pathways) == ("ref-a", 2, "ref-b", 1)
+    assert b.child_days == (SY17.end - D(2018, 4, 1)).days + 1
+    assert a.child_days + b.child_days == days_p + days_q
+    assert a.per_fte == pytest.approx(a.child_days / a_fte)
+    assert b.mean_fte == pytest.approx(b_fte / a_fte)
+    text = rep.to_text()
+    assert "File active par référent" in text
+    assert "ref-b" in text
+    assert [c["referent"] for c in json.loads(rep.to_json())["caseloads"]] == ["ref-a", "ref-b"]
+
+
+def test_caseload_without_referents_at_work_is_not_applicable():
+    gone = r.Referent(id="ref-a", name="A", joined_on=D(2015, 1, 1), left_on=D(2016, 12, 31))
+    empty = attrs.evolve(PROGRAMME, referents=(gone,))
+    rep = report([followed("p-1", D(2017, 10, 2), programme=empty)])
+    assert rep.value("caseload_per_referent_fte") is NOT_APPLICABLE
+    assert rep.value("children_per_referent_fte") is NOT_APPLICABLE
+    (only,) = rep.caseloads()
+    assert only.fte_days == 0.0
+    assert only.per_fte is NOT_APPLICABLE

@@ -62,13 +62,21 @@ def reference_tally(pathways: list[r.Pathway], period: Period, as_of: dt.date) -
         if p is None:
             t.not_yet_known += 1
             continue
-        t.programmes[p.programme.id] = (p.programme.name, p.programme.referent_fte)
+        cutoff = min(end, as_of)
+        programme = p.programme
+        t.programmes[programme.id] = (programme.name, programme.referent_fte_on(cutoff))
+        for referent in programme.referents:
+            if referent.fte_days(start, cutoff):
+                t.fte_days[programme.id, referent.id] = referent.fte_days(start, cutoff)
         t.pathways += 1
         referral_on = p.referral.on
         if within(referral_on):
             t.referrals += 1
             refused = r.NotTakenOnReason.FAMILY_REFUSED
-            t.refusals += p.not_taken_on is not None and p.not_taken_on.reason is refused
+            refusal = p.not_taken_on is not None and p.not_taken_on.reason is refused
+            t.refusals += refusal
+            t.families[p.family.id] = t.families.get(p.family.id, False) or refusal
+            t.referrals_by_source[p.referral.source] += 1
         consent_on = p.consents[0].on if p.consents else None
         if within(consent_on):
             t.delays["referral_to_consent"][(consent_on - referral_on).days] += 1
@@ -92,13 +100,26 @@ def reference_tally(pathways: list[r.Pathway], period: Period, as_of: dt.date) -
                 t.evolution_assessed += 1
                 t.evolution_satisfactory += p.exit.satisfactory_evolution
             t.durations[whole_months(admitted_on, p.exit.on)] += 1
+            t.exit_days[(p.exit.on - admitted_on).days] += 1
         if p.state in IN_PROGRESS:
             last = max((rv.on for rv in p.reviews), default=p.started_on)
             interval = p.programme.rules.at(as_of).review_interval_months
             t.in_progress += 1
             t.overdue += last + relativedelta(months=interval) < as_of
-        if not (admitted_on <= end and span_end >= start):
-            continue
+        if not (admitted_on <= end and span_end >= start) or p.not_taken_on is not None:
+            continue  # never started: never followed
+        # each day followed in the period, to the referent who had the pathway that day
+        day, had = max(admitted_on, start), set()
+        while day <= min(span_end, cutoff):
+            referent = next(
+                e.referent_id
+                for e in reversed(p.facts)
+                if isinstance(e, r.Admitted | r.ReferentChanged) and e.on <= day
+            )
+            t.child_days[programme.id, referent] += 1
+            had.add((programme.id, referent))
+            day += dt.timedelta(days=1)
+        t.referent_pathways.update(had)
         flags = 0
         for a in p.actions:
             if a.cancelled or a.start > as_of:
@@ -111,7 +132,9 @@ def reference_tally(pathways: list[r.Pathway], period: Period, as_of: dt.date) -
                 flags |= HAS_ACTION
                 if a.kind is r.ActionKind.INDIVIDUAL:
                     flags |= HAS_INDIVIDUAL_ACTION
-        for o in p.objectives:
+        at_end = as_of_view(whole, cutoff)  # objectives as they stood on the period's end
+        assert at_end is not None
+        for o in at_end.objectives:
             if o.status is not r.ObjectiveStatus.DROPPED:
                 t.objectives[o.domain] += 1
         child = p.child

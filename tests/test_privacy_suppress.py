@@ -220,6 +220,8 @@ CHILD_BREAKDOWNS = (
     "children_by_priority_area",
 )
 EXIT_BREAKDOWNS = ("exits_by_attainment", "exits_by_reason")
+REFERRAL_BREAKDOWNS = ("referrals_by_source",)
+BREAKDOWNS = CHILD_BREAKDOWNS + EXIT_BREAKDOWNS + REFERRAL_BREAKDOWNS
 ONE_QUANTITY = {  # (indicator, "num" | "den") -> quantity
     **{(b, "den"): "followed" for b in CHILD_BREAKDOWNS},
     ("children_followed", "num"): "followed",
@@ -228,7 +230,13 @@ ONE_QUANTITY = {  # (indicator, "num" | "den") -> quantity
     ("exits", "num"): "exits",
     ("finished_pathway_duration_mean", "den"): "exits",
     ("finished_pathway_duration_median", "den"): "exits",
+    ("finished_pathway_duration_exact_mean", "den"): "exits",
+    ("finished_pathway_duration_days_mean", "den"): "exits",
+    ("finished_pathway_duration_days_median", "den"): "exits",
     ("referrals_received", "num"): "referrals",
+    ("referrals_by_source", "den"): "referrals",
+    ("family_refusal_rate_families", "den"): "families",
+    ("family_refusal_rate_families", "num"): "refusing_families",
     ("family_refusal_rate", "den"): "referrals",
     ("family_refusal_rate", "num"): "refusals",
     ("individual_pathways", "den"): "with_action",
@@ -251,10 +259,13 @@ PART_OF = {  # part -> whole: the difference is a count of people too
     "assessed": "exits",
     "satisfactory": "assessed",
     "refusals": "referrals",
+    "refusing_families": "families",
     "overdue": "in_progress",
 }
 MEANS = {  # mean -> its count (its numerator is the sum)
     "finished_pathway_duration_mean": "exits",
+    "finished_pathway_duration_exact_mean": "exits",
+    "finished_pathway_duration_days_mean": "exits",
     **{
         f"delay_{s}_mean": f"delay_{s}"
         for s in ("referral_to_consent", "consent_to_decision", "decision_to_start")
@@ -268,7 +279,7 @@ def _quantities(figures) -> tuple[dict[str, int | None], dict[str, int]]:
     for f in figures:
         for role in ("num", "den"):
             key = ONE_QUANTITY.get((f.indicator.id, role))
-            if f.indicator.id in CHILD_BREAKDOWNS + EXIT_BREAKDOWNS and role == "num":
+            if f.indicator.id in BREAKDOWNS and role == "num":
                 if f.category is None:
                     continue
                 key = f"{f.indicator.id}:{f.category}"
@@ -291,7 +302,7 @@ class Auditor:
         self.index = {name: i for i, name in enumerate(names)}
         self.rows: list[list[Fraction]] = []  # coefficients, then the constant
         self.partitions: list[tuple[str, list[str]]] = []
-        for breakdown in CHILD_BREAKDOWNS + EXIT_BREAKDOWNS:
+        for breakdown in BREAKDOWNS:
             parts = [q for q in self.known if q.startswith(f"{breakdown}:")]
             if parts:
                 whole = ONE_QUANTITY[(breakdown, "den")]
@@ -321,7 +332,7 @@ class Auditor:
         value = Fraction(f.value).limit_denominator(10**9)
         num = ONE_QUANTITY.get((f.indicator.id, "num"))
         den = ONE_QUANTITY.get((f.indicator.id, "den"))
-        if f.indicator.id in CHILD_BREAKDOWNS + EXIT_BREAKDOWNS and f.category is not None:
+        if f.indicator.id in BREAKDOWNS and f.category is not None:
             num = f"{f.indicator.id}:{f.category}"
         if f.indicator.kind.value == "share" and num and den:
             self.equation({num: 100, den: -value})
@@ -555,4 +566,4 @@ def test_the_published_report_renders():
     assert published.figure("exits").masked
     with pytest.raises(r.InvalidValue):
         published.figure("exits", "nope")
-    assert len(published) == len(list(published)) == 8
+    assert len(published) == len(list(published)) == 9

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import reussite as r
-from conftest import D, make_child
+from conftest import D, make_child, make_programme
 
 
 def test_eligibility_on_the_referral_date(programme):
@@ -60,3 +64,70 @@ def test_programme_needs_a_team_and_unique_ids():
     team = r.SupportTeam(id="eps", name="EPS")
     with pytest.raises(r.InvalidValue, match="distinct support team ids"):
         r.Programme(id="p", name="P", territory=territory, support_teams=(team, team))
+
+
+# --- referents over time ---------------------------------------------------------------
+
+_DATES = st.dates(dt.date(2015, 1, 1), dt.date(2019, 12, 31))
+
+
+@st.composite
+def dated_referents(draw: st.DrawFn) -> r.Referent:
+    joined = draw(st.none() | _DATES)
+    left = draw(st.none() | _DATES.filter(lambda d: joined is None or d >= joined))
+    lo = joined + dt.timedelta(days=1) if joined is not None else dt.date(2015, 1, 1)
+    hi = left if left is not None else dt.date(2019, 12, 31)
+    days = draw(st.lists(st.dates(lo, hi), unique=True, max_size=3)) if lo <= hi else []
+    fte = st.sampled_from((0.2, 0.5, 0.8, 1.0))
+    changes = tuple(r.FteChange(on=d, fte=draw(fte)) for d in sorted(days))
+    return r.Referent(
+        id="ref-1", name="R", fte=draw(fte), joined_on=joined, left_on=left, fte_changes=changes
+    )
+
+
+@given(dated_referents(), _DATES, st.integers(0, 400))
+def test_fte_days_sum_the_fte_of_each_day(referent, start, length):
+    end = start + dt.timedelta(days=length)
+    by_day = sum(referent.fte_on(start + dt.timedelta(days=i)) for i in range(length + 1))
+    assert referent.fte_days(start, end) == pytest.approx(by_day)
+    assert referent.fte_days(end + dt.timedelta(days=1), end) == 0.0
+
+
+def test_an_undated_referent_works_every_day_at_their_fte():
+    referent = r.Referent(id="ref-1", name="R", fte=0.8)
+    assert referent.fte_on(dt.date(1990, 1, 1)) == 0.8
+    assert referent.fte_days(dt.date(2017, 9, 1), dt.date(2018, 8, 31)) == pytest.approx(292.0)
+    programme = make_programme()
+    assert programme.referent_fte_on(dt.date(2018, 1, 1)) == programme.referent_fte
+    assert programme.referent_fte_days(dt.date(2018, 1, 1), dt.date(2018, 1, 10)) == 18.0
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"joined_on": dt.date(2018, 1, 1), "left_on": dt.date(2017, 1, 1)}, "left_on"),
+        (
+            {"fte_changes": (r.FteChange(on=dt.date(2018, 1, 1), fte=1.0),) * 2},
+            "increasing date order",
+        ),
+        (
+            {
+                "joined_on": dt.date(2018, 1, 1),
+                "fte_changes": (r.FteChange(on=dt.date(2018, 1, 1), fte=1.0),),
+            },
+            "after joined_on",
+        ),
+        (
+            {
+                "left_on": dt.date(2018, 1, 1),
+                "fte_changes": (r.FteChange(on=dt.date(2018, 2, 1), fte=1.0),),
+            },
+            "before left_on",
+        ),
+    ],
+)
+def test_dated_referents_are_checked(changes, match):
+    with pytest.raises(r.InvalidValue, match=match):
+        r.Referent(id="ref-1", name="R", **changes)
+    with pytest.raises(r.InvalidValue):
+        r.FteChange(on=dt.date(2018, 1, 1), fte=1.5)

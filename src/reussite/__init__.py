@@ -82,6 +82,7 @@ from .plan import Action, Objective, Review, derive_attainment
 from .programme import (
     Eligibility,
     EligibilityCriterion,
+    FteChange,
     Programme,
     ProgrammeRules,
     Referent,
@@ -141,6 +142,7 @@ __all__ = [
     "ExitValidated",
     "Family",
     "FamilyRefused",
+    "FteChange",
     "Guardian",
     "HandedOver",
     "Handover",

@@ -40,6 +40,7 @@ from .timeline import Timeline
 __all__ = [
     "Eligibility",
     "EligibilityCriterion",
+    "FteChange",
     "Programme",
     "ProgrammeRules",
     "Referent",
@@ -50,15 +51,103 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True)
-class Referent:
-    """A pathway referent (*référent de parcours*) and their full-time equivalent.
+class FteChange:
+    """A referent's working time from a date on (*changement de quotité*).
 
-    Rule: ``fte`` is in (0, 1]; the seed's three referents follow 76 children per FTE.
+    Rule: ``fte`` is in (0, 1]; it applies from ``on`` until the next change.
+    """
+
+    on: dt.date = attrs.field(validator=v.date_between(), metadata=sens.ORDINARY)
+    fte: float = attrs.field(validator=v.fraction(), metadata=sens.ORDINARY)
+
+
+def _changes_in_order(inst: Referent, attr: attrs.Attribute[object], value: object) -> None:
+    changes = inst.fte_changes
+    days = [c.on for c in changes]
+    if days != sorted(set(days)):
+        raise InvalidValue(
+            "Referent", "fte_changes", days, "changes in increasing date order, one per date"
+        )
+    first, last = inst.joined_on, inst.left_on
+    if first is not None and last is not None and last < first:
+        raise InvalidValue("Referent", "left_on", last, f"a date on or after joined_on ({first})")
+    if changes and first is not None and changes[0].on <= first:
+        raise InvalidValue(
+            "Referent",
+            "fte_changes",
+            changes[0].on,
+            f"a date after joined_on ({first}): the FTE on joining is `fte`",
+        )
+    if changes and last is not None and changes[-1].on > last:
+        raise InvalidValue(
+            "Referent", "fte_changes", changes[-1].on, f"a date on or before left_on ({last})"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Referent:
+    """A pathway referent (*référent de parcours*) and their full-time equivalent over time.
+
+    Rule: ``fte`` is in (0, 1], the working time from ``joined_on`` (or always, when not
+    given) until the first of ``fte_changes``; the referent works until ``left_on``
+    included (or for good). The seed's three referents, undated, follow 76 children per
+    FTE; dated referents give the time-weighted caseload (*file active par ETP*).
+
+    >>> r = Referent(id="ref-1", name="Référente 1", fte=0.5, joined_on=dt.date(2017, 1, 1),
+    ...              fte_changes=(FteChange(on=dt.date(2017, 7, 1), fte=1.0),))
+    >>> [r.fte_on(dt.date(*day)) for day in ((2016, 12, 31), (2017, 3, 1), (2018, 1, 1))]
+    [0.0, 0.5, 1.0]
+    >>> r.fte_days(dt.date(2017, 6, 29), dt.date(2017, 7, 2))  # 2 days at 0.5, 2 at 1.0
+    3.0
     """
 
     id: str = attrs.field(validator=v.IDENTIFIER, metadata=sens.ORDINARY)
     name: str = attrs.field(validator=v.text(max_length=200), metadata=sens.DIRECT)
     fte: float = attrs.field(default=1.0, validator=v.fraction(), metadata=sens.ORDINARY)
+    joined_on: dt.date | None = attrs.field(
+        default=None, validator=v.optional(v.date_between()), metadata=sens.ORDINARY
+    )
+    left_on: dt.date | None = attrs.field(
+        default=None, validator=v.optional(v.date_between()), metadata=sens.ORDINARY
+    )
+    fte_changes: tuple[FteChange, ...] = attrs.field(
+        default=(),
+        validator=v.all_of(v.tuple_of(v.typed(FteChange)), _changes_in_order),
+        metadata=sens.ORDINARY,
+    )
+
+    def fte_on(self, on: dt.date) -> float:
+        """The referent's FTE on ``on`` (0 before joining and after leaving)."""
+        if (self.joined_on is not None and on < self.joined_on) or (
+            self.left_on is not None and on > self.left_on
+        ):
+            return 0.0
+        fte = self.fte
+        for change in self.fte_changes:
+            if change.on > on:
+                break
+            fte = change.fte
+        return fte
+
+    def fte_days(self, start: dt.date, end: dt.date) -> float:
+        """FTE-days from ``start`` to ``end`` included: the FTE of each day, summed.
+
+        Rule: a full-time referent present every day of a 365-day year gives 365 FTE-days;
+        ``0.0`` when ``end`` is before ``start``.
+        """
+        first = start if self.joined_on is None else max(start, self.joined_on)
+        last = end if self.left_on is None else min(end, self.left_on)
+        if last < first:
+            return 0.0
+        total = 0.0
+        edges = [(first, self.fte_on(first))]
+        edges += [(c.on, c.fte) for c in self.fte_changes if first < c.on <= last]
+        for (since, fte), (until, _) in zip(edges, [*edges[1:], (last + _DAY, 0.0)], strict=True):
+            total += fte * (until - since).days
+        return round(total, 9)
+
+
+_DAY = dt.timedelta(days=1)
 
 
 @attrs.frozen(kw_only=True)
@@ -147,7 +236,8 @@ class Programme:
         name: the programme's name.
         territory: the communes and QPVs covered, by date.
         support_teams: the EPS that validate entries and exits (at least one).
-        referents: the pathway referents and their FTE.
+        referents: the pathway referents and their FTE, dated when they joined, left
+            or changed working time.
         rules: the rule parameters, by date (defaults: national values since the
             territory's first date).
     """
@@ -185,11 +275,25 @@ class Programme:
 
     @property
     def referent_fte(self) -> float:
-        """Total full-time equivalent of the referents (*ETP de référents*).
+        """Total full-time equivalent of the referents as declared (*ETP de référents*).
 
-        Rounded to 9 decimals, so that 1.0 + 0.8 + 0.73 reads 2.53, not 2.5300000000000002.
+        Each referent's ``fte`` (the FTE on joining), dates aside: the seed's simple
+        ratio. Rounded to 9 decimals, so that 1.0 + 0.8 + 0.73 reads 2.53, not
+        2.5300000000000002. :meth:`referent_fte_on` reads the dates.
         """
         return round(sum(r.fte for r in self.referents), 9)
+
+    def referent_fte_on(self, on: dt.date) -> float:
+        """Total FTE of the referents working on ``on`` (joined, not left; changes applied)."""
+        return round(sum(r.fte_on(on) for r in self.referents), 9)
+
+    def referent_fte_days(self, start: dt.date, end: dt.date) -> float:
+        """FTE-days of all referents from ``start`` to ``end`` included.
+
+        Rule: the sum of :meth:`Referent.fte_days`; divided by the days, the period's mean
+        FTE (*ETP moyen*).
+        """
+        return round(sum(r.fte_days(start, end) for r in self.referents), 9)
 
 
 class EligibilityCriterion(LabelledEnum):

@@ -15,7 +15,7 @@ shards :meth:`Report.merge` exactly into the report of the whole.
 >>> report.value("exits_by_attainment", "complete")
 <NotApplicable.NOT_APPLICABLE: 'not_applicable'>
 >>> INDICATORS["children_per_referent_fte"].denominator
-"total full-time equivalent of the programme's referents"
+"referent FTE in force on the period's last day (or the as-of date)"
 
 The definitions in short (each indicator's ``in_period`` says it in full):
 
@@ -58,6 +58,8 @@ from ._definitions import (
 from ._render import RECORD_FIELDS, format_fr
 from ._report import (
     COMMUNE_NAMES,
+    DAYS_PER_MONTH,
+    Caseload,
     Figure,
     MissingOptionalDependency,
     Report,
@@ -68,10 +70,12 @@ from ._tally import Tally
 
 __all__ = [
     "COMMUNE_NAMES",
+    "DAYS_PER_MONTH",
     "INDICATORS",
     "NOT_APPLICABLE",
     "RECORD_FIELDS",
     "AgeBand",
+    "Caseload",
     "Figure",
     "Indicator",
     "Kind",

@@ -74,6 +74,7 @@ class Unit(LabelledEnum):
     MONTHS = ("months", "mois")
     DAYS = ("days", "jours")
     CHILDREN_PER_FTE = ("children_per_fte", "enfants par ETP de référent")
+    FAMILIES = ("families", "familles")
 
 
 class AgeBand(LabelledEnum):
@@ -163,7 +164,9 @@ _FOLLOWED = (
     "a child is followed in the period when one of their pathways was admitted by the EPS "
     "(entrée validée) and its span, from the admission date to its end (exit, handover) or "
     "to the as-of date while it is still open, shares at least one day with the period; "
-    "a child with several pathways counts once"
+    "a pathway that ended before it started (not taken on: refusal, withdrawal or lost "
+    "contact before the start, parcours non pris en charge) was never followed; a child "
+    "with several pathways counts once"
 )
 _LATEST = (
     "the child's attributes are those of their latest pathway followed in the period "
@@ -190,6 +193,7 @@ _ALL = (
         unit=Unit.CHILDREN,
         kind=Kind.COUNT,
         in_period=_FOLLOWED,
+        version=2,
     ),
     Indicator(
         id="children_by_commune",
@@ -201,17 +205,36 @@ _ALL = (
         kind=Kind.SHARE,
         in_period=f"{_FOLLOWED}; {_LATEST}",
         breakdown="commune of residence (INSEE code)",
+        version=2,
     ),
     Indicator(
         id="children_per_referent_fte",
         label_fr="Enfants suivis par référent temps plein",
         description=(
-            "Children followed in the period per full-time-equivalent referent: the "
-            "programme's declared referent FTE (summed over the programmes in the data), "
-            "not prorated over the period."
+            "Children followed in the period per full-time-equivalent referent (the "
+            "seed's simple ratio): the referent FTE in force on the period's last day (or "
+            "the as-of date, if earlier), summed over the programmes in the data, not "
+            "prorated over the period; see caseload_per_referent_fte for the caseload."
         ),
         numerator="children followed",
-        denominator="total full-time equivalent of the programme's referents",
+        denominator="referent FTE in force on the period's last day (or the as-of date)",
+        unit=Unit.CHILDREN_PER_FTE,
+        kind=Kind.RATIO,
+        in_period=_FOLLOWED,
+        version=2,
+    ),
+    Indicator(
+        id="caseload_per_referent_fte",
+        label_fr="File active moyenne par référent temps plein",
+        description=(
+            "Time-weighted caseload: the mean number of children followed at a time per "
+            "full-time-equivalent referent over the period (to the as-of date, if "
+            "earlier), from the referents' dated FTE (joined, left, working time changed) "
+            "and each pathway's days followed (admission to end, calendar time, suspended "
+            "days included). Per referent in Report.caseloads()."
+        ),
+        numerator="child-days followed in the period (each day of each pathway followed)",
+        denominator="referent FTE-days in the period (each referent's FTE, day by day)",
         unit=Unit.CHILDREN_PER_FTE,
         kind=Kind.RATIO,
         in_period=_FOLLOWED,
@@ -245,6 +268,43 @@ _ALL = (
         in_period=_EXITS,
     ),
     Indicator(
+        id="finished_pathway_duration_exact_mean",
+        label_fr="Durée moyenne exacte du parcours fini (mois)",
+        description=(
+            "Mean duration of the pathways finished in the period, from the EPS admission "
+            "to the exit, in exact months: days divided by 30.4375 (365.25 / 12), not "
+            "rounded down to whole months."
+        ),
+        numerator="sum of the durations in exact months",
+        denominator="exits in the period",
+        unit=Unit.MONTHS,
+        kind=Kind.MEAN,
+        in_period=_EXITS,
+    ),
+    Indicator(
+        id="finished_pathway_duration_days_mean",
+        label_fr="Durée moyenne du parcours fini (jours)",
+        description="Mean duration of the pathways finished in the period, in days.",
+        numerator="sum of the durations in days (admission to exit)",
+        denominator="exits in the period",
+        unit=Unit.DAYS,
+        kind=Kind.MEAN,
+        in_period=_EXITS,
+    ),
+    Indicator(
+        id="finished_pathway_duration_days_median",
+        label_fr="Durée médiane du parcours fini (jours)",
+        description=(
+            "Median duration of the pathways finished in the period, in days (the mean of "
+            "the two middle values when even)."
+        ),
+        numerator="none (the middle duration)",
+        denominator="exits in the period",
+        unit=Unit.DAYS,
+        kind=Kind.MEDIAN,
+        in_period=_EXITS,
+    ),
+    Indicator(
         id="individual_pathways",
         label_fr="Parcours individualisés",
         description=(
@@ -256,6 +316,7 @@ _ALL = (
         unit=Unit.CHILDREN,
         kind=Kind.SHARE,
         in_period=f"{_FOLLOWED}; {_ACTIONS}",
+        version=2,
     ),
     Indicator(
         id="actions_out_of_school_time",
@@ -277,6 +338,7 @@ _ALL = (
         kind=Kind.SHARE,
         in_period=f"{_FOLLOWED}; {_LATEST}",
         breakdown="referral source (partenaire orienteur)",
+        version=2,
     ),
     Indicator(
         id="family_refusal_rate",
@@ -290,6 +352,33 @@ _ALL = (
         unit=Unit.REFERRALS,
         kind=Kind.SHARE,
         in_period=_REFERRALS,
+    ),
+    Indicator(
+        id="family_refusal_rate_families",
+        label_fr="Familles refusant le dispositif (par famille)",
+        description=(
+            "Share of the families with a referral in the period who declined the PRE for "
+            "at least one of them (a family referred for two children counts once)."
+        ),
+        numerator="families of the period's referrals with a refusal among them",
+        denominator="distinct families of the period's referrals",
+        unit=Unit.FAMILIES,
+        kind=Kind.SHARE,
+        in_period=_REFERRALS,
+    ),
+    Indicator(
+        id="referrals_by_source",
+        label_fr="Orientations reçues selon le partenaire orienteur",
+        description=(
+            "Share of the referrals received in the period by who made them, whatever "
+            "became of them (referral_sources counts the children followed instead)."
+        ),
+        numerator="referrals of the period from the source",
+        denominator="referrals of the period",
+        unit=Unit.REFERRALS,
+        kind=Kind.SHARE,
+        in_period=_REFERRALS,
+        breakdown="referral source (partenaire orienteur)",
     ),
     Indicator(
         id="actions_by_funding",
@@ -336,6 +425,7 @@ _ALL = (
         kind=Kind.SHARE,
         in_period=f"{_FOLLOWED}; {_LATEST}",
         breakdown="sex",
+        version=2,
     ),
     Indicator(
         id="children_by_age_band",
@@ -347,6 +437,7 @@ _ALL = (
         kind=Kind.SHARE,
         in_period=f"{_FOLLOWED}; {_LATEST}",
         breakdown="age band (0-1, 2-5, 6-10, 11-15, 16+)",
+        version=2,
     ),
     Indicator(
         id="children_by_school_level",
@@ -361,6 +452,7 @@ _ALL = (
         kind=Kind.SHARE,
         in_period=f"{_FOLLOWED}; {_LATEST}",
         breakdown="school level group",
+        version=2,
     ),
     Indicator(
         id="children_by_priority_area",
@@ -372,20 +464,26 @@ _ALL = (
         kind=Kind.SHARE,
         in_period=f"{_FOLLOWED}; {_LATEST}",
         breakdown="QPV / REP category",
+        version=2,
     ),
     Indicator(
         id="objectives_by_domain",
         label_fr="Objectifs selon le domaine",
         description=(
-            "Share of the objectives (not dropped) of the pathways followed in the period, "
-            "by domain."
+            "Share of the objectives of the pathways followed in the period, by domain, as "
+            "they stood on the period's last day (or the as-of date, if earlier): an "
+            "objective set later does not count, one dropped later does."
         ),
         numerator="objectives in the domain",
         denominator="objectives of the pathways followed in the period",
         unit=Unit.OBJECTIVES,
         kind=Kind.SHARE,
-        in_period="objectives not dropped of every pathway followed in the period",
+        in_period=(
+            "objectives set by the period's last day (or the as-of date) and not dropped "
+            "on that day, of every pathway followed in the period"
+        ),
         breakdown="objective domain",
+        version=2,
     ),
     Indicator(
         id="exits_by_reason",

@@ -118,10 +118,17 @@ def _terms(figure: Figure) -> str:
     num, den = figure.numerator, figure.denominator
     if den is None:
         return ""
-    shown_den = number_fr(den, 2).rstrip("0").rstrip(",") if isinstance(den, float) else den
+    shown_den = _terms_number(den)
     if num is None:
         return f"(sur {shown_den})"
-    return f"({num} / {shown_den})"
+    return f"({_terms_number(num)} / {shown_den})"
+
+
+def _terms_number(value: int | float) -> str:
+    """An integer as it is; a float with at most two decimals, French style."""
+    if isinstance(value, float):
+        return number_fr(value, 2).rstrip("0").rstrip(",")
+    return str(value)
 
 
 def to_text(report: Report, *, detail: bool = True) -> str:
@@ -153,6 +160,17 @@ def to_text(report: Report, *, detail: bool = True) -> str:
         )
         value = _value(figure, precise=True)
         lines.append(f"{label:<{width + 2}} {value:>12}  {_terms(figure)}".rstrip())
+    caseloads = report.caseloads()
+    if caseloads:
+        lines += ["", "File active par référent (moyenne sur la période)"]
+        lines.append(f"  {'Référent':<24} {'parcours':>9} {'enfants':>8} {'ETP':>6} {'par ETP':>8}")
+        for c in caseloads:
+            per_fte = c.per_fte
+            lines.append(
+                f"  {c.referent_id:<24} {c.pathways:>9} {number_fr(c.mean_children, 1):>8} "
+                f"{number_fr(c.mean_fte, 2):>6} "
+                f"{format_fr(per_fte, Kind.RATIO, Unit.CHILDREN_PER_FTE, precise=True):>8}"
+            )
     skipped = report.tally.not_yet_known
     lines += [
         "",
@@ -218,6 +236,18 @@ def to_json(report: Report, *, indent: int | None = 2) -> str:
             for i in INDICATORS.values()
         ],
         "figures": records(report),
+        "caseloads": [
+            {
+                "programme": c.programme_id,
+                "referent": c.referent_id,
+                "pathways": c.pathways,
+                "child_days": c.child_days,
+                "fte_days": c.fte_days,
+                "days": c.days,
+                "per_fte": _plain(c.per_fte),
+            }
+            for c in report.caseloads()
+        ],
     }
     return json.dumps(document, ensure_ascii=False, indent=indent)
 

@@ -39,12 +39,17 @@ from ._tally import HAS_ACTION, HAS_INDIVIDUAL_ACTION, Tally
 
 __all__ = [
     "COMMUNE_NAMES",
+    "DAYS_PER_MONTH",
+    "Caseload",
     "Figure",
     "MissingOptionalDependency",
     "Report",
     "Value",
     "annual_report",
 ]
+
+DAYS_PER_MONTH = 365.25 / 12
+"""Days in an exact month (30.4375): durations in exact months are days over this."""
 
 Value = int | float | NotApplicable
 """A figure's value: a count, a share in %, a ratio, a mean or median, or not applicable."""
@@ -91,6 +96,47 @@ class Figure:
         if self.category_label_fr is None:
             return self.indicator.label_fr
         return f"{self.indicator.label_fr} : {self.category_label_fr}"
+
+
+@attrs.frozen(kw_only=True)
+class Caseload:
+    """One referent's caseload over a report's period (*file active d'un référent*).
+
+    Rule: days run from the period's first day to its last (or the as-of date, if
+    earlier); a pathway is the referent's from the admission (or the change of referent
+    that gave it to them) until it ends or passes to another referent.
+
+    Attributes:
+        programme_id: the referent's programme.
+        referent_id: the referent (ids only: names are personal data).
+        pathways: pathways followed in the period that the referent had on some day.
+        child_days: days followed in the period of those pathways while the referent's.
+        fte_days: the referent's FTE-days in the period (dated FTE; 0 when not listed in
+            the programme or absent all period).
+        days: the days of the period counted (to the as-of date).
+    """
+
+    programme_id: str
+    referent_id: str
+    pathways: int
+    child_days: int
+    fte_days: float
+    days: int
+
+    @property
+    def mean_children(self) -> float:
+        """Children followed at a time, on average over the period (child-days / days)."""
+        return self.child_days / self.days if self.days else 0.0
+
+    @property
+    def mean_fte(self) -> float:
+        """The referent's mean FTE over the period (FTE-days / days)."""
+        return self.fte_days / self.days if self.days else 0.0
+
+    @property
+    def per_fte(self) -> float | NotApplicable:
+        """Children followed at a time per FTE (child-days / FTE-days), or not applicable."""
+        return self.child_days / self.fte_days if self.fte_days > 0 else NOT_APPLICABLE
 
 
 def _share(
@@ -200,14 +246,41 @@ def _figures(t: Tally) -> tuple[Figure, ...]:
             denominator=fte,
         )
     )
+    child_days = sum(t.child_days.values())
+    fte_days = math.fsum(t.fte_days.values())
+    out.append(
+        Figure(
+            indicator=ind["caseload_per_referent_fte"],
+            value=child_days / fte_days if fte_days > 0 else NOT_APPLICABLE,
+            numerator=child_days,
+            denominator=round(fte_days, 9),
+        )
+    )
     out.append(_mean(ind["finished_pathway_duration_mean"], t.durations))
     out.append(_median(ind["finished_pathway_duration_median"], t.durations))
+    exact = _mean(ind["finished_pathway_duration_days_mean"], t.exit_days)
+    months = exact.numerator / DAYS_PER_MONTH if exact.numerator is not None else None
+    out.append(
+        attrs.evolve(
+            exact,
+            indicator=ind["finished_pathway_duration_exact_mean"],
+            value=exact.value / DAYS_PER_MONTH if exact.applicable else NOT_APPLICABLE,  # type: ignore[operator]
+            numerator=months,
+        )
+    )
+    out.append(exact)
+    out.append(_median(ind["finished_pathway_duration_days_median"], t.exit_days))
     out.append(_share(ind["individual_pathways"], with_individual, with_action, None, None))
     out.append(
         _share(ind["actions_out_of_school_time"], t.actions_out_of_school, t.actions, None, None)
     )
     out += _breakdown(ind["referral_sources"], sources, followed, _labels(ReferralSource))
     out.append(_share(ind["family_refusal_rate"], t.refusals, t.referrals, None, None))
+    refusing = sum(t.families.values())
+    out.append(_share(ind["family_refusal_rate_families"], refusing, len(t.families), None, None))
+    out += _breakdown(
+        ind["referrals_by_source"], t.referrals_by_source, t.referrals, _labels(ReferralSource)
+    )
     out += _breakdown(ind["actions_by_funding"], t.funding, t.actions, _labels(ActionFunding))
     out += _breakdown(ind["exits_by_attainment"], t.attainment, t.exits, _labels(Attainment))
     out.append(
@@ -295,6 +368,28 @@ class Report:
         if self.tally.programme is not None:
             return (self.tally.programme.name,)
         return tuple(name for _, (name, _) in sorted(self.tally.programmes.items()))
+
+    def caseloads(self) -> tuple[Caseload, ...]:
+        """The caseload of each referent over the period, by programme and referent id.
+
+        Rule (*file active par référent*): see :class:`Caseload`; the time-weighted
+        ``caseload_per_referent_fte`` is their child-days over their FTE-days, summed.
+        """
+        tally = self.tally
+        last = min(tally.period.end, tally.as_of)
+        days = max(0, (last - tally.period.start).days + 1)
+        keys = sorted(tally.child_days.keys() | tally.fte_days.keys())
+        return tuple(
+            Caseload(
+                programme_id=programme_id,
+                referent_id=referent_id,
+                pathways=tally.referent_pathways[programme_id, referent_id],
+                child_days=tally.child_days[programme_id, referent_id],
+                fte_days=tally.fte_days.get((programme_id, referent_id), 0.0),
+                days=days,
+            )
+            for programme_id, referent_id in keys
+        )
 
     def merge(self, other: Report) -> Report:
         """The report of the pathways of both reports (exact; neither is changed).

@@ -22,7 +22,14 @@ from ..codes import (
     Sex,
 )
 from ..errors import InvalidInput, InvalidValue
-from ..events import ActionPlanned, Event, ObjectiveSet, ObjectiveUpdated
+from ..events import (
+    ActionPlanned,
+    Admitted,
+    Event,
+    ObjectiveSet,
+    ObjectiveUpdated,
+    ReferentChanged,
+)
 from ..pathway import Pathway, State
 from ..periods import Period
 from ..plan import Action
@@ -213,6 +220,18 @@ class Tally:
     in_progress: int = 0
     overdue: int = 0
     handovers: Counter[str] = attrs.Factory(Counter)
+    exit_days: Counter[int] = attrs.Factory(Counter)
+    """Exits of the period by exact duration in days (admission to exit)."""
+    families: dict[str, bool] = attrs.Factory(dict)
+    """Each family with a referral in the period: whether it refused one of them."""
+    referrals_by_source: Counter[str] = attrs.Factory(Counter)
+    """Referrals of the period by source (partenaire orienteur)."""
+    child_days: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    """Days followed in the period (to the as-of date) by (programme id, referent id)."""
+    referent_pathways: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    """Pathways followed in the period by (programme id, referent id) who had them."""
+    fte_days: dict[tuple[str, str], float] = attrs.Factory(dict)
+    """FTE-days of each referent of each programme seen, over the period to the as-of date."""
     _overdue_memo: dict[int, dict[dt.date, bool]] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
@@ -272,7 +291,7 @@ class Tally:
         """
         as_of = self.as_of
         start, end = self.period.start, self.period.end
-        last_start = min(end, as_of)  # an action started after this does not count
+        last_start = cutoff = min(end, as_of)  # an action started after this does not count
         children: dict[str, ChildFacts] = {}
         first_facts = children.setdefault
         same_profile = self._profiles.setdefault
@@ -284,9 +303,13 @@ class Tally:
         to_decision: list[int] = []
         to_start: list[int] = []
         handovers: list[str] = []
-        exits: list[tuple[str, str, bool | None, int]] = []
+        exits: list[tuple[str, str, bool | None, int, int]] = []
         funding: list[str] = []
         domains: list[str] = []
+        sources: list[str] = []
+        families: dict[str, bool] = {}
+        child_days: Counter[tuple[str, str]] = Counter()
+        referent_pathways: list[tuple[str, str]] = []
         programme: Programme | None = None
         interval = 0  # months between reviews, by the rules of the programme
         check = None if self.register is None else self.register.check
@@ -337,8 +360,11 @@ class Tally:
                 # --- referral, consent, handover
                 if start <= referral_on <= end:
                     referrals += 1
-                    if not_taken_on is not None and not_taken_on.reason is _REFUSED:
-                        refusals += 1
+                    sources.append(referral.source)
+                    refused = not_taken_on is not None and not_taken_on.reason is _REFUSED
+                    refusals += refused
+                    family_id = p.family.id
+                    families[family_id] = refused or families.get(family_id, False)
                 if consent_on is not None and start <= consent_on <= end:
                     to_consent.append((consent_on - referral_on).days)
                 if handover is not None and start <= handover.on <= end:
@@ -360,6 +386,7 @@ class Tally:
                             exit_.reason,
                             exit_.satisfactory_evolution,
                             _whole_months(admitted_on, exit_.on),
+                            (exit_.on - admitted_on).days,
                         )
                     )
                 if ended_on is not None:
@@ -389,19 +416,23 @@ class Tally:
                             is_overdue = last + relativedelta(months=interval) < as_of
                             overdue_memo[last] = is_overdue
                         overdue += is_overdue
-                if admitted_on > end or span_end < start:
-                    continue
+                if admitted_on > end or span_end < start or not_taken_on is not None:
+                    continue  # a pathway that never started is not followed
                 # --- followed in the period: objectives, actions, the child's facts
                 plan = _known_plan(p, as_of) if late else None
-                actions: Sequence[Action]
+                actions = p.actions if plan is None else plan[0]
+                # objectives as they stood at the period's end (or as_of, if earlier)
+                if cutoff < as_of and p.last_event_on > cutoff:
+                    plan = _known_plan(p, cutoff)
                 if plan is None:
-                    actions = p.actions
                     for objective in p.objectives:
                         if objective.status is not _DROPPED:
                             domains.append(objective.domain)
                 else:
-                    actions, objectives = plan
-                    domains += objectives
+                    domains += plan[1]
+                _referent_days(
+                    p, max(admitted_on, start), min(span_end, cutoff), child_days, referent_pathways
+                )
                 flags = 0
                 for action in actions:
                     if action.start <= last_start and not action.cancelled:
@@ -446,19 +477,26 @@ class Tally:
             self.funding.update(funding)
             self.objectives.update(domains)
             self.handovers.update(handovers)
+            self.referrals_by_source.update(sources)
+            self.child_days.update(child_days)
+            self.referent_pathways.update(referent_pathways)
+            known_families = self.families
+            for family_id, refused in families.items():
+                known_families[family_id] = refused or known_families.get(family_id, False)
             for step, days in zip(DELAY_STEPS, (to_consent, to_decision, to_start), strict=True):
                 self.delays[step].update(days)
             self._count_exits(exits)
             self._add_children(children)
         return not_yet_known + counted  # every pathway read is one or the other
 
-    def _count_exits(self, exits: list[tuple[str, str, bool | None, int]]) -> None:
-        """Count exits given as (attainment, reason, satisfactory evolution, months)."""
-        for (attainment, reason, satisfactory, months), n in Counter(exits).items():
+    def _count_exits(self, exits: list[tuple[str, str, bool | None, int, int]]) -> None:
+        """Count exits given as (attainment, reason, satisfactory evolution, months, days)."""
+        for (attainment, reason, satisfactory, months, days), n in Counter(exits).items():
             self.exits += n
             self.attainment[attainment] += n
             self.exit_reasons[reason] += n
             self.durations[months] += n
+            self.exit_days[days] += n
             if satisfactory is not None:
                 self.evolution_assessed += n
                 if satisfactory:
@@ -477,13 +515,19 @@ class Tally:
                 source="annual_report",
             )
         known = self.programmes.get(programme.id)
+        cutoff = min(self.period.end, self.as_of)
+        fte = programme.referent_fte_on(cutoff)
         if known is None:
-            self.programmes[programme.id] = (programme.name, programme.referent_fte)
-        elif known[1] != programme.referent_fte:
+            self.programmes[programme.id] = (programme.name, fte)
+            for referent in programme.referents:
+                days = referent.fte_days(self.period.start, cutoff)
+                if days:
+                    self.fte_days[programme.id, referent.id] = days
+        elif known[1] != fte:
             raise InvalidInput(
                 [
                     f"programme {programme.id!r} appears with two referent FTEs "
-                    f"({known[1]} and {programme.referent_fte}, pathway {p.id!r}): "
+                    f"({known[1]} and {fte}, pathway {p.id!r}): "
                     "one programme id must have one set of referents"
                 ],
                 source="annual_report",
@@ -539,6 +583,10 @@ class Tally:
                         source="Tally.merge",
                     )
             merged._add_children(dict(part.children))
+            for key, days in part.fte_days.items():
+                merged.fte_days.setdefault(key, days)
+            for family_id, refused in part.families.items():
+                merged.families[family_id] = refused or merged.families.get(family_id, False)
             for name in _SUMS:
                 setattr(merged, name, getattr(merged, name) + getattr(part, name))
             for name in _COUNTERS:
@@ -560,7 +608,18 @@ _SUMS = (
     "in_progress",
     "overdue",
 )
-_COUNTERS = ("attainment", "exit_reasons", "durations", "funding", "objectives", "handovers")
+_COUNTERS = (
+    "attainment",
+    "exit_reasons",
+    "durations",
+    "funding",
+    "objectives",
+    "handovers",
+    "exit_days",
+    "referrals_by_source",
+    "child_days",
+    "referent_pathways",
+)
 
 
 def _whole_months(start: dt.date, end: dt.date) -> int:
@@ -577,6 +636,41 @@ def _whole_months(start: dt.date, end: dt.date) -> int:
     if start.day > day and (day < 28 or day < calendar.monthrange(end.year, end.month)[1]):
         months -= 1
     return months
+
+
+def _referent_days(
+    p: Pathway,
+    first: dt.date,
+    last: dt.date,
+    days: Counter[tuple[str, str]],
+    had: list[tuple[str, str]],
+) -> None:
+    """Add the days from ``first`` to ``last`` (included) to the referents who had ``p``.
+
+    ``had`` gets each (programme id, referent id) with at least one of those days, once.
+
+    The referent named at admission has the pathway until a change of referent
+    (*changement de référent*) hands it to another from that day on.
+    """
+    if last < first:
+        return
+    programme_id = p.programme.id
+    handovers = [
+        (e.on, e.referent_id) for e in p.facts if type(e) is Admitted or type(e) is ReferentChanged
+    ]
+    ends = [on for on, _ in handovers[1:]]
+    seen: set[tuple[str, str]] = set()
+    for (since, referent_id), until in zip(handovers, [*ends, None], strict=True):
+        lo = max(first, since)
+        hi = last if until is None else min(last, until - _DAY)
+        if hi >= lo:
+            key = (programme_id, referent_id)
+            days[key] += (hi - lo).days + 1
+            seen.add(key)
+    had.extend(seen)
+
+
+_DAY = dt.timedelta(days=1)
 
 
 def _combine(a: ChildFacts, b: ChildFacts) -> ChildFacts:

@@ -305,8 +305,8 @@ def _cheapest_path(
     return path
 
 
-_PEOPLE_UNITS = ("children", "exits")
-"""Report units of the breakdowns :func:`report_tables` gives (an exit is one child's)."""
+_PEOPLE_UNITS = ("children", "exits", "referrals")
+"""Report units of the breakdowns :func:`report_tables` gives (exits, referrals: children too)."""
 
 
 def report_tables(report: Report) -> dict[str, CountTable]:
@@ -364,12 +364,18 @@ PUBLISHED_COUNTS: dict[str, tuple[str | None, str | None]] = {
     "children_followed": ("followed", None),
     "children_by_commune": (CELLS, "followed"),
     "children_per_referent_fte": ("followed", None),
+    "caseload_per_referent_fte": (SUM, None),
     "finished_pathway_duration_mean": (SUM, "exits"),
     "finished_pathway_duration_median": (None, "exits"),
+    "finished_pathway_duration_exact_mean": (SUM, "exits"),
+    "finished_pathway_duration_days_mean": (SUM, "exits"),
+    "finished_pathway_duration_days_median": (None, "exits"),
     "individual_pathways": ("with_individual_action", "with_action"),
     "actions_out_of_school_time": (None, None),
     "referral_sources": (CELLS, "followed"),
     "family_refusal_rate": ("refusals", "referrals"),
+    "family_refusal_rate_families": ("refusing_families", "families"),
+    "referrals_by_source": (CELLS, "referrals"),
     "actions_by_funding": (None, None),
     "exits_by_attainment": (CELLS, "exits"),
     "exits_satisfactory_evolution": ("assessed_satisfactory", "assessed"),
@@ -405,6 +411,7 @@ SUBSETS: dict[str, str] = {
     "assessed": "exits",
     "assessed_satisfactory": "assessed",
     "refusals": "referrals",
+    "refusing_families": "families",
     "overdue": "in_progress",
 }
 """Counts that are part of another (children with an action are among those followed):
@@ -550,7 +557,7 @@ def _people_counts(report: Report) -> dict[str, int]:
 def _model(report: Report) -> _Model:
     values = _people_counts(report)
     relations: list[_Relation] = []
-    for indicator_id, figures in _breakdowns(report, ("children", "exits")).items():
+    for indicator_id, figures in _breakdowns(report, _PEOPLE_UNITS).items():
         parent = PUBLISHED_COUNTS[indicator_id][1]
         parts = tuple(f"{indicator_id}:{f.category}" for f in figures)
         if parent is None or sum(values[p] for p in parts) != values[parent]:
