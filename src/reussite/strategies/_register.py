@@ -61,7 +61,9 @@ def invalid_cohorts(
             days = draw(st.sampled_from((1, 2, 365)))
             child = attrs.evolve(child, birth_date=_day(child.birth_date, -days))
         elif code == "R-ONE-OPEN-PATHWAY":  # referred again while the first is open
-            on = _date(draw, earlier.referral.on, earlier.ended_on or _MAX_DAY)
+            on = _date(
+                draw, earlier.referral.on, earlier.ended_on or max(earlier.referral.on, _MAX_DAY)
+            )
         else:  # R-REENTRY: a new child names another child's pathway as their earlier one
             on = _date(draw, earlier.referral.on, max(earlier.referral.on, _MAX_DAY))
             drawn = draw(children(programme=chosen, on=on, family_id=family.id))
