@@ -35,9 +35,15 @@ import attrs
 
 import reussite as r
 from reussite.budget import BudgetLine, BudgetSummary, Nature, Side
-from reussite.national import Declared, DeclaredPost, PartnerRoles, PreReturn, build_return
 from reussite.national import Count as Item
-from reussite.national import synthesise
+from reussite.national import (
+    Declared,
+    DeclaredPost,
+    PartnerRoles,
+    PreReturn,
+    build_return,
+    synthesise,
+)
 
 D = dt.date
 YEAR = r.SchoolYear(2014)  # 2014/2015
@@ -197,14 +203,16 @@ def plan(seed: int = 2015, scale: float = 1.0) -> list[PrePlan]:
     meetings = [10 * e for e in eps]  # about 10 meetings a year each
     schools = [partition(x, size_weight) for x in t.schools]
     ref_fte = partition(t.referent_fte, size_weight, minimum=20)
-    coord = partition(t.coordinator_fte, [1.0] * n, minimum=min(50, t.coordinator_fte // n),
-                      maximum=[100] * n)  # fmt: skip
+    coord = partition(
+        t.coordinator_fte, [1.0] * n, minimum=min(50, t.coordinator_fte // n), maximum=[100] * n
+    )
     referents = [_split_fte(x, rng) for x in ref_fte]
     referent_posts = sum(len(x) for x in referents)
     other_posts = partition(t.posts - n - referent_posts, size_weight)
     other_fte_total = t.fte - t.referent_fte - t.coordinator_fte
-    other_fte = partition(other_fte_total, [p + 0.01 for p in other_posts], maximum=[
-        p * 100 for p in other_posts])  # fmt: skip
+    other_fte = partition(
+        other_fte_total, [p + 0.01 for p in other_posts], maximum=[p * 100 for p in other_posts]
+    )
     carriers = ["ccas_cias"] * 6 + ["commune"] * 3 + ["caisse_des_ecoles", "gip", "epci"]
     money = _money_plan(t, in_pathway, rng)
     return [
@@ -232,8 +240,12 @@ def plan(seed: int = 2015, scale: float = 1.0) -> list[PrePlan]:
 def _split_fte(hundredths: int, rng: random.Random) -> list[int]:
     """Referents' FTE (each 20 to 100 hundredths) adding up to ``hundredths``."""
     posts = max(1, math.ceil(hundredths / rng.choice((60, 70, 80, 90))))
-    return partition(hundredths, [rng.uniform(0.5, 1.5) for _ in range(posts)],
-                     minimum=min(20, hundredths // posts), maximum=[100] * posts)  # fmt: skip
+    return partition(
+        hundredths,
+        [rng.uniform(0.5, 1.5) for _ in range(posts)],
+        minimum=min(20, hundredths // posts),
+        maximum=[100] * posts,
+    )
 
 
 def _money_plan(t: Targets, sizes: list[int], rng: random.Random) -> list[dict[str, int] | None]:
@@ -245,8 +257,9 @@ def _money_plan(t: Targets, sizes: list[int], rng: random.Random) -> list[dict[s
     n = len(sizes)
     silent = set(sorted(range(n), key=lambda i: sizes[i])[: t.not_answering_money])
     payers = [i for i in range(n) if i not in silent]
-    direct = partition(t.direct_euros, [sizes[i] ** 0.8 * rng.uniform(0.8, 1.2) for i in payers],
-                       minimum=30_000)  # fmt: skip
+    direct = partition(
+        t.direct_euros, [sizes[i] ** 0.8 * rng.uniform(0.8, 1.2) for i in payers], minimum=30_000
+    )
     rank = {
         i: k / (len(payers) - 1 or 1) for k, i in enumerate(sorted(payers, key=lambda i: sizes[i]))
     }
@@ -265,15 +278,18 @@ def _money_plan(t: Targets, sizes: list[int], rng: random.Random) -> list[dict[s
         range(len(payers)), key=lambda k: rest[k] * rng.uniform(0.7, 1.3), reverse=True
     )
     with_commune = set(by_rest[: t.pres_with_commune])
-    commune = partition(t.commune_euros, [rest[k] if k in with_commune else 0 for k in range(len(payers))],
-                        maximum=[int(rest[k] * 0.95) if k in with_commune else 0 for k in range(len(payers))])  # fmt: skip
+    commune = partition(
+        t.commune_euros,
+        [rest[k] if k in with_commune else 0 for k in range(len(payers))],
+        maximum=[int(rest[k] * 0.95) if k in with_commune else 0 for k in range(len(payers))],
+    )
     rest = [x - c for x, c in zip(rest, commune, strict=True)]
     state_other = partition(
         t.state_other_euros, [x + 1 for x in rest], maximum=[x // 2 for x in rest]
     )
     rest = [x - s for x, s in zip(rest, state_other, strict=True)]
-    in_kind = partition(t.in_kind_euros, [d for d in direct])
-    in_kind_commune = partition(t.in_kind_commune_euros, [x for x in in_kind], maximum=in_kind)
+    in_kind = partition(t.in_kind_euros, list(direct))
+    in_kind_commune = partition(t.in_kind_commune_euros, list(in_kind), maximum=in_kind)
     plans: list[dict[str, int] | None] = [None] * n
     for k, i in enumerate(payers):
         money = {
@@ -315,9 +331,8 @@ _FUNDERS = {
     "caf": ("CAF", "Prestation de service"),
     "other": ("Fondation de France", "Don"),
 }
-_IN_KIND_LABELS = ("Mise à disposition de locaux", "Personnel mis à disposition",
-                   "Matériel prêté")  # fmt: skip
-_SOURCES = [s for s in r.ReferralSource]
+_IN_KIND_LABELS = ("Mise à disposition de locaux", "Personnel mis à disposition", "Matériel prêté")
+_SOURCES = list(r.ReferralSource)
 
 
 def programme_of(p: PrePlan) -> r.Programme:
@@ -353,60 +368,110 @@ def pathways_of(p: PrePlan, programme: r.Programme) -> list[r.Pathway]:
         earlier = rng.random() < 0.3  # referred the year before, still followed
         first = D(2013, 9, 2) if earlier else D(2014, 9, 1)
         referral_on = first + dt.timedelta(days=rng.randrange(260))
-        age = rng.choices((3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
-                          weights=(4, 5, 6, 10, 11, 11, 11, 10, 9, 8, 6, 4, 3, 2))[0]  # fmt: skip
+        age = rng.choices(
+            (3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16),
+            weights=(4, 5, 6, 10, 11, 11, 11, 10, 9, 8, 6, 4, 3, 2),
+        )[0]
         birth = referral_on - dt.timedelta(days=365 * age + rng.randrange(1, 300))
         child = r.Child(
-            id=f"enf-{k}", first_name="Prénom", last_name="Nom", birth_date=birth,
-            sex=rng.choice((r.Sex.FEMALE, r.Sex.MALE, r.Sex.MALE)), school_level=r.SchoolLevel.CE2,
-            priority_education=r.PriorityEducation.REP, commune=commune,
-            qpv=rng.choice(qpvs), family_id=f"fam-{k}",
-        )  # fmt: skip
+            id=f"enf-{k}",
+            first_name="Prénom",
+            last_name="Nom",
+            birth_date=birth,
+            sex=rng.choice((r.Sex.FEMALE, r.Sex.MALE, r.Sex.MALE)),
+            school_level=r.SchoolLevel.CE2,
+            priority_education=r.PriorityEducation.REP,
+            commune=commune,
+            qpv=rng.choice(qpvs),
+            family_id=f"fam-{k}",
+        )
         guardian = r.Guardian(id="g-1", first_name="Parent", last_name="Nom", relationship="mère")
-        pw = r.open_pathway(programme, r.Referred(
-            pathway_id=f"p-{k:05d}", child=child,
-            family=r.Family(id=f"fam-{k}", guardians=(guardian,)),
-            referral=r.Referral(on=referral_on, source=rng.choice(_SOURCES),
-                                reasons=(r.ReferralReason.LEARNING,), referrer="École"),
-        ))  # fmt: skip
+        pw = r.open_pathway(
+            programme,
+            r.Referred(
+                pathway_id=f"p-{k:05d}",
+                child=child,
+                family=r.Family(id=f"fam-{k}", guardians=(guardian,)),
+                referral=r.Referral(
+                    on=referral_on,
+                    source=rng.choice(_SOURCES),
+                    reasons=(r.ReferralReason.LEARNING,),
+                    referrer="École",
+                ),
+            ),
+        )
         delay = rng.randint(8, 32)  # referral → EPS decision, 20 days on average
         consent_on = referral_on + dt.timedelta(days=rng.randint(1, 4))
         pw = r.apply(
             pw, r.ConsentGiven(consent=r.Consent(id="acc-1", on=consent_on, given_by=("g-1",)))
         )
         assessed_on = consent_on + dt.timedelta(days=1)
-        pw = r.apply(pw, r.Assessed(assessment=r.Assessment(
-            on=assessed_on, needs=(r.ObjectiveDomain.SCHOOL, r.ObjectiveDomain.PARENTING))))  # fmt: skip
+        pw = r.apply(
+            pw,
+            r.Assessed(
+                assessment=r.Assessment(
+                    on=assessed_on, needs=(r.ObjectiveDomain.SCHOOL, r.ObjectiveDomain.PARENTING)
+                )
+            ),
+        )
         for o, domain in enumerate((r.ObjectiveDomain.SCHOOL, r.ObjectiveDomain.PARENTING), 1):
-            pw = r.apply(pw, r.ObjectiveSet(on=assessed_on, objective=r.Objective(
-                id=f"obj-{o}", domain=domain, label="Objectif")))  # fmt: skip
+            pw = r.apply(
+                pw,
+                r.ObjectiveSet(
+                    on=assessed_on,
+                    objective=r.Objective(id=f"obj-{o}", domain=domain, label="Objectif"),
+                ),
+            )
         decided = referral_on + dt.timedelta(days=delay)
         team = programme.support_teams[k % len(programme.support_teams)]
-        pw = r.apply(pw, r.Admitted(
-            decision=r.TeamDecision(team_id=team.id, on=decided, members_present=team.members),
-            referent_id=programme.referents[k % len(programme.referents)].id))  # fmt: skip
+        pw = r.apply(
+            pw,
+            r.Admitted(
+                decision=r.TeamDecision(team_id=team.id, on=decided, members_present=team.members),
+                referent_id=programme.referents[k % len(programme.referents)].id,
+            ),
+        )
         on = decided + dt.timedelta(days=rng.randint(0, 10))
         pw = r.apply(pw, r.Started(on=on))
         for a in range(1, rng.randint(4, 8) + 1):
             on += dt.timedelta(days=rng.randint(3, 20))
             pre = rng.random() < 0.5
-            pw = r.apply(pw, r.ActionPlanned(on=on, action=r.Action(
-                id=f"act-{a}", label="Action", objective_ids=("obj-1",),
-                funding=r.ActionFunding.PRE_FUNDED if pre else r.ActionFunding.MAINSTREAM,
-                kind=r.ActionKind.INDIVIDUAL, start=on)))  # fmt: skip
+            pw = r.apply(
+                pw,
+                r.ActionPlanned(
+                    on=on,
+                    action=r.Action(
+                        id=f"act-{a}",
+                        label="Action",
+                        objective_ids=("obj-1",),
+                        funding=r.ActionFunding.PRE_FUNDED if pre else r.ActionFunding.MAINSTREAM,
+                        kind=r.ActionKind.INDIVIDUAL,
+                        start=on,
+                    ),
+                ),
+            )
             if a % 3 == 0:
                 pw = r.apply(pw, r.Reviewed(review=r.Review(on=on, participants=("référent",))))
         if rng.random() < 0.45:
             on = max(on, decided + dt.timedelta(days=rng.randint(90, 560)), D(2014, 9, 8))
             if on < D(2015, 8, 1):
                 for o in ("obj-1", "obj-2"):
-                    pw = r.apply(pw, r.ObjectiveUpdated(on=on, objective_id=o,
-                                                        status=r.ObjectiveStatus.MET))  # fmt: skip
+                    pw = r.apply(
+                        pw, r.ObjectiveUpdated(on=on, objective_id=o, status=r.ObjectiveStatus.MET)
+                    )
                 pw = r.apply(pw, r.ExitProposed(on=on, reason=r.ExitReason.OBJECTIVES_MET))
-                pw = r.apply(pw, r.ExitValidated(
-                    decision=r.TeamDecision(team_id=team.id, on=on + dt.timedelta(days=7),
-                                            members_present=team.members),
-                    attainment=r.Attainment.COMPLETE, satisfactory_evolution=True))  # fmt: skip
+                pw = r.apply(
+                    pw,
+                    r.ExitValidated(
+                        decision=r.TeamDecision(
+                            team_id=team.id,
+                            on=on + dt.timedelta(days=7),
+                            members_present=team.members,
+                        ),
+                        attainment=r.Attainment.COMPLETE,
+                        satisfactory_evolution=True,
+                    ),
+                )
         out.append(pw)
     return out
 
@@ -424,12 +489,28 @@ def ledger_of(p: PrePlan) -> list[BudgetLine]:
             giver = key.split(".", 1)[1]
             funder = _FUNDERS[giver][0].format(name=name)
             label = _IN_KIND_LABELS[p.index % 3]
-            lines.append(BudgetLine(side=Side.FUNDING, label=label, funder=funder,
-                                    amount_cents=euros * 100, nature=Nature.IN_KIND, year=MONEY_YEAR))  # fmt: skip
+            lines.append(
+                BudgetLine(
+                    side=Side.FUNDING,
+                    label=label,
+                    funder=funder,
+                    amount_cents=euros * 100,
+                    nature=Nature.IN_KIND,
+                    year=MONEY_YEAR,
+                )
+            )
         else:
             funder, label = _FUNDERS[key]
-            lines.append(BudgetLine(side=Side.FUNDING, label=label, funder=funder.format(name=name),
-                                    amount_cents=euros * 100, nature=Nature.CASH, year=MONEY_YEAR))  # fmt: skip
+            lines.append(
+                BudgetLine(
+                    side=Side.FUNDING,
+                    label=label,
+                    funder=funder.format(name=name),
+                    amount_cents=euros * 100,
+                    nature=Nature.CASH,
+                    year=MONEY_YEAR,
+                )
+            )
     return lines
 
 

@@ -144,11 +144,11 @@ class Declared:
 class Identity:
     """Block 1, identity (*identification*): carrier, activity, territory."""
 
-    carrier: str | None
-    active: bool
-    communes: tuple[str, ...]
-    qpv_count: int | None
-    outside_priority_geography: bool | None
+    carrier: str | None = attrs.field(validator=v.optional(_CODE))
+    active: bool = attrs.field(validator=v.typed(bool))
+    communes: tuple[str, ...] = attrs.field(validator=v.tuple_of(v.typed(str)))
+    qpv_count: int | None = attrs.field(validator=v.optional(_COUNT))
+    outside_priority_geography: bool | None = attrs.field(validator=v.optional(v.typed(bool)))
 
 
 @attrs.frozen(kw_only=True)
@@ -160,8 +160,8 @@ class Governance:
     """
 
     partners: tuple[PartnerRoles, ...] | None
-    eps: int | None
-    eps_meetings: int | None
+    eps: int | None = attrs.field(validator=v.optional(_COUNT))
+    eps_meetings: int | None = attrs.field(validator=v.optional(_COUNT))
     referral_to_review_days: tuple[Bin, ...]
 
 
@@ -173,8 +173,8 @@ class Children:
     admitted by the EPS and followed in the year); the breakdowns are over them.
     """
 
-    in_pathway: int
-    collective_only: int | None
+    in_pathway: int = attrs.field(validator=_COUNT)
+    collective_only: int | None = attrs.field(validator=v.optional(_COUNT))
     by_sex: tuple[Count, ...]
     by_age_band: tuple[Count, ...]
     by_referral_source: tuple[Count, ...]
@@ -194,8 +194,8 @@ class Children:
 class PathwaysBlock:
     """Block 5, pathways: entries and exits in the year, durations of finished pathways."""
 
-    entries: int
-    exits: int
+    entries: int = attrs.field(validator=_COUNT)
+    exits: int = attrs.field(validator=_COUNT)
     exits_by_reason: tuple[Count, ...]
     durations_months: tuple[Bin, ...]
 
@@ -230,10 +230,10 @@ class Money:
     cash receipts no rule classified (filed under the edition's catch-all funder).
     """
 
-    year: int
+    year: int = attrs.field(validator=v.integer(min_value=1990, max_value=2100))
     direct: tuple[Count, ...]
     in_kind: tuple[InKind, ...]
-    unclassified_lines: int = 0
+    unclassified_lines: int = attrs.field(default=0, validator=_COUNT)
 
     @property
     def direct_cents(self) -> int:
@@ -271,7 +271,7 @@ class PreReturn:
     edition: str
     programme_id: str
     programme_name: str
-    school_year: int
+    school_year: int = attrs.field(validator=v.integer(min_value=1990, max_value=2100))
     identity: Identity
     schools: tuple[Count, ...] | None
     governance: Governance
