@@ -211,7 +211,7 @@ def returns(draw):
     )  # fmt: skip
     return PreReturn(
         edition="anct-2021",
-        programme_id=f"pre-{draw(st.integers(0, 10**6))}",
+        programme_id=f"pre-{draw(st.uuids())}",
         programme_name="PRE",
         school_year=2014,
         identity=Identity(
@@ -285,9 +285,11 @@ def test_medians_come_from_merged_histograms_and_shares_from_sums(items):
 
 def test_syntheses_of_different_years_do_not_merge(seed_return):
     one = synthesise([seed_return])
-    other = Synthesis.of(attrs.evolve(seed_return, school_year=2016))
+    other = Synthesis.of(attrs.evolve(seed_return, school_year=2016, programme_id="other"))
     with pytest.raises(InvalidValue, match="school_year"):
         one.merge(other)
+    with pytest.raises(InvalidValue, match="counted once"):
+        one.merge(one)
     with pytest.raises(InvalidValue, match="at least one return"):
         synthesise([])
     with pytest.raises(InvalidValue, match="one of"):

@@ -205,14 +205,18 @@ def _csv(rows: Iterable[tuple[object, ...]], header: tuple[str, ...]) -> str:
     return out.getvalue()
 
 
-def return_text(r: PreReturn, *, suppress_below: int | None = None) -> str:
+def return_text(
+    r: PreReturn, *, suppress_below: int | None = None, survey: SurveyEdition | None = None
+) -> str:
     """The return in French, block by block."""
     year = f"{r.school_year}-{r.school_year + 1}"
     title = f"Fiche de l'enquête annuelle PRE — {r.programme_name} — {year}"
-    return _aligned(_return_rows(r, suppress_below), title)
+    return _aligned(_return_rows(r, suppress_below, survey), title)
 
 
-def return_csv(r: PreReturn, *, suppress_below: int | None = None) -> str:
+def return_csv(
+    r: PreReturn, *, suppress_below: int | None = None, survey: SurveyEdition | None = None
+) -> str:
     """The return as CSV: ``bloc;code;libellé;valeur``, in block order."""
     rows = (
         (BLOCKS[b], code, label, value) for b, code, label, value in _return_rows(r, suppress_below)

@@ -280,21 +280,26 @@ class PreReturn:
     staff: Staff
     money: Money | None
 
-    def to_text(self, *, suppress_below: int | None = None) -> str:
+    def to_text(
+        self, *, suppress_below: int | None = None, survey: SurveyEdition | None = None
+    ) -> str:
         """The return in French, block by block (see :mod:`reussite.national`).
 
         ``suppress_below``: mask the counts of children from 1 to ``k - 1`` (and what
-        would let one be recomputed), for publication.
+        would let one be recomputed), for publication; ``survey``: the edition, when it
+        is not a shipped one.
         """
         from ._render import return_text
 
-        return return_text(self, suppress_below=suppress_below)
+        return return_text(self, suppress_below=suppress_below, survey=survey)
 
-    def to_csv(self, *, suppress_below: int | None = None) -> str:
+    def to_csv(
+        self, *, suppress_below: int | None = None, survey: SurveyEdition | None = None
+    ) -> str:
         """The return as CSV (``;``), one row per answer, in block order."""
         from ._render import return_csv
 
-        return return_csv(self, suppress_below=suppress_below)
+        return return_csv(self, suppress_below=suppress_below, survey=survey)
 
 
 def referent_fte_hundredths(programme: Programme, period: SchoolYear) -> int:

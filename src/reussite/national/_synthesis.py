@@ -17,6 +17,7 @@ from fractions import Fraction
 import attrs
 
 from .. import _validate as v
+from ..codes import ExitReason, ReferralSource
 from ..errors import InvalidValue
 from ._editions import SurveyEdition, edition
 from ._return import Bin, PreReturn, histogram
@@ -45,6 +46,9 @@ ITEMS: Mapping[str, str] = {
 }
 """The items a PRE may leave unanswered, with their French names: each figure built on
 one is computed over the PREs that answered it, and the synthesis says how many did."""
+
+_SOURCES = {m.value: m.label_fr for m in ReferralSource}
+_REASONS = {m.value: m.label_fr for m in ExitReason}
 
 PPM = 1_000_000
 """Per-PRE rates are kept in millionths (rounded half up), so that their sum is exact."""
@@ -210,6 +214,8 @@ class Synthesis:
         edition: the survey edition of the returns.
         school_year: the school year of the children (start year).
         money_year: the calendar year of the money (``None`` if no return answered it).
+        programmes: the ids of the programmes whose returns are counted, sorted (a
+            programme counted twice is refused when merging).
         totals: every exact total, sorted by key.
         durations_months: merged histogram of finished pathways' durations.
         referral_to_review_days: merged histogram of delays referral → EPS review.
@@ -218,6 +224,7 @@ class Synthesis:
     edition: str
     school_year: int
     money_year: int | None
+    programmes: tuple[str, ...]
     totals: tuple[Total, ...]
     durations_months: tuple[Bin, ...]
     referral_to_review_days: tuple[Bin, ...]
@@ -232,6 +239,7 @@ class Synthesis:
             edition=ret.edition,
             school_year=ret.school_year,
             money_year=None if ret.money is None else ret.money.year,
+            programmes=(ret.programme_id,),
             totals=_frozen(_return_totals(ret, ed)),
             durations_months=ret.pathways.durations_months,
             referral_to_review_days=ret.governance.referral_to_review_days,
@@ -241,7 +249,8 @@ class Synthesis:
         """The synthesis of the returns of both (exact; neither is changed).
 
         Raises:
-            InvalidValue: if the other is of another edition, school year or money year.
+            InvalidValue: if the other is of another edition, school year or money year,
+                or counts a programme this one counts.
         """
         if not isinstance(other, Synthesis):
             raise InvalidValue("Synthesis", "merge", other, "a Synthesis")
@@ -255,12 +264,21 @@ class Synthesis:
             raise InvalidValue(
                 "Synthesis.merge", "money_year", other.money_year, f"{self.money_year!r}"
             )
+        twice = set(self.programmes) & set(other.programmes)
+        if twice:
+            raise InvalidValue(
+                "Synthesis.merge",
+                "programmes",
+                sorted(twice),
+                "returns of other programmes (each PRE is counted once)",
+            )
         totals = self.counter()
         totals.update(other.counter())
         return Synthesis(
             edition=self.edition,
             school_year=self.school_year,
             money_year=years.pop() if years else None,
+            programmes=tuple(sorted((*self.programmes, *other.programmes))),
             totals=_frozen(totals),
             durations_months=_frozen_bins(
                 histogram(self.durations_months) + histogram(other.durations_months)
