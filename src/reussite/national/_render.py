@@ -63,8 +63,8 @@ def _mean(bins_total: int, count: int, places: int = 1) -> str:
     return number_fr(bins_total / count, places) if count else "sans objet"
 
 
-def _return_rows(r: PreReturn, k: int | None) -> Iterator[Row]:
-    ed: SurveyEdition = edition(r.edition)
+def _return_rows(r: PreReturn, k: int | None, survey: SurveyEdition | None) -> Iterator[Row]:
+    ed = edition(r.edition) if survey is None else survey
     i = r.identity
     yield 1, "programme", "PRE", f"{r.programme_name} ({r.programme_id})"
     yield 1, "school_year", "Année scolaire", f"{r.school_year}-{r.school_year + 1}"
