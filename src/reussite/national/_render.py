@@ -218,9 +218,8 @@ def return_csv(
     r: PreReturn, *, suppress_below: int | None = None, survey: SurveyEdition | None = None
 ) -> str:
     """The return as CSV: ``bloc;code;libellé;valeur``, in block order."""
-    rows = (
-        (BLOCKS[b], code, label, value) for b, code, label, value in _return_rows(r, suppress_below)
-    )
+    answers = _return_rows(r, suppress_below, survey)
+    rows = ((BLOCKS[b], code, label, value) for b, code, label, value in answers)
     return _csv(rows, ("bloc", "code", "libellé", "valeur"))
 
 
