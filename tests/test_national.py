@@ -323,3 +323,31 @@ def test_the_reduced_nation_sums_to_its_targets_exactly():
     assert round(f("eps_meetings_per_eps").value) == 10
     assert round(f("co_funding_rate_mean").value) == 37
     assert round(f("state_share").value) == 73
+
+
+# --- the evolution table -----------------------------------------------------------------
+
+
+def test_the_evolution_table_puts_a_synthesis_beside_the_published_years(seed_return, tmp_path):
+    from reussite.national import PUBLISHED, Evolution, KeyFigures
+
+    nation = synthesise([seed_return])
+    table = Evolution.of([*PUBLISHED, nation])
+    years = [row.year for row in table.rows]
+    assert years == sorted(years)
+    assert "2017-2018" in years
+    row = next(x for x in table.rows if x.year == "2017-2018")
+    assert row == KeyFigures.of(nation)
+    assert row.children_supported == 200
+    assert row.direct_funding_euros == 236_500
+    assert "Enfants accompagnés" in table.to_text()
+    assert table.to_csv().splitlines()[0].startswith("année;source;pres_active")
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    figure = table.plot()
+    figure.savefig(tmp_path / "evolution.png")
+    assert (tmp_path / "evolution.png").stat().st_size > 1000
+    with pytest.raises(InvalidValue):
+        Evolution.of([1])

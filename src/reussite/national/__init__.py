@@ -37,6 +37,7 @@ from ._editions import (
     load_edition,
     read_edition,
 )
+from ._evolution import PUBLISHED, Evolution, KeyFigures
 from ._return import (
     Bin,
     Children,
@@ -59,6 +60,7 @@ from ._synthesis import ITEMS, NationalFigure, Synthesis, Total, synthesise
 __all__ = [
     "EDITIONS",
     "ITEMS",
+    "PUBLISHED",
     "AgeBandSpec",
     "Bin",
     "Category",
@@ -66,11 +68,13 @@ __all__ = [
     "Count",
     "Declared",
     "DeclaredPost",
+    "Evolution",
     "FunderSpec",
     "Governance",
     "Identity",
     "InKind",
     "InKindTypeSpec",
+    "KeyFigures",
     "Money",
     "NationalFigure",
     "PartnerRoles",
