@@ -35,15 +35,18 @@ import attrs
 
 import reussite as r
 from reussite.budget import BudgetLine, BudgetSummary, Nature, Side
-from reussite.national import Count as Item
 from reussite.national import (
+    PUBLISHED,
     Declared,
     DeclaredPost,
+    Evolution,
     PartnerRoles,
     PreReturn,
+    Synthesis,
     build_return,
     synthesise,
 )
+from reussite.national import Count as Item
 
 D = dt.date
 YEAR = r.SchoolYear(2014)  # 2014/2015
@@ -51,7 +54,7 @@ MONEY_YEAR = 2014
 
 # The published table (NATIONAL.md, school year 2014-2015, money of 2014): the targets the
 # generator is calibrated on, and the figures the synthesis is checked against.
-PUBLISHED = {
+TABLE_2015 = {
     "pres_active": 493,
     "children_supported": 104_279,
     "children_in_pathway_share": 79,
@@ -576,7 +579,7 @@ def write_pre(p: PrePlan, folder: str) -> int:
 
 def published_precision(figure_id: str, value: float) -> float:
     """``value`` (as the synthesis computes it) at the precision the table publishes it."""
-    published = PUBLISHED[figure_id]
+    published = TABLE_2015[figure_id]
     if figure_id in ("direct_funding.state_politique_ville", "direct_funding.commune"):
         return round(value / 1e6)
     if figure_id == "in_kind.commune":
@@ -591,12 +594,32 @@ def published_precision(figure_id: str, value: float) -> float:
 def compare(nation: r.national.Synthesis) -> list[tuple[str, float, float, bool]]:
     """``(figure id, computed at published precision, published, equal)`` for the table."""
     rows = []
-    for figure_id, published in PUBLISHED.items():
+    for figure_id, published in TABLE_2015.items():
         value = nation.figure(figure_id).value
         assert value is not None, figure_id
         shown = published_precision(figure_id, value)
         rows.append((figure_id, shown, published, shown == published))
     return rows
+
+
+def _merge(a: Synthesis | None, b: Synthesis) -> Synthesis:
+    return b if a is None else a.merge(b)
+
+
+def on_dask(plans: list[PrePlan], workers: int) -> Synthesis:
+    """The synthesis computed on a Dask local cluster (the ``dask`` extra)."""
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster),
+    ):
+        bag = db.from_sequence(plans, npartitions=min(len(plans), workers * 8))
+        result: Synthesis = (
+            bag.map(return_of).map(Synthesis.of).fold(_merge, _merge, initial=None).compute()
+        )
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -605,6 +628,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2015)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--write", metavar="DIR", help="write the files of every PRE into DIR")
+    parser.add_argument("--dask", action="store_true", help="on a Dask local cluster instead")
+    parser.add_argument("--chart", metavar="PNG", help="draw the evolution chart into PNG")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     plans = plan(args.seed, args.scale)
@@ -617,21 +642,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                     ",", " "
                 )
             )
-        returns = list(pool.map(return_of, plans, chunksize=4))
-    nation = synthesise(returns)
+        if not args.dask:
+            nation = synthesise(pool.map(return_of, plans, chunksize=4))
+    if args.dask:
+        nation = on_dask(plans, args.workers)
     elapsed = time.perf_counter() - started
-    print(
-        f"{len(returns)} PRE générés et synthétisés en {elapsed:.1f} s ({args.workers} processus)"
-    )
+    engine = "Dask, cluster local" if args.dask else "processus"
+    print(f"{len(plans)} PRE générés et synthétisés en {elapsed:.1f} s ({args.workers} {engine})")
+    if args.chart:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        Evolution.of([*PUBLISHED, nation]).plot().savefig(args.chart)
     if args.scale != 1.0:
         print(nation.to_text())
         return 0
+    print(Evolution.of([*PUBLISHED, nation]).to_text())
     failures = 0
     print(f"{'chiffre':42} {'calculé':>14} {'publié':>14}")
     for figure_id, shown, published, equal in compare(nation):
         failures += not equal
         print(f"{figure_id:42} {shown:>14,} {published:>14,} {'' if equal else '  ÉCART'}")
-    print(json.dumps({"figures": len(PUBLISHED), "different": failures}))
+    print(json.dumps({"figures": len(TABLE_2015), "different": failures}))
     return 1 if failures else 0
 
 

@@ -79,8 +79,15 @@ def test_the_anct_edition_has_the_published_age_bands():
     anct = edition("anct-2021")
     assert [b.code for b in anct.age_bands] == ["2-5", "6-10", "11-16", "17+"]
     assert [anct.age_band(a) for a in (2, 5, 6, 10, 11, 16, 17, 1)] == [
-        "2-5", "2-5", "6-10", "6-10", "11-16", "11-16", "17+", "hors_tranches",
-    ]  # fmt: skip
+        "2-5",
+        "2-5",
+        "6-10",
+        "6-10",
+        "11-16",
+        "11-16",
+        "17+",
+        "hors_tranches",
+    ]
     assert edition("cget-2015").age_band(16) == "16+"
     assert set(EDITIONS) == {"anct-2021", "cget-2015"}
 
@@ -200,15 +207,20 @@ def returns(draw):
         | st.builds(
             Money,
             year=st.just(2014),
-            direct=st.lists(st.builds(Count, code=funders, n=st.integers(0, 10**9)), max_size=4)
-            .map(lambda cs: tuple({c.code: c for c in cs}.values())),
+            direct=st.lists(
+                st.builds(Count, code=funders, n=st.integers(0, 10**9)), max_size=4
+            ).map(lambda cs: tuple({c.code: c for c in cs}.values())),
             in_kind=st.lists(
-                st.builds(InKind, type=st.sampled_from(["staff", "premises"]),
-                          giver=funders, cents=st.integers(0, 10**8)),
+                st.builds(
+                    InKind,
+                    type=st.sampled_from(["staff", "premises"]),
+                    giver=funders,
+                    cents=st.integers(0, 10**8),
+                ),
                 max_size=2,
             ).map(tuple),
         )
-    )  # fmt: skip
+    )
     return PreReturn(
         edition="anct-2021",
         programme_id=f"pre-{draw(st.uuids())}",
@@ -351,3 +363,29 @@ def test_the_evolution_table_puts_a_synthesis_beside_the_published_years(seed_re
     assert (tmp_path / "evolution.png").stat().st_size > 1000
     with pytest.raises(InvalidValue):
         Evolution.of([1])
+
+
+# --- Dask: a local cluster gives the same synthesis ----------------------------------------
+
+
+def test_a_dask_local_cluster_gives_the_same_synthesis_to_the_last_digit():
+    pytest.importorskip("dask.distributed")
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster
+
+    example = _example()
+    plans = example.plan(2015, 0.01)
+    whole = synthesise(example.return_of(p) for p in plans)
+
+    def merge(a, b):
+        return b if a is None else a.merge(b)
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
+        bag = db.from_sequence(plans, npartitions=3).map(example.return_of).map(Synthesis.of)
+        on_dask = bag.fold(merge, merge, initial=None).compute()
+    assert dumps(on_dask) == dumps(whole)

@@ -188,6 +188,6 @@ class Evolution:
         )
         other.set_ylabel("PRE actifs")
         other.set_ylim(0, max((p for _, p in known), default=1) * 1.2)
-        figure.legend(loc="lower right")
-        figure.tight_layout()
+        figure.legend(loc="lower center", ncols=2, frameon=False)
+        figure.tight_layout(rect=(0, 0.08, 1, 1))
         return figure
