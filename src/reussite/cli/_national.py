@@ -18,9 +18,11 @@ from ._common import (
     CommandError,
     Subparsers,
     add_command,
+    add_output,
     date_argument,
     notice,
     reading,
+    writing,
     year_argument,
 )
 
@@ -93,6 +95,7 @@ def register(subparsers: Subparsers) -> None:
         help="masque les effectifs d'enfants de 1 à K-1 (secret statistique, texte et CSV)",
     )
     _format(ret, "fiche en français")
+    add_output(ret, what="la fiche")
     ret.set_defaults(handler=_return)
     syn = add_command(
         subparsers,
@@ -107,6 +110,7 @@ def register(subparsers: Subparsers) -> None:
     )
     syn.add_argument("returns", metavar="FICHE", nargs="+", help="fiches ou synthèses (JSON)")
     _format(syn, "synthèse en français")
+    add_output(syn, what="la synthèse")
     syn.set_defaults(handler=_synthesis)
 
 
@@ -188,11 +192,13 @@ def _return(args: argparse.Namespace) -> int:
             where = args.declared if error.owner == "Declared" else args.cohort
             raise CommandError(f"{where} : {error}") from None
     if args.format == "json":
-        print(dumps(ret))
+        output = dumps(ret) + "\n"
     elif args.format == "csv":
-        sys.stdout.write(ret.to_csv(suppress_below=args.suppress, survey=survey))
+        output = ret.to_csv(suppress_below=args.suppress, survey=survey)
     else:
-        sys.stdout.write(ret.to_text(suppress_below=args.suppress, survey=survey))
+        output = ret.to_text(suppress_below=args.suppress, survey=survey)
+    with writing(args.output) as out:
+        out.write(output)
     return EXIT_OK
 
 
@@ -241,9 +247,11 @@ def _synthesis(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.format == "json":
-        print(dumps(nation))
+        output = dumps(nation) + "\n"
     elif args.format == "csv":
-        sys.stdout.write(nation.to_csv())
+        output = nation.to_csv()
     else:
-        sys.stdout.write(nation.to_text())
+        output = nation.to_text()
+    with writing(args.output) as out:
+        out.write(output)
     return EXIT_OK
