@@ -12,10 +12,11 @@ pathway (its id, the child, its dates), never the pathways themselves:
   (``R-REENTRY``; an earlier pathway absent from the data, a file of one year say, is not
   checked).
 
-:func:`check_register` checks a data set in memory, and the loader
-(:func:`~reussite.serialization.load_cohort` with ``check_register=True``) checks a file
-as it streams, with located errors. Of two pathways in conflict, the second met is
-refused, naming the first.
+:func:`check_register` checks a data set in memory; the loader
+(:func:`~reussite.serialization.load_cohort`) checks a file as it streams, with located
+errors; :func:`~reussite.indicators.annual_report` (its tally keeps a register, merged
+with it) and :func:`~reussite.privacy.export_pseudonymised` check what they are given.
+Of two pathways in conflict, the second met is refused, naming the first.
 
 >>> from reussite.samples import sample_path
 >>> from reussite.serialization import load_cohort
