@@ -389,3 +389,14 @@ def test_a_dask_local_cluster_gives_the_same_synthesis_to_the_last_digit():
         bag = db.from_sequence(plans, npartitions=3).map(example.return_of).map(Synthesis.of)
         on_dask = bag.fold(merge, merge, initial=None).compute()
     assert dumps(on_dask) == dumps(whole)
+
+
+def test_the_return_and_the_synthesis_have_a_json_schema_their_documents_meet(seed_return):
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from reussite.serialization import json_schema
+
+    jsonschema.validate(json.loads(dumps(seed_return)), json_schema(PreReturn))
+    nation = synthesise([seed_return])
+    jsonschema.validate(json.loads(dumps(nation)), json_schema(Synthesis))
