@@ -341,6 +341,12 @@ _API_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "Ledgers, budget lines, their classification and the budget summary.",
         ("budget",),
     ),
+    "national": (
+        "The national survey",
+        "A PRE's yearly return to the State's survey, the survey editions, the national "
+        "synthesis and its evolution table.",
+        ("national",),
+    ),
     "privacy": (
         "Data protection",
         "Pseudonymised exports, small-count suppression, consent and retention.",

@@ -15,6 +15,9 @@ ARGUMENTS = {
     # Without --check the generator rewrites the bundled data files: the test only
     # rebuilds the cohort and checks the committed files are up to date.
     "make_pays_salonais.py": ["--check"],
+    # The whole nation takes about twenty seconds on two cores: a small one here (the
+    # full run is tests/test_national.py::test_the_reduced_nation and the benchmark).
+    "national_2015.py": ["--scale", "0.01", "--workers", "1"],
 }
 """Arguments a script needs to run in a test (default: none)."""
 

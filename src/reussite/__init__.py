@@ -75,6 +75,7 @@ from .events import (
 )
 from .indicators import INDICATORS, NOT_APPLICABLE, Indicator, Report, annual_report
 from .lifecycle import LIFECYCLE, Lifecycle, Transition, apply, open_pathway, replay
+from .national import Declared, PreReturn, Synthesis, build_return, synthesise
 from .pathway import Pathway, State
 from .people import Child, Family, Guardian, Situation
 from .periods import CalendarYear, DateRange, Period, SchoolYear
@@ -129,6 +130,7 @@ __all__ = [
     "ContactLost",
     "Corrected",
     "DateRange",
+    "Declared",
     "DeclaredIneligible",
     "Eligibility",
     "EligibilityCriterion",
@@ -163,6 +165,7 @@ __all__ = [
     "Pathway",
     "PathwayClosed",
     "Period",
+    "PreReturn",
     "PriorityEducation",
     "Programme",
     "ProgrammeRules",
@@ -196,6 +199,7 @@ __all__ = [
     "Suspended",
     "Suspension",
     "SuspensionReason",
+    "Synthesis",
     "TeamDecision",
     "Territory",
     "Timeline",
@@ -206,6 +210,7 @@ __all__ = [
     "annual_report",
     "apply",
     "assess_eligibility",
+    "build_return",
     "check_register",
     "classify_expense",
     "classify_funding",
@@ -215,4 +220,5 @@ __all__ = [
     "open_pathway",
     "replay",
     "sample_path",
+    "synthesise",
 ]

@@ -43,6 +43,7 @@ _COMMAND_MODULES = (
     "reussite.cli._retention",
     "reussite.cli._lifecycle",
     "reussite.cli._samples",
+    "reussite.cli._national",
 )
 """Modules whose ``register(subparsers)`` adds sub-commands; each sets ``handler``."""
 
