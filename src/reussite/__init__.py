@@ -73,6 +73,7 @@ from .events import (
     Started,
     Suspended,
 )
+from .evolution import annual_reports
 from .indicators import INDICATORS, NOT_APPLICABLE, Indicator, Report, annual_report
 from .lifecycle import LIFECYCLE, Lifecycle, Transition, apply, open_pathway, replay
 from .pathway import Pathway, State
@@ -94,6 +95,7 @@ from .register import Register, RegisterConflict, check_register
 from .rules import RULES, Rule
 from .samples import sample_path
 from .suspension import Suspension
+from .tables import tidy_tables
 from .timeline import Timeline
 
 try:
@@ -202,6 +204,7 @@ __all__ = [
     "__version__",
     "age_on",
     "annual_report",
+    "annual_reports",
     "apply",
     "assess_eligibility",
     "check_register",
@@ -213,4 +216,5 @@ __all__ = [
     "open_pathway",
     "replay",
     "sample_path",
+    "tidy_tables",
 ]

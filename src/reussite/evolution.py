@@ -135,7 +135,8 @@ def annual_reports(
 def _difference(first: Value, last: Value) -> float | int | None:
     if first is NOT_APPLICABLE or last is NOT_APPLICABLE:
         return None
-    assert isinstance(first, int | float) and isinstance(last, int | float)
+    assert isinstance(first, int | float)
+    assert isinstance(last, int | float)
     return last - first
 
 

@@ -105,6 +105,7 @@ def _durations_of(*sources: str) -> tuple[Column, ...]:
         _int("duration_whole_months", "durée en mois révolus", *sources),
     )
 
+
 _EVENT_DATES = tuple(
     f"{cls.__name__}.on"
     for cls in EVENT_TYPES.values()
@@ -158,7 +159,9 @@ PATHWAYS = TableSchema(
         attrs.evolve(_date("birth_date", "date de naissance", "Child.birth_date"), exported=False),
         _int("age_at_referral", "âge à l'orientation (années révolues)", "Child.birth_date"),
         _cat("age_band", "tranche d'âge à l'orientation", ("Child.birth_date",), AgeBand),
-        _cat("school_level", "niveau scolaire à l'orientation", ("Child.school_level",), SchoolLevel),
+        _cat(
+            "school_level", "niveau scolaire à l'orientation", ("Child.school_level",), SchoolLevel
+        ),
         _cat("school_stage", "cycle à l'orientation", ("Child.school_level",), SchoolLevelGroup),
         _cat(
             "priority_education",
@@ -209,7 +212,9 @@ PATHWAYS = TableSchema(
             ("Handover.recipient",),
             HandoverRecipient,
         ),
-        _date("consent_withdrawn_on", "date du retrait de l'accord", "Pathway.consent_withdrawn_on"),
+        _date(
+            "consent_withdrawn_on", "date du retrait de l'accord", "Pathway.consent_withdrawn_on"
+        ),
         _int("referral_to_consent_days", "délai orientation → accord (jours)", "Consent.on"),
         _int("consent_to_admission_days", "délai accord → entrée validée (jours)", _ADMISSION),
         _int("admission_to_start_days", "délai entrée validée → démarrage (jours)", _ADMISSION),
@@ -390,11 +395,18 @@ ACTIONS = TableSchema(
         _cat("timing", "temps scolaire", ("Action.timing",), ActionTiming),
         _date("start", "date de début", "Action.start"),
         _date("end", "date de fin", "Action.end"),
-        _int("duration_days", "durée en jours (jusqu'à la date d'observation si en cours)",
-             "Action.start", "Action.end"),  # fmt: skip
+        _int(
+            "duration_days",
+            "durée en jours (jusqu'à la date d'observation si en cours)",
+            "Action.start",
+            "Action.end",
+        ),
         _int("cost_cents", "coût pour le PRE (centimes)", "Action.cost_cents"),
-        _int("family_share_cents", "participation de la famille (centimes)",
-             "Action.family_share_cents"),  # fmt: skip
+        _int(
+            "family_share_cents",
+            "participation de la famille (centimes)",
+            "Action.family_share_cents",
+        ),
         _col("cancelled", DType.BOOL, "annulée avant de commencer", "Action.cancelled"),
         _int("objectives", "nombre d'objectifs servis", "Action.objective_ids"),
     ),
@@ -455,8 +467,12 @@ REVIEWS = TableSchema(
         _PATHWAY_ID,
         _int("review", "rang du bilan (à partir de 1)"),
         _date("on", "date du bilan", "Review.on"),
-        _int("days_since_previous", "jours depuis le bilan précédent (ou le démarrage)",
-             "Review.on", "Pathway.started_on"),  # fmt: skip
+        _int(
+            "days_since_previous",
+            "jours depuis le bilan précédent (ou le démarrage)",
+            "Review.on",
+            "Pathway.started_on",
+        ),
         _int("participants", "nombre de participants", "Review.participants"),
     ),
 )
@@ -489,8 +505,12 @@ EXITS = TableSchema(
         _col("school_year", DType.CATEGORY, "année scolaire de la sortie", "Exit.on"),
         _cat("reason", "motif de sortie", ("Exit.reason",), ExitReason),
         _cat("attainment", "atteinte des résultats", ("Exit.attainment",), Attainment),
-        _col("satisfactory_evolution", DType.BOOL, "évolution satisfaisante",
-             "Exit.satisfactory_evolution"),  # fmt: skip
+        _col(
+            "satisfactory_evolution",
+            DType.BOOL,
+            "évolution satisfaisante",
+            "Exit.satisfactory_evolution",
+        ),
         _col("validated", DType.BOOL, "validée par l'EPS", "TeamDecision.on"),
         _date("admitted_on", "date de l'entrée validée par l'EPS", _ADMISSION),
         *_durations_of(_ADMISSION, "Exit.on"),
@@ -521,10 +541,7 @@ def _exit_rows(p: Pathway, as_of: dt.date | None) -> list[Row]:
 
 
 SCHEMAS: Mapping[str, TableSchema] = MappingProxyType(
-    {
-        s.name: s
-        for s in (PATHWAYS, EVENTS, OBJECTIVES, ACTIONS, ACTION_OBJECTIVES, REVIEWS, EXITS)
-    }
+    {s.name: s for s in (PATHWAYS, EVENTS, OBJECTIVES, ACTIONS, ACTION_OBJECTIVES, REVIEWS, EXITS)}
 )
 """Every tidy table's schema by name, in order: pathways, events, objectives, actions,
 action_objectives, reviews, exits."""

@@ -242,7 +242,7 @@ def _build(
     as_of: dt.date | None,
     privacy: Pseudonymisation | None,
 ) -> Tables:
-    builders = [(name, ROWS[name], []) for name in names]
+    builders: list[tuple[str, Any, list[Row]]] = [(name, ROWS[name], []) for name in names]
     for p in pathways:
         if not isinstance(p, Pathway):
             raise InvalidValue("reussite.tables", "pathways", p, "an iterable of Pathway")

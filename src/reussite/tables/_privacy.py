@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .._sensitivity import Sensitivity
 from ..errors import InvalidValue
-from ..privacy import Purpose, check_key, pseudonymise
 from ._schema import Column, TableSchema
 
 if TYPE_CHECKING:
+    from ..privacy import Purpose
     from ._frames import Table
 
 __all__ = ["Pseudonymisation"]
 
 
 def _category(value: object) -> Sensitivity:
+    """Read a category given as a :class:`Sensitivity` or its wire value."""
     if isinstance(value, Sensitivity):
         return value
     for member in Sensitivity:
@@ -27,6 +28,20 @@ def _category(value: object) -> Sensitivity:
             return member
     accepted = ", ".join(repr(m.value) for m in Sensitivity)
     raise InvalidValue("Pseudonymisation", "include", value, f"a Sensitivity ({accepted})")
+
+
+def _purpose(value: Purpose | str) -> Purpose:
+    """The purpose named ``value`` (see :meth:`reussite.privacy.Purpose.of`)."""
+    from ..privacy import Purpose  # loaded when the tables leave the team, not before
+
+    return Purpose.of(value)
+
+
+def _categories(values: Iterable[object]) -> frozenset[Sensitivity]:
+    """Read several categories (see :func:`_category`)."""
+    if isinstance(values, str | Sensitivity):
+        values = (values,)
+    return frozenset(_category(v) for v in values)
 
 
 @attrs.frozen(kw_only=True)
@@ -60,13 +75,12 @@ class Pseudonymisation:
     """
 
     key: bytes = attrs.field(repr=False)
-    purpose: Purpose = attrs.field(converter=Purpose.of)
-    include: frozenset[Sensitivity] = attrs.field(
-        default=frozenset(),
-        converter=lambda values: frozenset(_category(v) for v in values),
-    )
+    purpose: Purpose = attrs.field(converter=_purpose)
+    include: frozenset[Sensitivity] = attrs.field(default=frozenset(), converter=_categories)
 
     def __attrs_post_init__(self) -> None:
+        from ..privacy import check_key
+
         object.__setattr__(self, "key", check_key(self.key, owner="Pseudonymisation"))
         if Sensitivity.DIRECT_IDENTIFIER in self.include:
             raise InvalidValue(
@@ -93,6 +107,8 @@ class Pseudonymisation:
 
     @functools.cached_property
     def _pseudonym(self) -> Callable[[str, str], str]:
+        from ..privacy import pseudonymise
+
         key, purpose = self.key, self.purpose
 
         @functools.lru_cache(maxsize=1 << 16)

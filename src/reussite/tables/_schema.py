@@ -124,7 +124,8 @@ class Column:
         it is what the catalogue says (a direct identifier).
         """
         fields = _catalogue_fields()
-        found = [Sensitivity.ORDINARY, *(fields[s].category for s in self.sources)]
+        found: list[Sensitivity] = [Sensitivity.ORDINARY]
+        found += [fields[s].category for s in self.sources]
         if self.reveals is not None:
             found.append(self.reveals)
         return max(found, key=lambda c: c.rank)
@@ -164,7 +165,7 @@ class Column:
 
     def arrow_type(self) -> Any:
         """The Arrow type: dictionary-encoded text for a category, ``date32`` for a date."""
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped]
 
         return {
             DType.STRING: pa.string(),
