@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from .._sensitivity import Sensitivity
-from ..calendar import age_on, months_between
+from ..calendar import age_on
 from ..codes import (
     ActionFunding,
     ActionKind,
@@ -40,6 +40,33 @@ Row = tuple[object, ...]
 Rows = Callable[[Pathway, "dt.date | None"], list[Row]]
 
 
+def _whole_months(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (``end`` not before ``start``).
+
+    The arithmetic of ``relativedelta`` (a property test checks they agree, with
+    :func:`reussite.calendar.months_between`): the months between the two months, less
+    one when ``start``'s day, clipped to the end of ``end``'s month, is after ``end``'s.
+    """
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if start.day > end.day and end.day < calendar.monthrange(end.year, end.month)[1]:
+        months -= 1
+    return months
+
+
+def _plus_months(start: dt.date, months: int) -> dt.date:
+    """``start`` + ``months`` months, the day clipped to the month's end (``relativedelta``)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _exact_months(start: dt.date, end: dt.date) -> float:
+    whole = _whole_months(start, end)
+    anchor = _plus_months(start, whole)
+    following = _plus_months(start, whole + 1)
+    return whole + (end - anchor).days / (following - anchor).days
+
+
 def exact_months(start: dt.date, end: dt.date) -> float:
     """Months from ``start`` to ``end``, with the fraction of the month under way.
 
@@ -59,13 +86,36 @@ def exact_months(start: dt.date, end: dt.date) -> float:
     """
     if end < start:
         raise InvalidValue("exact_months", "end", end, f"a date on or after start ({start})")
-    whole = months_between(start, end)
-    anchor = start + relativedelta(months=whole)
-    following = start + relativedelta(months=whole + 1)
-    return whole + (end - anchor).days / (following - anchor).days
+    return _exact_months(start, end)
 
 
 # --- column helpers --------------------------------------------------------------------
+
+
+_CODE: dict[object, str] = {
+    member: member.value
+    for codes in (
+        State,
+        ReferralSource,
+        Sex,
+        AgeBand,
+        SchoolLevel,
+        SchoolLevelGroup,
+        PriorityEducation,
+        PriorityArea,
+        ExitReason,
+        Attainment,
+        NotTakenOnReason,
+        HandoverRecipient,
+        ObjectiveDomain,
+        ObjectiveStatus,
+        ActionFunding,
+        ActionKind,
+        ActionTiming,
+    )
+    for member in codes
+}
+"""The wire value of each code, by lookup (quicker than ``.value`` on the hot path)."""
 
 
 def _col(name: str, dtype: DType, label_fr: str, *sources: str, **extra: object) -> Column:
@@ -117,7 +167,7 @@ _COMMUNES = MappingProxyType(dict(COMMUNE_NAMES))
 def _durations(start: dt.date | None, end: dt.date | None) -> tuple[object, object, object]:
     if start is None or end is None or end < start:
         return None, None, None
-    return (end - start).days, exact_months(start, end), months_between(start, end)
+    return (end - start).days, _exact_months(start, end), _whole_months(start, end)
 
 
 def check_known(p: Pathway, as_of: dt.date | None) -> None:
@@ -253,19 +303,19 @@ def _pathway_rows(p: Pathway, as_of: dt.date | None) -> list[Row]:
             p.family.id,
             p.programme.id,
             p.previous_pathway_id,
-            p.state.value,
+            _CODE[p.state],
             referral_on,
-            referral.source.value,
-            child.sex.value,
+            _CODE[referral.source],
+            _CODE[child.sex],
             child.birth_date,
             age,
-            AgeBand.of(age).value,
-            child.school_level.value,
-            child.school_level.group.value,
-            child.priority_education.value,
+            _CODE[AgeBand.of(age)],
+            _CODE[child.school_level],
+            _CODE[child.school_level.group],
+            _CODE[child.priority_education],
             child.commune,
             child.qpv,
-            PriorityArea.of(in_qpv=eligibility.in_qpv, in_rep=eligibility.in_rep).value,
+            _CODE[PriorityArea.of(in_qpv=eligibility.in_qpv, in_rep=eligibility.in_rep)],
             eligibility.eligible,
             p.referent_id,
             consent_on,
@@ -274,12 +324,12 @@ def _pathway_rows(p: Pathway, as_of: dt.date | None) -> list[Row]:
             started_on,
             ended_on,
             exit_.on if exit_ is not None else None,
-            exit_.reason.value if exit_ is not None else None,
-            exit_.attainment.value if exit_ is not None else None,
+            _CODE[exit_.reason] if exit_ is not None else None,
+            _CODE[exit_.attainment] if exit_ is not None else None,
             exit_.satisfactory_evolution if exit_ is not None else None,
-            not_taken_on.reason.value if not_taken_on is not None else None,
+            _CODE[not_taken_on.reason] if not_taken_on is not None else None,
             handover.on if handover is not None else None,
-            handover.recipient.value if handover is not None else None,
+            _CODE[handover.recipient] if handover is not None else None,
             p.consent_withdrawn_on,
             (consent_on - referral_on).days if consent_on is not None else None,
             (admitted_on - consent_on).days
@@ -375,7 +425,7 @@ def _objective_rows(p: Pathway, as_of: dt.date | None) -> list[Row]:
             served[oid] = served.get(oid, 0) + 1
     set_on = _set_on(p.facts)
     return [
-        (pid, o.id, o.domain.value, o.status.value, set_on.get(o.id), served.get(o.id, 0))
+        (pid, o.id, _CODE[o.domain], _CODE[o.status], set_on.get(o.id), served.get(o.id, 0))
         for o in p.objectives
     ]
 
@@ -422,9 +472,9 @@ def _action_rows(p: Pathway, as_of: dt.date | None) -> list[Row]:
             (
                 pid,
                 a.id,
-                a.funding.value,
-                a.kind.value,
-                a.timing.value,
+                _CODE[a.funding],
+                _CODE[a.kind],
+                _CODE[a.timing],
                 a.start,
                 a.end,
                 (end - a.start).days if end is not None and end >= a.start else None,
@@ -530,8 +580,8 @@ def _exit_rows(p: Pathway, as_of: dt.date | None) -> list[Row]:
             p.child.id,
             on,
             SchoolYear.containing(on).key,
-            exit_.reason.value,
-            exit_.attainment.value,
+            _CODE[exit_.reason],
+            _CODE[exit_.attainment],
             exit_.satisfactory_evolution,
             exit_.decision is not None,
             admitted_on,
