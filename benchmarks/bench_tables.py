@@ -1,7 +1,7 @@
 """Benchmark: tidy tables against loading and against pandas by hand; several years in one pass.
 
     python benchmarks/bench_tables.py              # 100,000 pathways
-    python benchmarks/bench_tables.py --quick      # 2,000 pathways: a correctness run (CI)
+    python benchmarks/bench_tables.py --quick      # 1,000 pathways: a correctness run (CI)
 
 The cohort is the bundled Pays Salonais cohort repeated (each copy replayed with new ids,
 see ``bench_indicators.national``), written to a cohort file. All the times are measured
@@ -165,12 +165,12 @@ def load_average() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 pathways, correctness only")
+    parser.add_argument("--quick", action="store_true", help="1,000 pathways, correctness only")
     parser.add_argument("--pathways", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--years", type=int, default=4)
     args = parser.parse_args(argv)
-    count = 2_000 if args.quick else args.pathways
+    count = 1_000 if args.quick else args.pathways
     repeat = 1 if args.quick else args.repeat
     programme, pathways = national(count)
     years = [r.SchoolYear(2018 - args.years + i) for i in range(args.years)]
