@@ -284,3 +284,40 @@ def renamed_events(events: Iterable[r.Event], *, pathway_id: str, child_id: str)
             e = attrs.evolve(e, replacement=rename(e.replacement))
         out.append(e)
     return out
+
+
+def register_valid(pathways: Iterable[r.Pathway]) -> list[r.Pathway]:
+    """The pathways, each one that breaks a rule of the register given a child of its own.
+
+    Drawn cohorts share a small pool of children so that some have several pathways; a
+    pathway that would overlap another of its child (or give the child another birth date)
+    is replayed for a new child, so the cohort passes :func:`reussite.check_register`.
+    """
+    register = r.Register()
+    out: list[r.Pathway] = []
+    for i, p in enumerate(pathways):
+        try:
+            register.check(p)
+        except r.RegisterConflict:
+            events = renamed_events(p.history, pathway_id=p.id, child_id=f"{p.child.id}-own{i}")
+            p = r.replay(events, programme=p.programme)
+            register.check(p)
+        out.append(p)
+    return out
+
+
+def distinct(pathways: Iterable[r.Pathway]) -> list[r.Pathway]:
+    """The pathways under distinct ids: the first as it is, the i-th for child ``<id>-i``.
+
+    Copies of one pathway in a cohort break the register's rules (a pathway once, one
+    open pathway per child); renamed, they are a valid cohort of different children.
+    """
+    out: list[r.Pathway] = []
+    for i, p in enumerate(pathways):
+        if i:
+            events = renamed_events(
+                p.history, pathway_id=f"{p.id}-{i}", child_id=f"{p.child.id}-{i}"
+            )
+            p = r.replay(events, programme=p.programme)
+        out.append(p)
+    return out

@@ -6,7 +6,7 @@ import json
 import pytest
 
 import reussite as r
-from conftest import make_programme, to_state
+from conftest import distinct, make_programme, to_state
 from reussite.cli import main
 from reussite.privacy import EVALUATION, pseudonymise
 from reussite.serialization import dump_cohort
@@ -17,7 +17,9 @@ KEY = bytes.fromhex("b80433ed315b97e8e6383b2c56a74a026f51af5e11817b22ec2c13dfa0a
 @pytest.fixture
 def files(tmp_path):
     programme = make_programme()
-    pathways = [to_state(programme, r.State.ACTIVE), to_state(programme, r.State.CONSENTED)]
+    pathways = distinct(
+        [to_state(programme, r.State.ACTIVE), to_state(programme, r.State.CONSENTED)]
+    )
     cohort = tmp_path / "cohorte.jsonl"
     dump_cohort(pathways, cohort)
     key = tmp_path / "K"

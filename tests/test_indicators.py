@@ -158,9 +158,9 @@ def test_one_programme_id_with_two_ftes_is_refused():
 
 def test_the_same_pathway_twice_is_refused():
     p = followed("p-1", D(2017, 10, 2))
-    with pytest.raises(r.InvalidInput, match="counted twice"):
+    with pytest.raises(r.RegisterConflict, match="R-UNIQUE-PATHWAY"):
         report([p, p])
-    with pytest.raises(r.InvalidInput, match="counted twice"):
+    with pytest.raises(r.RegisterConflict, match="R-UNIQUE-PATHWAY"):
         report([p]).merge(report([p]))
 
 
@@ -393,8 +393,8 @@ def test_reviews_overdue_is_a_snapshot_on_the_as_of_date():
 
 def test_merge_equals_one_pass():
     pathways = [
-        followed("p-1", D(2017, 10, 2), exit_on=D(2018, 5, 2)),
-        followed("p-2", D(2018, 3, 1), exit_on=D(2018, 6, 1)),  # same child, re-entry
+        followed("p-1", D(2017, 10, 2), exit_on=D(2018, 1, 10)),
+        followed("p-2", D(2018, 3, 1), exit_on=D(2018, 6, 1)),  # same child, referred again
         followed("p-3", D(2017, 11, 2), child="enf-3"),
         pathway("p-4", child="enf-4", refused=D(2017, 11, 1)),
     ]
@@ -454,7 +454,9 @@ def test_unknown_figures_are_named():
 def test_progress_is_reported_every_ten_thousand_pathways():
     future = pathway("p-1", referred=D(2030, 1, 1))
     seen: list[int] = []
-    rep = annual_report([future] * 20_001, SY17, as_of=AS_OF, progress=seen.append)
+    rep = annual_report(
+        [future] * 20_001, SY17, as_of=AS_OF, progress=seen.append, check_register=False
+    )
     assert seen == [10_000, 20_000]
     assert rep.tally.not_yet_known == 20_001
 

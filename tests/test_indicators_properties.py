@@ -8,7 +8,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import renamed_events
+from conftest import register_valid, renamed_events
 from reussite import State, replay
 from reussite.indicators import NOT_APPLICABLE, Kind, Unit, annual_report
 from reussite.periods import CalendarYear, DateRange, Period, SchoolYear
@@ -42,7 +42,7 @@ def cohorts(draw: st.DrawFn) -> list:
     for i, (events, c) in enumerate(zip(drawn, children, strict=True)):
         events = renamed_events(events, pathway_id=f"p-{i}", child_id=f"enf-{c}")
         cohort.append(replay(events, programme=programme))
-    return cohort
+    return register_valid(cohort)  # a child's pathways never overlap
 
 
 periods = st.one_of(

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import tempfile
+from pathlib import Path
 
 import attrs
 import pytest
@@ -9,11 +12,16 @@ from hypothesis import given, settings
 
 import reussite as r
 import reussite.strategies as rs
+from reussite.cli import main
+from reussite.indicators import annual_report
+from reussite.periods import SchoolYear
+from reussite.privacy import export_pseudonymised
 from reussite.serialization import load_cohort
 from test_indicators_cohorts import followed
 from test_serialization import cohort_text
 
 D = dt.date
+KEY = bytes.fromhex("b80433ed315b97e8e6383b2c56a74a026f51af5e11817b22ec2c13dfa0a76f3e")
 
 
 def reentry(p: r.Pathway, previous: str) -> r.Pathway:
@@ -101,22 +109,61 @@ def test_the_register_refuses_what_is_not_a_pathway():
         r.Register().merge("x")  # type: ignore[arg-type]
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(rs.invalid_cohorts())
 def test_every_entry_point_refuses_an_invalid_cohort_the_same_way(case):
+    """The API, the report (in one pass and merged), the export, the loader and the
+    command line refuse the last pathway of an invalid cohort, naming its rule."""
     pathways, rule = case
-    r.check_register(pathways[:-1])
-    with pytest.raises(r.RegisterConflict) as refused:
-        r.check_register(pathways)
-    assert refused.value.rule == rule
-    last = pathways[-1]
-    assert refused.value.pathway_id == last.id
+    *good, last = pathways
+    r.check_register(good)
+    refusals: list[r.RegisterConflict] = []
+    year, as_of = SchoolYear(2017), max(p.last_event_on for p in pathways)
+    for refuse in (
+        lambda: r.check_register(pathways),
+        lambda: annual_report(pathways, year, as_of=as_of),
+        lambda: annual_report(good, year, as_of=as_of).merge(
+            annual_report([last], year, as_of=as_of)
+        ),
+        lambda: export_pseudonymised(
+            pathways, key=KEY, purpose="evaluation", as_of=as_of, out=io.StringIO()
+        ),
+    ):
+        with pytest.raises(r.RegisterConflict) as refused:
+            refuse()
+        refusals.append(refused.value)
+    assert {(x.rule, x.pathway_id) for x in refusals[:2] + refusals[3:]} == {(rule, last.id)}
+    assert refusals[2].rule == rule  # merged: the pathway met second may be the other one
     text = cohort_text(pathways)
-    with load_cohort(io.StringIO(text), on_error="collect", check_register=True) as cohort:
+    with load_cohort(io.StringIO(text), on_error="collect") as cohort:
         kept = list(cohort)
-    assert kept == pathways[:-1]
+    assert kept == good
     assert cohort.error_count == 1
     assert f"[{rule}]" in str(cohort.errors[0])
+    assert cohort.errors[0].line == len(pathways) + 1  # the header is line 1
+    with tempfile.TemporaryDirectory() as folder:
+        path, key = Path(folder) / "cohorte.jsonl", Path(folder) / "cle"
+        path.write_text(text, encoding="utf-8")
+        key.write_bytes(KEY)
+        key.chmod(0o600)
+        for argv in (
+            ["validate", str(path)],
+            ["report", str(path), "--year", str(as_of.year)],
+            [
+                "export",
+                "--purpose",
+                "evaluation",
+                "--key-file",
+                str(key),
+                "--as-of",
+                f"{as_of}",
+                f"{path}",
+            ],
+        ):
+            errors = io.StringIO()
+            with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+                assert main(argv) == 1, argv
+            assert f"[{rule}]" in errors.getvalue(), argv
 
 
 @settings(max_examples=30)

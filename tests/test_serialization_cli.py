@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import reussite as r
 import reussite.strategies as rs
-from conftest import make_programme, scaled, to_state
+from conftest import distinct, make_programme, scaled, to_state
 from reussite.cli import main
 from reussite.serialization import Cohort, dump_cohort, dump_pathway, dumps, json_schema
 
@@ -87,7 +87,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     good = tmp_path / "parcours.json"
     good.write_text(dump_pathway(pathway), encoding="utf-8")
     cohort = tmp_path / "cohorte.jsonl"
-    dump_cohort([pathway] * 3, cohort)
+    dump_cohort(distinct([pathway] * 3), cohort)
     lines = cohort.read_text(encoding="utf-8").splitlines()
     broken = json.loads(lines[2])
     broken["events"][0]["child"]["birth_date"] = "2009-02-30"

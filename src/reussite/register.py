@@ -12,10 +12,11 @@ pathway (its id, the child, its dates), never the pathways themselves:
   (``R-REENTRY``; an earlier pathway absent from the data, a file of one year say, is not
   checked).
 
-:func:`check_register` checks a data set in memory, and the loader
-(:func:`~reussite.serialization.load_cohort` with ``check_register=True``) checks a file
-as it streams, with located errors. Of two pathways in conflict, the second met is
-refused, naming the first.
+:func:`check_register` checks a data set in memory; the loader
+(:func:`~reussite.serialization.load_cohort`) checks a file as it streams, with located
+errors; :func:`~reussite.indicators.annual_report` (its tally keeps a register, merged
+with it) and :func:`~reussite.privacy.export_pseudonymised` check what they are given.
+Of two pathways in conflict, the second met is refused, naming the first.
 
 >>> from reussite.samples import sample_path
 >>> from reussite.serialization import load_cohort
@@ -105,15 +106,30 @@ class Register:
         """
         if not isinstance(pathway, Pathway):
             raise InvalidValue("Register", "check", pathway, "a reussite.Pathway")
+        programme_id = pathway.programme.id
         child = pathway.child
+        end = pathway.exit or pathway.handover or pathway.not_taken_on  # Pathway.ended_on
         span: Span = (
             pathway.id,
             pathway.referral.on,
-            pathway.ended_on,
+            None if end is None else end.on,
             pathway.previous_pathway_id,
             line,
         )
-        self._add(pathway.programme.id, child.id, child.birth_date, span)
+        ids = self.pathways.get(programme_id)
+        children = self.children.get(programme_id)
+        if (  # the common case, quickly: a new pathway of a new child, no re-entry
+            ids is not None
+            and children is not None
+            and span[3] is None
+            and span[0] not in ids
+            and child.id not in children
+            and (not self.waiting or (programme_id, span[0]) not in self.waiting)
+        ):
+            children[child.id] = (child.birth_date, (span,))
+            ids[span[0]] = child.id
+            return
+        self._add(programme_id, child.id, child.birth_date, span)
 
     def _add(self, programme_id: str, child_id: str, birth: dt.date, span: Span) -> None:
         pathway_id, _, _, previous, _ = span

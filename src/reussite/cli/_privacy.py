@@ -191,6 +191,7 @@ def _export(args: argparse.Namespace) -> int:
                 out=out,
                 include=args.include,
                 ages=args.ages,
+                check_register=False,  # the cohort checks them as it reads, naming lines
             )
     except InvalidValue as error:
         raise option_error(error, _OPTIONS) from None

@@ -25,6 +25,7 @@ from ..errors import InvalidValue, ReussiteError
 from ..pathway import Pathway
 from ..periods import Period
 from ..programme import Programme
+from ..register import Register
 from ._definitions import (
     INDICATORS,
     NOT_APPLICABLE,
@@ -436,6 +437,7 @@ def annual_report(
     as_of: dt.date,
     programme: Programme | None = None,
     progress: Callable[[int], None] | None = None,
+    check_register: bool = True,
 ) -> Report:
     """Compute every indicator over ``pathways`` for ``period``, in one streaming pass.
 
@@ -452,11 +454,16 @@ def annual_report(
         programme: restrict to this programme and use its referent FTE; by default, the
             FTE of every programme met in the data, summed.
         progress: called with the number of pathways read so far, every 10,000.
+        check_register: check the pathways against each other as they are counted (the
+            rules of :class:`~reussite.Register`: unique ids, one open pathway per child
+            and programme, re-entries); ``False`` only when they were checked already,
+            by :func:`~reussite.serialization.load_cohort` say.
 
     Raises:
         InvalidValue: if an argument has the wrong type.
-        InvalidInput: if a pathway belongs to another programme than ``programme``, or a
-            pathway appears twice.
+        InvalidInput: if a pathway belongs to another programme than ``programme``.
+        RegisterConflict: if a pathway conflicts with one counted before it (the same
+            pathway twice, two open pathways of a child, a re-entry before the end).
     """
     if not isinstance(period, Period):
         raise InvalidValue(
@@ -468,7 +475,12 @@ def annual_report(
         raise InvalidValue("annual_report", "programme", programme, "a Programme or None")
     if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
         raise InvalidValue("annual_report", "pathways", pathways, "an iterable of Pathway")
-    tally = Tally(period=period, as_of=as_of, programme=programme)
+    tally = Tally(
+        period=period,
+        as_of=as_of,
+        programme=programme,
+        register=Register() if check_register else None,
+    )
     tally.add_all(pathways if progress is None else _reporting(pathways, progress))
     return Report(tally=tally)
 

@@ -27,6 +27,7 @@ from ..pathway import Pathway, State
 from ..periods import Period
 from ..plan import Action
 from ..programme import Programme
+from ..register import Register
 from ._definitions import AgeBand, PriorityArea
 
 __all__ = ["ChildFacts", "Tally"]
@@ -222,6 +223,10 @@ class Tally:
     """:func:`_age_cutoffs` of each referral date met."""
     _profiles: dict[Profile, Profile] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """Each distinct profile met, once: the children's facts share these tuples."""
+    register: Register | None = attrs.field(factory=Register, eq=False, repr=False)
+    """The pathways counted, checked against each other (:class:`~reussite.Register`:
+    unique ids, one open pathway per child...); ``None`` when the caller checked them
+    already (a cohort file read with ``check_register=True``, say)."""
 
     def add_all(self, pathways: Iterable[Pathway]) -> Tally:
         """Count every pathway of ``pathways`` (one pass, nothing kept); return ``self``.
@@ -242,9 +247,10 @@ class Tally:
 
         Raises:
             InvalidValue: if ``pathway`` is not a :class:`~reussite.pathway.Pathway`.
-            InvalidInput: if it belongs to another programme than the report's, if two
-                programmes share an id with different referent FTEs, or if the same
-                pathway is counted twice for a child.
+            InvalidInput: if it belongs to another programme than the report's, or if two
+                programmes share an id with different referent FTEs.
+            RegisterConflict: if it conflicts with a pathway counted before (the same
+                pathway twice, two open pathways of one child...).
         """
         self._count(iter((pathway,)))
 
@@ -283,12 +289,15 @@ class Tally:
         domains: list[str] = []
         programme: Programme | None = None
         interval = 0  # months between reviews, by the rules of the programme
+        check = None if self.register is None else self.register.check
         try:
             for p in pathways:
                 if not isinstance(p, Pathway):
                     raise InvalidValue(
                         "annual_report", "pathways", p, "an iterable of reussite.Pathway"
                     )
+                if check is not None:
+                    check(p)
                 referral = p.referral
                 referral_on = referral.on
                 if referral_on > as_of:
@@ -423,7 +432,7 @@ class Tally:
                 child_id = child.id
                 before = first_facts(child_id, facts)
                 if before is not facts:  # the child has another pathway among these
-                    children[child_id] = _combine(child_id, before, facts)
+                    children[child_id] = _combine(before, facts)
         finally:
             self.not_yet_known += not_yet_known
             self.pathways += counted
@@ -440,9 +449,7 @@ class Tally:
             for step, days in zip(DELAY_STEPS, (to_consent, to_decision, to_start), strict=True):
                 self.delays[step].update(days)
             self._count_exits(exits)
-            twice = self._add_children(children)
-        if twice is not None:  # raised here, not in ``finally``: an error above comes first
-            raise twice
+            self._add_children(children)
         return not_yet_known + counted  # every pathway read is one or the other
 
     def _count_exits(self, exits: list[tuple[str, str, bool | None, int]]) -> None:
@@ -483,33 +490,26 @@ class Tally:
             )
         return programme
 
-    def _add_children(self, children: dict[str, ChildFacts]) -> InvalidInput | None:
-        """Add the facts of other pathways' children (combined in place when known).
-
-        Every child is added; a pathway already counted for its child is left out, and
-        the error saying so is returned for the caller to raise.
-        """
+    def _add_children(self, children: dict[str, ChildFacts]) -> None:
+        """Add the facts of other pathways' children (combined in place when known)."""
         known = self.children
-        twice: InvalidInput | None = None
         for child_id in children.keys() & known.keys():
-            try:
-                children[child_id] = _combine(child_id, known[child_id], children[child_id])
-            except InvalidInput as error:
-                children[child_id] = known[child_id]
-                twice = twice or error
+            children[child_id] = _combine(known[child_id], children[child_id])
         known.update(children)
-        return twice
 
     def merge(self, other: Tally) -> Tally:
         """A new tally counting the pathways of both (neither is changed).
 
         Rule: the two must cover the same period, as-of date and programme, and share no
         pathway; merging is associative and commutative, so shards of a cohort give the
-        same report whatever the split.
+        same report whatever the split. Their registers merge too, so a pathway counted in
+        both, or two open pathways of one child split across them, are refused (when
+        either tally was made without its register, the merge has none).
 
         Raises:
             InvalidValue: if ``other`` is not a tally of the same period, as-of date and
                 programme.
+            RegisterConflict: if a pathway of ``other`` conflicts with one of this tally.
         """
         if not isinstance(other, Tally):
             raise InvalidValue("Tally", "merge", other, "a Tally")
@@ -517,7 +517,17 @@ class Tally:
             mine, theirs = getattr(self, name), getattr(other, name)
             if mine != theirs:
                 raise InvalidValue("Tally", name, theirs, f"the same {name} as this one ({mine})")
-        merged = Tally(period=self.period, as_of=self.as_of, programme=self.programme)
+        registers = (self.register, other.register)
+        merged = Tally(
+            period=self.period,
+            as_of=self.as_of,
+            programme=self.programme,
+            register=(
+                None
+                if registers[0] is None or registers[1] is None
+                else registers[0].merge(registers[1])
+            ),
+        )
         for part in (self, other):
             merged.pathways += part.pathways
             merged.not_yet_known += part.not_yet_known
@@ -528,9 +538,7 @@ class Tally:
                         [f"programme {pid!r} appears with two referent FTEs ({known[1]}, {fte})"],
                         source="Tally.merge",
                     )
-            twice = merged._add_children(dict(part.children))
-            if twice is not None:
-                raise twice
+            merged._add_children(dict(part.children))
             for name in _SUMS:
                 setattr(merged, name, getattr(merged, name) + getattr(part, name))
             for name in _COUNTERS:
@@ -571,15 +579,7 @@ def _whole_months(start: dt.date, end: dt.date) -> int:
     return months
 
 
-def _combine(child_id: str, a: ChildFacts, b: ChildFacts) -> ChildFacts:
+def _combine(a: ChildFacts, b: ChildFacts) -> ChildFacts:
     """One child's facts from two of their pathways: the latest one's profile, flags OR-ed."""
-    if a[:2] == b[:2]:
-        raise InvalidInput(
-            [
-                f"pathway {a[1]!r} of child {child_id!r} is counted twice: each pathway "
-                "must appear once in the data (and in one shard only)"
-            ],
-            source="annual_report",
-        )
     latest = a if a[:2] > b[:2] else b
     return (latest[0], latest[1], latest[2], a[3] | b[3])

@@ -31,6 +31,7 @@ from ..indicators._definitions import AgeBand
 from ..pathway import Pathway
 from ..plan import Objective
 from ..referral import Referral
+from ..register import Register
 from ._catalogue import catalogue
 from ._purpose import Purpose, categories_of, check_key, pseudonymise
 
@@ -418,6 +419,7 @@ def export_pseudonymised(
     include: Iterable[Sensitivity | str] = (),
     ages: str = "band",
     sidecar: TextIO | None = None,
+    check_register: bool = True,
 ) -> ExportManifest:
     """Write one pseudonymised row per pathway as JSON Lines or CSV (*extraction pseudonymisée*).
 
@@ -440,6 +442,10 @@ def export_pseudonymised(
         include: extra categories to keep (``"health"``, ``"child_protection"``).
         ages: ``"band"`` (default) or ``"years"`` (bands and ages in whole years).
         sidecar: a text stream for the header instead of the first line of ``out``.
+        check_register: check the pathways against each other before each row is
+            written (:class:`~reussite.Register`: a pathway once, one open pathway per
+            child...); ``False`` when they were checked already (a cohort file read by
+            :func:`~reussite.serialization.load_cohort`).
 
     Returns:
         The manifest of what was written, with the number of rows.
@@ -447,6 +453,8 @@ def export_pseudonymised(
     Raises:
         InvalidValue: for a short key, an unknown format, category or purpose, a
             ``direct_identifier`` in ``include``, or a pathway with events after ``as_of``.
+        RegisterConflict: at a pathway in conflict with one exported before it (the rows
+            before it are written).
 
     >>> import io
     >>> from reussite.privacy import generate_key
@@ -470,8 +478,11 @@ def export_pseudonymised(
     if writer is not None:
         writer.writerow(names)
     rows = 0
+    register = Register() if check_register else None
     for pathway in pathways:
         row = _row(pathway, manifest, context)
+        if register is not None:
+            register.check(pathway)
         if writer is None:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:

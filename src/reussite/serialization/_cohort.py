@@ -241,7 +241,7 @@ class Cohort:
         max_line_bytes: int = MAX_BYTES,
         max_errors: int = MAX_ERRORS,
         restore: Any = None,
-        check_register: bool = False,
+        check_register: bool = True,
     ) -> None:
         self.source = source
         self.errors: list[LineError] = []
@@ -457,12 +457,12 @@ def load_cohort(
     unknown_keys: UnknownKeys = "reject",
     max_line_bytes: int = MAX_BYTES,
     max_errors: int = MAX_ERRORS,
-    check_register: bool = False,
+    check_register: bool = True,
 ) -> Cohort:
     """Open a cohort file and read its header; iterate the result for the pathways.
 
     Every line is fully checked: types, formats and ranges, then the lifecycle rules by
-    replaying its events; with ``check_register=True``, the rules between pathways too
+    replaying its events; then the rules between pathways
     (:mod:`reussite.register`: a pathway once, one open pathway per child, re-entries
     after the earlier pathway ended), keeping a small record per pathway; of two pathways
     in conflict, the second line is the one refused. The programme is read once, from the
@@ -480,9 +480,10 @@ def load_cohort(
         max_errors: how many failed lines ``"collect"`` mode keeps in ``Cohort.errors``
             (default :data:`MAX_ERRORS`); ``Cohort.error_count`` counts them all. Each
             keeps at most :data:`MAX_PROBLEMS_PER_LINE` problems.
-        check_register: ``True`` checks the rules between pathways as lines are read
-            (:mod:`reussite.register`), a failing line being an error like any other;
-            off by default for now (see the CHANGELOG).
+        check_register: ``True`` (default) checks the rules between pathways as lines
+            are read (:mod:`reussite.register`), a failing line being an error like any
+            other; ``False`` leaves them to the caller (a shard of a file, whose register
+            is merged elsewhere).
 
     Raises:
         InvalidInput: if the header cannot be read (whatever ``on_error``), or in
