@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reussite as r
-from reussite.errors import InvalidInput, InvalidValue
+from reussite.errors import InvalidValue
 from reussite.evolution import Evolution, Reports, annual_reports
 from reussite.indicators import NOT_APPLICABLE, annual_report
 from reussite.periods import CalendarYear, DateRange, SchoolYear
@@ -130,5 +130,5 @@ def test_refusals(seed):
         annual_reports(seed, YEARS, programme="pre")
     with pytest.raises(InvalidValue, match="pathways"):
         annual_reports("cohort.jsonl", YEARS)
-    with pytest.raises(InvalidInput, match="counted twice"):
+    with pytest.raises(r.RegisterConflict, match="appears twice"):
         annual_reports(seed + seed[:1], YEARS)

@@ -87,7 +87,8 @@ def annual_reports(
     pathways for that period, as of ``as_of`` — by default, the period's own last day
     (each year read as it stood when it closed). The pathways are read once, a few
     thousand at a time, and each is counted into every period's tally: nothing else is
-    kept.
+    kept. The register of the pathways (:class:`~reussite.Register`: unique ids, one open
+    pathway per child) is checked once, with the first period's report.
 
     Args:
         pathways: the pathways, in any order, each once (a cohort file being read).
@@ -100,6 +101,8 @@ def annual_reports(
         InvalidValue: if an argument has the wrong type, no period is given or one is
             given twice.
         InvalidInput: as :func:`~reussite.indicators.annual_report`.
+        RegisterConflict: as :func:`~reussite.indicators.annual_report` (the pathways
+            are checked against each other once, not once per period).
     """
     owner = "annual_reports"
     chosen = list(periods) if isinstance(periods, Iterable) else periods
@@ -116,9 +119,15 @@ def annual_reports(
         raise InvalidValue(owner, "programme", programme, "a Programme or None")
     if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
         raise InvalidValue(owner, "pathways", pathways, "an iterable of Pathway")
+    # The first tally checks the pathways against each other (its register); the others
+    # count pathways it has checked already, so they keep none (the check runs once).
     tallies = [
         Tally(period=p, as_of=p.end if as_of is None else as_of, programme=programme)
-        for p in chosen
+        if n == 0
+        else Tally(
+            period=p, as_of=p.end if as_of is None else as_of, programme=programme, register=None
+        )
+        for n, p in enumerate(chosen)
     ]
     iterator = iter(pathways)
     read = reported = 0
