@@ -336,6 +336,13 @@ _API_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "The annual report (*bilan annuel*), the indicator definitions and the periods.",
         ("indicators", "periods", "calendar"),
     ),
+    "analysis": (
+        "Analysis: tidy tables, several years, charts",
+        "The cohort as tidy tables (records, pandas, polars, Arrow, Parquet), the reports of "
+        "several years in one pass with their evolution, and the charts (extras ``pandas``, "
+        '``polars``, ``arrow``, ``charts``: ``pip install "reussite[arrow,charts]"``).',
+        ("tables", "evolution", "charts"),
+    ),
     "budget": (
         "Budget",
         "Ledgers, budget lines, their classification and the budget summary.",

@@ -39,6 +39,6 @@ def test_the_notebook_runs(monkeypatch, tmp_path):
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 2, "the notebook draws two charts"
+    assert len(images) == 4, "the key figures, two breakdowns and a trend"
     tables = [o for o in outputs if "text/html" in o.get("data", {})]
     assert any("reussite-report" in o["data"]["text/html"] for o in tables)

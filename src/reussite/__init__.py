@@ -73,6 +73,7 @@ from .events import (
     Started,
     Suspended,
 )
+from .evolution import annual_reports
 from .indicators import INDICATORS, NOT_APPLICABLE, Indicator, Report, annual_report
 from .lifecycle import LIFECYCLE, Lifecycle, Transition, apply, open_pathway, replay
 from .national import Declared, PreReturn, Synthesis, build_return, synthesise
@@ -96,6 +97,7 @@ from .register import Register, RegisterConflict, check_register
 from .rules import RULES, Rule
 from .samples import sample_path
 from .suspension import Suspension
+from .tables import tidy_tables
 from .timeline import Timeline
 
 try:
@@ -208,6 +210,7 @@ __all__ = [
     "__version__",
     "age_on",
     "annual_report",
+    "annual_reports",
     "apply",
     "assess_eligibility",
     "build_return",
@@ -221,4 +224,5 @@ __all__ = [
     "replay",
     "sample_path",
     "synthesise",
+    "tidy_tables",
 ]
