@@ -155,10 +155,11 @@ def test_a_declared_code_outside_the_edition_is_refused_naming_the_field():
         (Declared(schools=(Count(code="cp", n=1),)), "Declared.schools"),
         (Declared(partners=(PartnerRoles(partner="caf", roles=("boss",)),)), "partners.caf.roles"),
         (Declared(posts=(DeclaredPost(function="referent", posts=1, fte_hundredths=1),)), "posts"),
-        (Declared(eps_meetings=3), "Declared.eps"),
     ):
         with pytest.raises(InvalidValue, match=field):
             build_return([], programme, r.SchoolYear(2017), declared=declared)
+    with pytest.raises(InvalidValue, match="Declared.eps"):
+        Declared(eps_meetings=3)
 
 
 def test_the_return_and_the_synthesis_read_back_losslessly(seed_return):
@@ -195,12 +196,26 @@ def test_small_counts_are_suppressed_on_demand(seed_return):
 _codes = st.sampled_from(["a", "b", "c"])
 
 
+def _split(draw, total, codes):
+    """``total`` split over some of ``codes`` (an empty breakdown when the total is 0)."""
+    if not total:
+        return ()
+    cuts = sorted(draw(st.lists(st.integers(0, total), max_size=len(codes) - 1)))
+    parts = [b - a for a, b in itertools.pairwise([0, *cuts, total])]
+    return tuple(Count(code=c, n=n) for c, n in zip(codes, parts, strict=False) if n)
+
+
 @st.composite
 def returns(draw):
     """Small returns drawn directly (the synthesis reads returns, not pathways)."""
     in_pathway = draw(st.integers(0, 300))
+    exits = draw(st.integers(0, 40))
     answered = draw(st.booleans())
-    bins = st.lists(st.builds(Bin, value=st.integers(0, 60), n=st.integers(1, 5)), max_size=4)
+
+    def bins():
+        values = draw(st.lists(st.integers(0, 60), max_size=4, unique=True))
+        return tuple(Bin(value=x, n=draw(st.integers(1, 5))) for x in sorted(values))
+
     funders = st.sampled_from(["state_politique_ville", "state_other", "commune", "caf", "other"])
     money = draw(
         st.none()
@@ -218,9 +233,17 @@ def returns(draw):
                     cents=st.integers(0, 10**8),
                 ),
                 max_size=2,
-            ).map(tuple),
+            ).map(lambda ks: tuple({(k.type, k.giver): k for k in ks}.values())),
         )
     )
+    declared = draw(st.booleans())
+    referents = draw(st.integers(0, 9))
+    posts = {"coordinator": draw(st.integers(0, 2)) if declared else 0, "referent": referents}
+    posts["other"] = draw(st.integers(0, 3)) if declared else 0
+    fte = {f: draw(st.integers(0, 100 * n)) for f, n in posts.items()}
+    durations = bins()
+    exits = max(exits, sum(b.n for b in durations))
+    eps = draw(st.none() | st.integers(0, 5))
     return PreReturn(
         edition="anct-2021",
         programme_id=f"pre-{draw(st.uuids())}",
@@ -236,24 +259,27 @@ def returns(draw):
         schools=draw(st.none() | st.just((Count(code="college", n=draw(st.integers(0, 9))),))),
         governance=Governance(
             partners=None,
-            eps=draw(st.none() | st.integers(0, 5)),
-            eps_meetings=draw(st.none() | st.integers(0, 50)),
-            referral_to_review_days=tuple(sorted(draw(bins), key=lambda b: b.value)),
+            eps=eps,
+            eps_meetings=draw(st.none() | st.integers(0, 50)) if eps else None,
+            referral_to_review_days=bins(),
         ),
         children=Children(
             in_pathway=in_pathway,
             collective_only=draw(st.integers(0, 100)) if answered else None,
-            by_sex=(Count(code="F", n=in_pathway),),
-            by_age_band=(),
-            by_referral_source=(),
+            by_sex=_split(draw, in_pathway, ["F", "M"]),
+            by_age_band=_split(draw, in_pathway, ["2-5", "6-10", "hors_tranches"]),
+            by_referral_source=_split(draw, in_pathway, ["education_nationale", "caf"]),
         ),
         pathways=PathwaysBlock(
-            entries=0, exits=0, exits_by_reason=(), durations_months=tuple(draw(bins))
+            entries=0,
+            exits=exits,
+            exits_by_reason=_split(draw, exits, ["objectives_met", "moved_away"]),
+            durations_months=durations,
         ),
         staff=Staff(
-            posts=(Count(code="referent", n=draw(st.integers(0, 9))),),
-            fte_hundredths=(Count(code="referent", n=draw(st.integers(0, 900))),),
-            declared=draw(st.booleans()),
+            posts=tuple(Count(code=f, n=n) for f, n in posts.items()),
+            fte_hundredths=tuple(Count(code=f, n=n) for f, n in fte.items()),
+            declared=declared,
         ),
         money=money,
     )

@@ -8,6 +8,8 @@ the real questionnaire can replace ours without a code change.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -147,8 +149,10 @@ class SurveyEdition:
     funders: tuple[FunderSpec, ...] = attrs.field(validator=_unique_codes)
     in_kind_types: tuple[InKindTypeSpec, ...] = attrs.field(validator=_unique_codes)
     _funder_by_category: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
+    _digest: str = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        _check_bands(self.age_bands)
         known = {c.value for c in FundingCategory}
         by_category: dict[str, str] = {}
         catch_all = None
@@ -191,6 +195,23 @@ class SurveyEdition:
             raise InvalidValue(
                 "SurveyEdition", "in_kind_types", self.in_kind_types, "one type without keywords"
             )
+        lists = {name: [attrs.asdict(item) for item in getattr(self, name)] for name in _LISTS}
+        canonical = json.dumps(
+            {"id": self.id, "reference_month": self.reference_month, **lists},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+        object.__setattr__(self, "_digest", digest)
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the edition's id and lists (16 hex digits).
+
+        A return records it, so that a synthesis can tell when it is given another
+        edition under the same id (labels count: the lists are compared whole).
+        """
+        return self._digest
 
     def age_band(self, age: int) -> str:
         """The code of the band of ``age`` (:data:`OUTSIDE_BANDS` when none holds it)."""
@@ -225,6 +246,37 @@ class SurveyEdition:
         if list_name == "age_bands" and code == OUTSIDE_BANDS:
             return "hors tranches d'âge"
         return next((item.label_fr for item in items if item.code == code), code)
+
+
+def _check_bands(bands: tuple[AgeBandSpec, ...]) -> None:
+    """Age bands in increasing order, each starting the year after the previous one ends."""
+    for index, band in enumerate(bands):
+        if band.max_age is not None and band.max_age < band.min_age:
+            raise InvalidValue(
+                "SurveyEdition",
+                f"age_bands[{index}].max_age",
+                band.max_age,
+                f"an age of at least min_age ({band.min_age})",
+            )
+        if index == 0:
+            continue
+        previous = bands[index - 1]
+        if previous.max_age is None:
+            raise InvalidValue(
+                "SurveyEdition",
+                f"age_bands[{index - 1}].max_age",
+                None,
+                "an upper age (only the last band is open-ended)",
+            )
+        if band.min_age != previous.max_age + 1:
+            kind = "overlaps" if band.min_age <= previous.max_age else "leaves a gap after"
+            raise InvalidValue(
+                "SurveyEdition",
+                f"age_bands[{index}].min_age",
+                band.min_age,
+                f"{previous.max_age + 1}, the year after band {previous.code!r} ends"
+                f" (this band {kind} it)",
+            )
 
 
 _LISTS: dict[str, type] = {
@@ -288,14 +340,16 @@ def read_edition(text: str, *, source: str = "<edition>") -> SurveyEdition:
             row = {k: tuple(x) if isinstance(x, list) else x for k, x in row.items()}
             try:
                 built.append(cls(**row))
-            except (InvalidValue, TypeError) as error:
+            except InvalidValue as error:
+                problems.append(f"expected {error.expected}, got {error.shown} @ {where}.{error.field}")
+            except TypeError as error:
                 problems.append(f"{error} @ {where}")
         values[key] = tuple(built)
     if not problems:
         try:
             return SurveyEdition(**values)
         except InvalidValue as error:
-            problems.append(f"{error} @ $")
+            problems.append(f"expected {error.expected}, got {error.shown} @ $.{error.field}")
     raise InvalidInput(problems, source=source)
 
 

@@ -13,18 +13,20 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import attrs
 
 from .. import _validate as v
 from ..budget import BudgetSummary, FundingCategory, Nature, Side
 from ..calendar import age_on
+from ..codes import ExitReason, ReferralSource, Sex
 from ..errors import InvalidValue
 from ..indicators import annual_report
 from ..pathway import Pathway
 from ..periods import SchoolYear
 from ..programme import Programme
-from ._editions import SurveyEdition, edition
+from ._editions import EDITIONS, OUTSIDE_BANDS, SurveyEdition, edition
 
 __all__ = [
     "Bin",
@@ -41,11 +43,58 @@ __all__ = [
     "PreReturn",
     "Staff",
     "build_return",
+    "check_return_codes",
     "referent_fte_hundredths",
 ]
 
 _COUNT = v.integer(min_value=0)
+_EDITION_ID = v.pattern(r"[a-z0-9][a-z0-9_+\-]{0,39}", "an edition id")
+_SEXES = tuple(m.value for m in Sex)
+_SOURCES = tuple(m.value for m in ReferralSource)
+_REASONS = tuple(m.value for m in ExitReason)
 _CODE = v.pattern(r"[A-Za-z0-9][A-Za-z0-9_+\-]{0,39}", "a code")
+
+
+def _items(cls: type, key: Callable[[Any], object] | None = None, what: str = "codes") -> Any:
+    """A validator: a tuple of ``cls`` values, each ``key`` once; errors name the item."""
+
+    def check(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        owner = type(inst).__name__
+        if not isinstance(value, tuple):
+            raise InvalidValue(owner, attr.name, value, f"a tuple of {cls.__name__}")
+        seen: set[object] = set()
+        for index, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise InvalidValue(owner, f"{attr.name}[{index}]", item, f"a {cls.__name__}")
+            if key is not None:
+                k = key(item)
+                if k in seen:
+                    raise InvalidValue(
+                        owner, f"{attr.name}[{index}]", k, f"distinct {what} ({k!r} appears twice)"
+                    )
+                seen.add(k)
+
+    return check
+
+
+def _code(item: Any) -> object:
+    return item.code
+
+
+def _counts_of(
+    owner: str, field: str, counts: tuple[Any, ...], allowed: Iterable[str], what: str
+) -> None:
+    """Each ``counts[i].code`` among ``allowed`` (naming the item and the accepted codes)."""
+    known = tuple(allowed)
+    for index, c in enumerate(counts):
+        if c.code not in known:
+            raise InvalidValue(owner, f"{field}[{index}].code", c.code, f"{what}: {', '.join(known)}")
+
+
+def _adds_up(owner: str, field: str, counts: tuple[Count, ...], total: int, of: str) -> None:
+    found = sum(c.n for c in counts)
+    if counts and found != total:
+        raise InvalidValue(owner, field, found, f"counts adding up to {of} ({total})")
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +111,19 @@ class Bin:
 
     value: int = attrs.field(validator=_COUNT)
     n: int = attrs.field(validator=v.integer(min_value=1))
+
+
+def _histogram(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+    """A validator: :class:`Bin` s in strictly increasing order of value (one bar each)."""
+    _items(Bin)(inst, attr, value)
+    for index in range(1, len(value)):
+        if value[index].value <= value[index - 1].value:
+            raise InvalidValue(
+                type(inst).__name__,
+                f"{attr.name}[{index}].value",
+                value[index].value,
+                f"a value above the previous bar's ({value[index - 1].value})",
+            )
 
 
 def _counts(items: Iterable[tuple[str, int]]) -> tuple[Count, ...]:
@@ -85,7 +147,9 @@ class PartnerRoles:
     """A partner of the PRE (edition code) and the roles it holds (edition codes)."""
 
     partner: str = attrs.field(validator=_CODE)
-    roles: tuple[str, ...] = attrs.field(validator=v.tuple_of(_CODE, min_length=1))
+    roles: tuple[str, ...] = attrs.field(
+        validator=v.all_of(v.tuple_of(_CODE, min_length=1), v.unique(lambda r: r, "roles"))
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -96,8 +160,18 @@ class DeclaredPost:
     """
 
     function: str = attrs.field(validator=_CODE)
-    posts: int = attrs.field(validator=_COUNT)
+    posts: int = attrs.field(validator=v.integer(min_value=0, max_value=100_000))
     fte_hundredths: int = attrs.field(validator=_COUNT)
+
+    def __attrs_post_init__(self) -> None:
+        if self.fte_hundredths > 100 * self.posts:
+            raise InvalidValue(
+                "DeclaredPost",
+                "fte_hundredths",
+                self.fte_hundredths,
+                f"at most one full-time post per post: {100 * self.posts} for {self.posts}"
+                " post(s) (an FTE needs a post)",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -132,12 +206,26 @@ class Declared:
     outside_priority_geography: bool | None = attrs.field(
         default=None, validator=v.optional(v.typed(bool))
     )
-    schools: tuple[Count, ...] | None = attrs.field(default=None)
-    partners: tuple[PartnerRoles, ...] | None = attrs.field(default=None)
+    schools: tuple[Count, ...] | None = attrs.field(
+        default=None, validator=v.optional(_items(Count, _code, "school levels"))
+    )
+    partners: tuple[PartnerRoles, ...] | None = attrs.field(
+        default=None,
+        validator=v.optional(_items(PartnerRoles, lambda p: p.partner, "partners")),
+    )
     eps: int | None = attrs.field(default=None, validator=v.optional(_COUNT))
     eps_meetings: int | None = attrs.field(default=None, validator=v.optional(_COUNT))
     children_collective_only: int | None = attrs.field(default=None, validator=v.optional(_COUNT))
-    posts: tuple[DeclaredPost, ...] | None = attrs.field(default=None)
+    posts: tuple[DeclaredPost, ...] | None = attrs.field(
+        default=None,
+        validator=v.optional(_items(DeclaredPost, lambda p: p.function, "functions")),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.eps_meetings and not self.eps:
+            raise InvalidValue(
+                "Declared", "eps", self.eps, "at least one EPS when EPS meetings are declared"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -146,7 +234,12 @@ class Identity:
 
     carrier: str | None = attrs.field(validator=v.optional(_CODE))
     active: bool = attrs.field(validator=v.typed(bool))
-    communes: tuple[str, ...] = attrs.field(validator=v.tuple_of(v.typed(str)))
+    communes: tuple[str, ...] = attrs.field(
+        validator=v.all_of(
+            v.tuple_of(v.pattern(r"[0-9][0-9AB][0-9]{3}", "an INSEE code")),
+            v.unique(lambda c: c, "communes"),
+        )
+    )
     qpv_count: int | None = attrs.field(validator=v.optional(_COUNT))
     outside_priority_geography: bool | None = attrs.field(validator=v.optional(v.typed(bool)))
 
@@ -159,10 +252,18 @@ class Governance:
     admissions dated in the school year (a histogram: means and medians merge exactly).
     """
 
-    partners: tuple[PartnerRoles, ...] | None
+    partners: tuple[PartnerRoles, ...] | None = attrs.field(
+        validator=v.optional(_items(PartnerRoles, lambda p: p.partner, "partners"))
+    )
     eps: int | None = attrs.field(validator=v.optional(_COUNT))
     eps_meetings: int | None = attrs.field(validator=v.optional(_COUNT))
-    referral_to_review_days: tuple[Bin, ...]
+    referral_to_review_days: tuple[Bin, ...] = attrs.field(validator=_histogram)
+
+    def __attrs_post_init__(self) -> None:
+        if self.eps_meetings and not self.eps:
+            raise InvalidValue(
+                "Governance", "eps", self.eps, "at least one EPS when EPS meetings are declared"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -175,9 +276,20 @@ class Children:
 
     in_pathway: int = attrs.field(validator=_COUNT)
     collective_only: int | None = attrs.field(validator=v.optional(_COUNT))
-    by_sex: tuple[Count, ...]
-    by_age_band: tuple[Count, ...]
-    by_referral_source: tuple[Count, ...]
+    by_sex: tuple[Count, ...] = attrs.field(validator=_items(Count, _code))
+    by_age_band: tuple[Count, ...] = attrs.field(validator=_items(Count, _code))
+    by_referral_source: tuple[Count, ...] = attrs.field(validator=_items(Count, _code))
+
+    def __attrs_post_init__(self) -> None:
+        _counts_of("Children", "by_sex", self.by_sex, _SEXES, "a sex code")
+        _counts_of(
+            "Children", "by_referral_source", self.by_referral_source, _SOURCES, "a referral source"
+        )
+        for name in ("by_sex", "by_age_band", "by_referral_source"):
+            counts = getattr(self, name)
+            if self.in_pathway and not counts:
+                raise InvalidValue("Children", name, counts, "a breakdown of the children in pathway")
+            _adds_up("Children", name, counts, self.in_pathway, "in_pathway")
 
     @property
     def supported(self) -> int | None:
@@ -196,8 +308,26 @@ class PathwaysBlock:
 
     entries: int = attrs.field(validator=_COUNT)
     exits: int = attrs.field(validator=_COUNT)
-    exits_by_reason: tuple[Count, ...]
-    durations_months: tuple[Bin, ...]
+    exits_by_reason: tuple[Count, ...] = attrs.field(validator=_items(Count, _code))
+    durations_months: tuple[Bin, ...] = attrs.field(validator=_histogram)
+
+    def __attrs_post_init__(self) -> None:
+        _counts_of(
+            "PathwaysBlock", "exits_by_reason", self.exits_by_reason, _REASONS, "an exit reason"
+        )
+        if self.exits and not self.exits_by_reason:
+            raise InvalidValue(
+                "PathwaysBlock", "exits_by_reason", (), "a breakdown of the exits by reason"
+            )
+        _adds_up("PathwaysBlock", "exits_by_reason", self.exits_by_reason, self.exits, "exits")
+        finished = sum(b.n for b in self.durations_months)
+        if finished > self.exits:
+            raise InvalidValue(
+                "PathwaysBlock",
+                "durations_months",
+                finished,
+                f"at most one duration per exit ({self.exits})",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -208,9 +338,36 @@ class Staff:
     only the referents' line is known and the synthesis leaves the PRE out of the totals.
     """
 
-    posts: tuple[Count, ...]
-    fte_hundredths: tuple[Count, ...]
-    declared: bool
+    posts: tuple[Count, ...] = attrs.field(validator=_items(Count, _code))
+    fte_hundredths: tuple[Count, ...] = attrs.field(validator=_items(Count, _code))
+    declared: bool = attrs.field(validator=v.typed(bool))
+
+    def __attrs_post_init__(self) -> None:
+        codes = [c.code for c in self.posts]
+        if [c.code for c in self.fte_hundredths] != codes:
+            raise InvalidValue(
+                "Staff",
+                "fte_hundredths",
+                [c.code for c in self.fte_hundredths],
+                f"the functions of posts, in the same order ({', '.join(codes)})",
+            )
+        if "referent" not in codes:
+            raise InvalidValue("Staff", "posts", codes, 'a line for the "referent" function')
+        for index, (post, fte) in enumerate(zip(self.posts, self.fte_hundredths, strict=True)):
+            if fte.n > 100 * post.n:
+                raise InvalidValue(
+                    "Staff",
+                    f"fte_hundredths[{index}].n",
+                    fte.n,
+                    f"at most {100 * post.n} for {post.n} post(s) (one FTE per post)",
+                )
+            if not self.declared and post.code != "referent" and (post.n or fte.n):
+                raise InvalidValue(
+                    "Staff",
+                    f"posts[{index}].n",
+                    post.n,
+                    "0 when the other functions were not declared (declared: false)",
+                )
 
 
 @attrs.frozen(kw_only=True)
@@ -231,8 +388,10 @@ class Money:
     """
 
     year: int = attrs.field(validator=v.integer(min_value=1990, max_value=2100))
-    direct: tuple[Count, ...]
-    in_kind: tuple[InKind, ...]
+    direct: tuple[Count, ...] = attrs.field(validator=_items(Count, _code, "funders"))
+    in_kind: tuple[InKind, ...] = attrs.field(
+        validator=_items(InKind, lambda k: (k.type, k.giver), "(type, giver) pairs")
+    )
     unclassified_lines: int = attrs.field(default=0, validator=_COUNT)
 
     @property
@@ -268,17 +427,39 @@ class PreReturn:
             ``schools`` and ``money`` are ``None`` when not answered.
     """
 
-    edition: str
-    programme_id: str
-    programme_name: str
+    edition: str = attrs.field(validator=_EDITION_ID)
+    programme_id: str = attrs.field(validator=v.IDENTIFIER)
+    programme_name: str = attrs.field(validator=v.text(max_length=300))
     school_year: int = attrs.field(validator=v.integer(min_value=1990, max_value=2100))
-    identity: Identity
-    schools: tuple[Count, ...] | None
-    governance: Governance
-    children: Children
-    pathways: PathwaysBlock
-    staff: Staff
-    money: Money | None
+    identity: Identity = attrs.field(validator=v.typed(Identity))
+    schools: tuple[Count, ...] | None = attrs.field(
+        validator=v.optional(_items(Count, _code, "school levels"))
+    )
+    governance: Governance = attrs.field(validator=v.typed(Governance))
+    children: Children = attrs.field(validator=v.typed(Children))
+    pathways: PathwaysBlock = attrs.field(validator=v.typed(PathwaysBlock))
+    staff: Staff = attrs.field(validator=v.typed(Staff))
+    money: Money | None = attrs.field(validator=v.optional(v.typed(Money)))
+    edition_digest: str | None = attrs.field(
+        default=None, validator=v.optional(v.pattern(r"[0-9a-f]{16}", "16 hex digits"))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        shipped = EDITIONS.get(self.edition)
+        if shipped is not None and self.edition_digest in (None, shipped.digest):
+            self.check_codes(shipped)
+
+    def check_codes(self, survey: SurveyEdition) -> None:
+        """Check every code of the return against its edition's lists.
+
+        Done on construction for a shipped edition; :meth:`Synthesis.of
+        <reussite.national.Synthesis.of>` does it with the edition it is given.
+
+        Raises:
+            InvalidValue: naming the field path (``money.direct[3].code``) and the codes
+                accepted, or the edition when it is not the one the return was built with.
+        """
+        check_return_codes(self, survey)
 
     def to_text(
         self, *, suppress_below: int | None = None, survey: SurveyEdition | None = None
@@ -300,6 +481,65 @@ class PreReturn:
         from ._render import return_csv
 
         return return_csv(self, suppress_below=suppress_below, survey=survey)
+
+
+def check_return_codes(ret: PreReturn, survey: SurveyEdition) -> None:
+    """Check every code of ``ret`` against ``survey``'s lists (see :meth:`PreReturn.check_codes`).
+
+    Raises:
+        InvalidValue: owner ``PreReturn``, the field path, the codes accepted.
+    """
+    owner = "PreReturn"
+    if not isinstance(survey, SurveyEdition):
+        raise InvalidValue(owner, "edition", survey, "a SurveyEdition")
+    if survey.id != ret.edition:
+        raise InvalidValue(owner, "edition", ret.edition, f"the edition given ({survey.id!r})")
+    if ret.edition_digest is not None and ret.edition_digest != survey.digest:
+        raise InvalidValue(
+            owner,
+            "edition_digest",
+            ret.edition_digest,
+            f"the digest of the edition {survey.id!r} given ({survey.digest}): the return was"
+            " built with another edition of that id (give that edition's file)",
+        )
+
+    def known(list_name: str) -> tuple[str, ...]:
+        return survey.codes(list_name)
+
+    def one(field: str, code: str, list_name: str, codes: tuple[str, ...] | None = None) -> None:
+        accepted = known(list_name) if codes is None else codes
+        if code not in accepted:
+            raise InvalidValue(
+                owner, field, code, f"a code of {survey.id} {list_name}: {', '.join(accepted)}"
+            )
+
+    if ret.identity.carrier is not None:
+        one("identity.carrier", ret.identity.carrier, "carriers")
+    for index, c in enumerate(ret.schools or ()):
+        one(f"schools[{index}].code", c.code, "school_levels")
+    for index, p in enumerate(ret.governance.partners or ()):
+        one(f"governance.partners[{index}].partner", p.partner, "partners")
+        for j, role in enumerate(p.roles):
+            one(f"governance.partners[{index}].roles[{j}]", role, "partner_roles")
+    bands = (*known("age_bands"), OUTSIDE_BANDS)
+    for index, c in enumerate(ret.children.by_age_band):
+        one(f"children.by_age_band[{index}].code", c.code, "age_bands", bands)
+    functions = known("staff_functions")
+    for name in ("posts", "fte_hundredths"):
+        codes = tuple(c.code for c in getattr(ret.staff, name))
+        if codes != functions:
+            raise InvalidValue(
+                owner,
+                f"staff.{name}",
+                list(codes),
+                f"one line per function of {survey.id}, in order: {', '.join(functions)}",
+            )
+    if ret.money is not None:
+        for index, c in enumerate(ret.money.direct):
+            one(f"money.direct[{index}].code", c.code, "funders")
+        for index, k in enumerate(ret.money.in_kind):
+            one(f"money.in_kind[{index}].type", k.type, "in_kind_types")
+            one(f"money.in_kind[{index}].giver", k.giver, "funders")
 
 
 def referent_fte_hundredths(programme: Programme, period: SchoolYear) -> int:
