@@ -158,7 +158,7 @@ def test_a_declared_code_outside_the_edition_is_refused_naming_the_field():
     ):
         with pytest.raises(InvalidValue, match=field):
             build_return([], programme, r.SchoolYear(2017), declared=declared)
-    with pytest.raises(InvalidValue, match="Declared.eps"):
+    with pytest.raises(InvalidValue, match=r"Declared\.eps"):
         Declared(eps_meetings=3)
 
 

@@ -341,7 +341,9 @@ def read_edition(text: str, *, source: str = "<edition>") -> SurveyEdition:
             try:
                 built.append(cls(**row))
             except InvalidValue as error:
-                problems.append(f"expected {error.expected}, got {error.shown} @ {where}.{error.field}")
+                problems.append(
+                    f"expected {error.expected}, got {error.shown} @ {where}.{error.field}"
+                )
             except TypeError as error:
                 problems.append(f"{error} @ {where}")
         values[key] = tuple(built)

@@ -88,7 +88,9 @@ def _counts_of(
     known = tuple(allowed)
     for index, c in enumerate(counts):
         if c.code not in known:
-            raise InvalidValue(owner, f"{field}[{index}].code", c.code, f"{what}: {', '.join(known)}")
+            raise InvalidValue(
+                owner, f"{field}[{index}].code", c.code, f"{what}: {', '.join(known)}"
+            )
 
 
 def _adds_up(owner: str, field: str, counts: tuple[Count, ...], total: int, of: str) -> None:
@@ -288,7 +290,9 @@ class Children:
         for name in ("by_sex", "by_age_band", "by_referral_source"):
             counts = getattr(self, name)
             if self.in_pathway and not counts:
-                raise InvalidValue("Children", name, counts, "a breakdown of the children in pathway")
+                raise InvalidValue(
+                    "Children", name, counts, "a breakdown of the children in pathway"
+                )
             _adds_up("Children", name, counts, self.in_pathway, "in_pathway")
 
     @property
