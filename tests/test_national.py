@@ -151,10 +151,16 @@ def test_a_declared_code_outside_the_edition_is_refused_naming_the_field():
     with load_cohort(r.sample_path("cohort")) as cohort:
         programme = cohort.programme
     for declared, field in (
-        (Declared(carrier="association"), "Declared.carrier"),
-        (Declared(schools=(Count(code="cp", n=1),)), "Declared.schools"),
-        (Declared(partners=(PartnerRoles(partner="caf", roles=("boss",)),)), "partners.caf.roles"),
-        (Declared(posts=(DeclaredPost(function="referent", posts=1, fte_hundredths=1),)), "posts"),
+        (Declared(carrier="association"), r"Declared\.carrier"),
+        (Declared(schools=(Count(code="cp", n=1),)), r"Declared\.schools\[0\]\.code"),
+        (
+            Declared(partners=(PartnerRoles(partner="caf", roles=("boss",)),)),
+            r"partners\[0\]\.roles\[0\]",
+        ),
+        (
+            Declared(posts=(DeclaredPost(function="referent", posts=1, fte_hundredths=1),)),
+            r"posts\[0\]\.function",
+        ),
     ):
         with pytest.raises(InvalidValue, match=field):
             build_return([], programme, r.SchoolYear(2017), declared=declared)

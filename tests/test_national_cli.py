@@ -75,12 +75,12 @@ def test_returns_as_json_make_a_synthesis_and_a_partial_one_merges(capsys, decla
     code, again, _ = run(capsys, "synthesis", str(partial), "--format", "json")
     assert again == out
     code, text, _ = run(capsys, "synthesis", str(one))
-    assert "Enfants accompagnés : 200 (1 PRE répondants)" in text
+    assert "Enfants accompagnés : 200 (1 PRE répondant)" in text
     code, csv, _ = run(capsys, "synthesis", str(one), "--format", "csv")
     assert csv.startswith("bloc;code;libellé;unité;valeur")
     code, _, err = run(capsys, "synthesis", str(one), str(partial))
     assert code == 1
-    assert "counted once" in err
+    assert f"{partial} : PRE déjà compté dans une fiche précédente : pre-pays-salonais" in err
 
 
 def test_return_without_ledger_nor_declared_answers_what_it_knows(capsys):
@@ -106,7 +106,8 @@ def test_errors_name_the_file_and_the_field(capsys, tmp_path, declared):
         capsys, "return", COHORT, "-", "--school-year", "2017", "--declared", str(wrong)
     )
     assert code == 1
-    assert f"{wrong} : Declared.carrier: expected a code of anct-2021 carriers" in err
+    assert f"{wrong} : expected a code of anct-2021 carriers" in err
+    assert 'got "association" @ $.carrier' in err
     code, _, err = run(
         capsys, "return", COHORT, LEDGER, "--school-year", "2017", "--declared", declared
     )

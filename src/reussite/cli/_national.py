@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 
 from ..budget import BudgetSummary
 from ..budget._ledger import read_ledger
@@ -92,7 +91,8 @@ def register(subparsers: Subparsers) -> None:
         "--suppress",
         type=int,
         metavar="K",
-        help="masque les effectifs d'enfants de 1 à K-1 (secret statistique, texte et CSV)",
+        help="masque les effectifs d'enfants de 1 à K-1 et ceux qui permettraient de les"
+        " recalculer (secret statistique ; texte et CSV, pas JSON)",
     )
     _format(ret, "fiche en français")
     add_output(ret, what="la fiche")
@@ -109,6 +109,12 @@ def register(subparsers: Subparsers) -> None:
         ),
     )
     syn.add_argument("returns", metavar="FICHE", nargs="+", help="fiches ou synthèses (JSON)")
+    syn.add_argument(
+        "--edition",
+        metavar="ÉDITION",
+        help="fichier .toml de l'édition des fiches quand ce n'est pas une édition livrée"
+        " (anct-2021, cget-2015) ; les codes des fiches y sont vérifiés",
+    )
     _format(syn, "synthèse en français")
     add_output(syn, what="la synthèse")
     syn.set_defaults(handler=_synthesis)
@@ -154,6 +160,12 @@ def _return(args: argparse.Namespace) -> int:
     survey = _edition(args.edition)
     if args.suppress is not None and args.suppress < 1:
         raise CommandError("--suppress : un entier supérieur ou égal à 1", status=EXIT_USAGE)
+    if args.suppress is not None and args.format == "json":
+        raise CommandError(
+            "--suppress ne s'applique pas au format json, relu sans perte par les outils"
+            " (il publierait les effectifs) : choisissez --format text ou csv",
+            status=EXIT_USAGE,
+        )
     school_year = SchoolYear(args.school_year)
     money_year = args.money_year if args.money_year is not None else school_year.start_year
     declared = None
@@ -189,8 +201,9 @@ def _return(args: argparse.Namespace) -> int:
                 as_of=args.as_of,
             )
         except InvalidValue as error:
-            where = args.declared if error.owner == "Declared" else args.cohort
-            raise CommandError(f"{where} : {error}") from None
+            if error.owner == "Declared":
+                raise InvalidInput([_located(error)], source=args.declared) from None
+            raise CommandError(f"{args.cohort} : {error}") from None
     if args.format == "json":
         output = dumps(ret) + "\n"
     elif args.format == "csv":
@@ -222,36 +235,104 @@ class _Count:
             sys.stderr.flush()
 
 
-def _synthesis(args: argparse.Namespace) -> int:
-    from ..national import synthesise
-    from ..serialization import dumps, loads
+_MERGE_FR = {
+    "edition": "édition {got} différente de celle des fiches précédentes ({had})",
+    "edition_digest": "fiche construite avec une autre édition du même nom que les fiches"
+    " précédentes",
+    "school_year": "année scolaire {got} différente de celle des fiches précédentes ({had})",
+    "money_year": "année des financements {got} différente de celle des fiches précédentes ({had})",
+    "programmes": "PRE déjà compté dans une fiche précédente : {got} (chaque PRE une seule fois)",
+}
 
-    progress = _Count(len(args.returns))
 
-    def parts() -> Iterator[PreReturn | Synthesis]:
-        for name in args.returns:
-            data = _text(name)
-            kind: type[PreReturn] | type[Synthesis] = (
-                Synthesis if b'"totals"' in data[:4096] else PreReturn
-            )
-            try:
-                yield loads(data, kind)
-            except InvalidInput as error:
-                raise InvalidInput(error.errors, source=name) from None
-            progress.advance()
+def _located(error: InvalidValue) -> str:
+    """``expected ..., got ... @ $.field``, the line of a document's problem."""
+    import json
+
+    value = error.value
+    plain = value is None or isinstance(value, str | int | float | bool)
+    shown = json.dumps(value, ensure_ascii=False) if plain and not error.personal else error.shown
+    return f"expected {error.expected}, got {shown} @ $.{error.field}"
+
+
+def _merge_error(name: str, error: InvalidValue, result: Synthesis) -> CommandError:
+    """A merge refused, in French, naming the file that does not fit the ones before."""
+    template = _MERGE_FR.get(error.field)
+    if template is None:  # pragma: no cover - every refusal of merge has a message
+        return CommandError(f"{name} : {error}")
+    got = ", ".join(error.value) if isinstance(error.value, list) else error.value
+    had = getattr(result, error.field, "")
+    return CommandError(f"{name} : " + template.format(got=got, had=had))
+
+
+def _part(name: str, data: bytes, survey: SurveyEdition | None) -> PreReturn | Synthesis:
+    """One file read and checked against its edition (``survey`` or a shipped one)."""
+    import json
+
+    from ..national import EDITIONS
+    from ..serialization import loads
 
     try:
-        nation = synthesise(parts())
+        parsed = json.loads(data)
+    except ValueError:
+        parsed = None
+    kind: type[PreReturn] | type[Synthesis] = (
+        Synthesis if isinstance(parsed, dict) and "totals" in parsed else PreReturn
+    )
+    try:
+        item = loads(data, kind)
+    except InvalidInput as error:
+        raise InvalidInput(error.errors, source=name) from None
+    if survey is None and item.edition not in EDITIONS:
+        raise CommandError(
+            f"{name} : édition « {item.edition} » inconnue (livrées : {', '.join(EDITIONS)}) :"
+            " donnez son fichier avec --edition FICHIER.toml"
+        )
+    if survey is not None and item.edition != survey.id:
+        raise CommandError(
+            f"{name} : fiche de l'édition « {item.edition} », --edition donne « {survey.id} »"
+        )
+    ed = EDITIONS[item.edition] if survey is None else survey
+    try:
+        if isinstance(item, Synthesis):
+            item.check_codes(ed)
+            return item
+        return Synthesis.of(item, survey=ed)
     except InvalidValue as error:
-        raise CommandError(str(error)) from None
+        if error.field.startswith("edition"):
+            raise CommandError(
+                f"{name} : construite avec une autre édition nommée « {item.edition} » que"
+                " celle donnée : donnez son fichier avec --edition FICHIER.toml"
+            ) from None
+        raise InvalidInput([_located(error)], source=name) from None
+
+
+def _synthesis(args: argparse.Namespace) -> int:
+    from ..serialization import dumps
+
+    survey = None if args.edition is None else _edition(args.edition)
+    progress = _Count(len(args.returns))
+    nation: Synthesis | None = None
+    try:
+        for name in args.returns:
+            part = _part(name, _text(name), survey)
+            if nation is None:
+                nation = part
+            else:
+                try:
+                    nation = nation.merge(part)
+                except InvalidValue as error:
+                    raise _merge_error(name, error, nation) from None
+            progress.advance()
     finally:
         progress.close()
+    assert nation is not None  # argparse: one file at least
     if args.format == "json":
         output = dumps(nation) + "\n"
     elif args.format == "csv":
-        output = nation.to_csv()
+        output = nation.to_csv(survey=survey)
     else:
-        output = nation.to_text()
+        output = nation.to_text(survey=survey)
     with writing(args.output) as out:
         out.write(output)
     return EXIT_OK

@@ -382,6 +382,6 @@ def edition(edition_id: str) -> SurveyEdition:
     Raises:
         InvalidValue: naming the shipped editions when there is no such one.
     """
-    if edition_id not in EDITIONS:
+    if not isinstance(edition_id, str) or edition_id not in EDITIONS:
         raise InvalidValue("edition", "id", edition_id, f"one of {', '.join(EDITIONS)}")
     return EDITIONS[edition_id]

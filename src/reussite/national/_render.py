@@ -55,6 +55,26 @@ def _masked(counts: tuple[Count, ...], k: int | None) -> dict[str, str]:
     }
 
 
+_SINGULAR = {
+    "enfants": "enfant",
+    "établissements": "établissement",
+    "réunions": "réunion",
+    "jours": "jour",
+    "postes": "poste",
+    "répondants": "répondant",
+}
+"""French nouns of units and their singular (the rest are invariable: mois, ETP, PRE...)."""
+
+
+def agreed(value: float, noun: str) -> str:
+    """``noun`` agreed with ``value`` in French: singular below 2 (``1 poste``, ``1,5 jour``).
+
+    >>> agreed(1, "postes"), agreed(0, "jours"), agreed(2, "postes"), agreed(3, "mois")
+    ('poste', 'jour', 'postes', 'mois')
+    """
+    return _SINGULAR.get(noun, noun) if abs(value) < 2 else noun
+
+
 def _total(n: int, k: int | None) -> str:
     return f"< {k}" if k is not None and 0 < n < k else number_fr(n)
 
@@ -161,7 +181,9 @@ def _return_rows(r: PreReturn, k: int | None, survey: SurveyEdition | None) -> I
     for c in st.posts:
         computed = c.code == "referent"
         if st.declared or computed:
-            value = f"{number_fr(c.n)} postes, {number_fr(fte[c.code] / 100, 2)} ETP"
+            value = (
+                f"{number_fr(c.n)} {agreed(c.n, 'postes')}, {number_fr(fte[c.code] / 100, 2)} ETP"
+            )
         else:
             value = NOT_ANSWERED
         yield 6, f"staff.{c.code}", ed.label("staff_functions", c.code), value
@@ -232,26 +254,26 @@ def _value(f: NationalFigure) -> str:
         return f"{number_fr(f.value, 1)} %"
     if isinstance(f.value, int):
         return number_fr(f.value)
-    return f"{number_fr(f.value, 2 if f.unit == 'ETP' else 1)} {f.unit}"
+    return f"{number_fr(f.value, 2 if f.unit == 'ETP' else 1)} {agreed(f.value, f.unit)}"
 
 
-def synthesis_text(s: Synthesis) -> str:
+def synthesis_text(s: Synthesis, *, survey: SurveyEdition | None = None) -> str:
     """The synthesis in French: every figure by block, with how many PREs answered."""
     title = f"Synthèse nationale PRE — année scolaire {s.school_year}-{s.school_year + 1}"
     if s.money_year is not None:
         title += f", financements {s.money_year}"
 
     def rows() -> Iterator[Row]:
-        for f in s.figures():
+        for f in s.figures(survey=survey):
             value = _value(f)
             if f.answered is not None:
-                value += f" ({number_fr(f.answered)} PRE répondants)"
+                value += f" ({number_fr(f.answered)} PRE {agreed(f.answered, 'répondants')})"
             yield f.block, f.id, f.label_fr, value
 
     return _aligned(rows(), title)
 
 
-def synthesis_csv(s: Synthesis) -> str:
+def synthesis_csv(s: Synthesis, *, survey: SurveyEdition | None = None) -> str:
     """The figures as CSV: ``bloc;code;libellé;unité;valeur;numérateur;dénominateur;répondants``."""
     rows = (
         (
@@ -264,7 +286,7 @@ def synthesis_csv(s: Synthesis) -> str:
             "" if f.denominator is None else f.denominator,
             "" if f.answered is None else f.answered,
         )
-        for f in s.figures()
+        for f in s.figures(survey=survey)
     )
     return _csv(
         rows,

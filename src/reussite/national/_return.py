@@ -588,40 +588,26 @@ class _Observer:
             yield p
 
 
-def _check_codes(
-    ed: SurveyEdition, list_name: str, codes: Iterable[str], field: str, *, computed: bool = False
-) -> None:
-    known = ed.codes(list_name)
-    if list_name == "staff_functions" and not computed:
-        known = tuple(f.code for f in ed.staff_functions if not f.computed)
-    for code in codes:
+def _check(declared: Declared, ed: SurveyEdition) -> None:
+    """Every declared code in the edition's lists; errors name the field path."""
+
+    def one(field: str, code: str, list_name: str, known: tuple[str, ...]) -> None:
         if code not in known:
             raise InvalidValue(
                 "Declared", field, code, f"a code of {ed.id} {list_name}: {', '.join(known)}"
             )
 
-
-def _check(declared: Declared, ed: SurveyEdition) -> None:
     if declared.carrier is not None:
-        _check_codes(ed, "carriers", [declared.carrier], "carrier")
-    if declared.schools is not None:
-        codes = [c.code for c in declared.schools]
-        _check_codes(ed, "school_levels", codes, "schools")
-        if len(set(codes)) != len(codes):
-            raise InvalidValue("Declared", "schools", codes, "each level once")
-    if declared.partners is not None:
-        _check_codes(ed, "partners", [p.partner for p in declared.partners], "partners")
-        for p in declared.partners:
-            _check_codes(ed, "partner_roles", p.roles, f"partners.{p.partner}.roles")
-    if declared.posts is not None:
-        codes = [p.function for p in declared.posts]
-        _check_codes(ed, "staff_functions", codes, "posts")
-        if len(set(codes)) != len(codes):
-            raise InvalidValue("Declared", "posts", codes, "each function once")
-    if declared.eps_meetings and not declared.eps:
-        raise InvalidValue(
-            "Declared", "eps", declared.eps, "at least one EPS when meetings are declared"
-        )
+        one("carrier", declared.carrier, "carriers", ed.codes("carriers"))
+    for index, c in enumerate(declared.schools or ()):
+        one(f"schools[{index}].code", c.code, "school_levels", ed.codes("school_levels"))
+    for index, p in enumerate(declared.partners or ()):
+        one(f"partners[{index}].partner", p.partner, "partners", ed.codes("partners"))
+        for j, role in enumerate(p.roles):
+            one(f"partners[{index}].roles[{j}]", role, "partner_roles", ed.codes("partner_roles"))
+    declarable = tuple(f.code for f in ed.staff_functions if not f.computed)
+    for index, post in enumerate(declared.posts or ()):
+        one(f"posts[{index}].function", post.function, "staff_functions (declared)", declarable)
 
 
 def _money(summary: BudgetSummary, ed: SurveyEdition, year: int) -> Money:
@@ -704,6 +690,12 @@ def build_return(
         raise InvalidValue("build_return", "declared", declared, "a Declared or None")
     if budget is not None and not isinstance(budget, BudgetSummary):
         raise InvalidValue("build_return", "budget", budget, "a BudgetSummary or None")
+    if money_year is not None and (type(money_year) is not int or not 1990 <= money_year <= 2100):
+        raise InvalidValue("build_return", "money_year", money_year, "a year (1990-2100) or None")
+    if as_of is not None and (type(as_of) is not dt.date):
+        raise InvalidValue("build_return", "as_of", as_of, "a datetime.date or None")
+    if progress is not None and not callable(progress):
+        raise InvalidValue("build_return", "progress", progress, "a callable or None")
     _check(declared, ed)
     as_of = school_year.end if as_of is None else as_of
     observer = _Observer(ed, school_year.start, min(school_year.end, as_of))
@@ -776,4 +768,5 @@ def build_return(
             declared=declared.posts is not None,
         ),
         money=None if budget is None else _money(budget, ed, year),
+        edition_digest=ed.digest,
     )

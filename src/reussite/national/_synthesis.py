@@ -17,10 +17,10 @@ from fractions import Fraction
 import attrs
 
 from .. import _validate as v
-from ..codes import ExitReason, ReferralSource
+from ..codes import ExitReason, ReferralSource, Sex
 from ..errors import InvalidValue
-from ._editions import SurveyEdition, edition
-from ._return import Bin, PreReturn, histogram
+from ._editions import EDITIONS, OUTSIDE_BANDS, SurveyEdition, edition
+from ._return import Bin, PreReturn, _histogram, check_return_codes, histogram
 
 __all__ = [
     "ITEMS",
@@ -166,6 +166,259 @@ def _return_totals(r: PreReturn, ed: SurveyEdition) -> Counter[str]:
     return t
 
 
+_FIXED = frozenset(
+    {
+        "pres.returned",
+        "pres.active",
+        *(f"answered.{item}" for item in ITEMS),
+        "qpv",
+        "outside_priority_geography",
+        "eps",
+        "eps_meetings",
+        "eps_meetings.joint_eps",
+        "eps_meetings.joint",
+        "children.in_pathway",
+        "children.supported",
+        "children.supported.in_pathway",
+        "pathways.entries",
+        "pathways.exits",
+        "staff.all.fte.referent",
+        "staff.all.posts.referent",
+        "money.joint.children",
+        "money.joint.direct",
+        "money.joint.in_kind",
+        "money.co_funding.ppm",
+        "money.co_funding.pres",
+    }
+)
+"""The keys of a synthesis's totals that are not one per code."""
+
+_ENUM_FAMILIES = {
+    "children.sex.": tuple(m.value for m in Sex),
+    "children.source.": tuple(_SOURCES),
+    "exits.": tuple(_REASONS),
+}
+"""Families of totals, one per code of a library enumeration."""
+
+_EDITION_FAMILIES = {
+    "carrier.": "carriers",
+    "schools.": "school_levels",
+    "children.age.": "age_bands",
+    "staff.posts.": "staff_functions",
+    "staff.fte.": "staff_functions",
+    "money.direct.": "funders",
+    "money.pres_with.": "funders",
+    "money.in_kind.type.": "in_kind_types",
+    "money.in_kind.giver.": "funders",
+    "partners.": "partners",
+}
+"""Families of totals, one per code of a list of the survey edition (longest prefix wins)."""
+
+_GATED = {
+    "schools.": "schools",
+    "carrier.": "identity.carrier",
+    "qpv": "identity.qpv_count",
+    "outside_priority_geography": "identity.outside_priority_geography",
+    "partners.": "governance.partners",
+    "eps": "governance.eps",
+    "eps_meetings": "governance.eps_meetings",
+    "children.supported": "children.collective_only",
+    "staff.posts.": "staff",
+    "staff.fte.": "staff",
+    "money.": "answered.money",
+}
+"""Totals that only PREs answering an item add to (key or key prefix → item)."""
+
+
+def _family(key: str) -> tuple[str, str] | None:
+    """``(prefix, code)`` of a per-code total (``partners.caf.eps``: ``partners.``)."""
+    if key in _FIXED:
+        return None
+    for prefix in (*_ENUM_FAMILIES, *sorted(_EDITION_FAMILIES, key=len, reverse=True)):
+        if key.startswith(prefix):
+            return prefix, key[len(prefix) :]
+    return None
+
+
+def check_synthesis(s: Synthesis) -> None:
+    """Check what a synthesis must hold whatever the edition (see :class:`Synthesis`).
+
+    Every key known, sorted and once; the programmes sorted, once each and as many as
+    the returns; breakdowns adding up to their totals; parts never above their whole;
+    nothing summed for an item no PRE answered.
+
+    Raises:
+        InvalidValue: owner ``Synthesis``, the field path (``totals[3].key``).
+    """
+    owner = "Synthesis"
+    index: dict[str, int] = {}
+    for i, t in enumerate(s.totals):
+        if i and t.key <= s.totals[i - 1].key:
+            raise InvalidValue(owner, f"totals[{i}].key", t.key, "keys sorted, each once")
+        family = _family(t.key)
+        if family is None and t.key not in _FIXED:
+            raise InvalidValue(owner, f"totals[{i}].key", t.key, "a key of a synthesis's totals")
+        if family is not None:
+            prefix, code = family
+            allowed = _ENUM_FAMILIES.get(prefix)
+            if allowed is not None and code not in allowed:
+                raise InvalidValue(
+                    owner,
+                    f"totals[{i}].key",
+                    t.key,
+                    f"{prefix}<code> with a code among {', '.join(allowed)}",
+                )
+            parts = code.split(".")
+            if not all(parts) or len(parts) > (2 if prefix == "partners." else 1):
+                raise InvalidValue(owner, f"totals[{i}].key", t.key, f"{prefix}<code>")
+        index[t.key] = i
+    t = s.counter()
+
+    def where(key: str) -> str:
+        return f"totals[{index[key]}].n" if key in index else "totals"
+
+    def at_most(part: str, whole: str, value: int | None = None, bound: int | None = None) -> None:
+        found = t[part] if value is None else value
+        limit = t[whole] if bound is None else bound
+        if found > limit:
+            raise InvalidValue(owner, where(part), found, f"at most {whole} ({limit})")
+
+    def sums(prefix: str, whole: str) -> None:
+        found = sum(
+            n
+            for k, n in t.items()
+            if k.startswith(prefix) and _family(k) is not None and _family(k)[0] == prefix
+        )  # type: ignore[index]
+        if found != t[whole]:
+            raise InvalidValue(owner, where(whole), t[whole], f"the sum of {prefix}* ({found})")
+
+    returned = t["pres.returned"]
+    programmes = s.programmes
+    if list(programmes) != sorted(set(programmes)):
+        raise InvalidValue(owner, "programmes", programmes, "programme ids sorted, each once")
+    if len(programmes) != returned:
+        raise InvalidValue(
+            owner, where("pres.returned"), returned, f"the number of programmes ({len(programmes)})"
+        )
+    for key in ("pres.active", *(f"answered.{item}" for item in ITEMS)):
+        at_most(key, "pres.returned")
+    for prefix, item in _GATED.items():
+        answered = t[item if item.startswith("answered.") else f"answered.{item}"]
+        if answered:
+            continue
+        for key, n in t.items():
+            if n and (
+                key == prefix or key.startswith(prefix if prefix.endswith(".") else f"{prefix}.")
+            ):
+                raise InvalidValue(owner, where(key), n, f"0: no PRE answered {item}")
+    for prefix in ("children.sex.", "children.age.", "children.source."):
+        sums(prefix, "children.in_pathway")
+    sums("exits.", "pathways.exits")
+    sums("carrier.", "answered.identity.carrier")
+    at_most("outside_priority_geography", "answered.identity.outside_priority_geography")
+    at_most("children.supported.in_pathway", "children.in_pathway")
+    at_most("children.supported.in_pathway", "children.supported")
+    at_most("eps_meetings.joint", "eps_meetings")
+    at_most("eps_meetings.joint_eps", "eps")
+    at_most("money.co_funding.pres", "answered.money")
+    at_most("money.co_funding.ppm", "money.co_funding.pres", bound=t["money.co_funding.pres"] * PPM)
+    at_most("staff.posts.referent", "staff.all.posts.referent")
+    at_most("staff.fte.referent", "staff.all.fte.referent")
+    at_most(
+        "staff.all.fte.referent",
+        "staff.all.posts.referent",
+        bound=100 * t["staff.all.posts.referent"],
+    )
+    kinds = sum(n for k, n in t.items() if k.startswith("money.in_kind.type."))
+    givers = sum(n for k, n in t.items() if k.startswith("money.in_kind.giver."))
+    if kinds != givers:
+        raise InvalidValue(
+            owner,
+            "totals",
+            kinds,
+            f"money.in_kind.type.* adding up to money.in_kind.giver.* ({givers})",
+        )
+    for key in t:
+        family = _family(key)
+        if family is None:
+            continue
+        prefix, code = family
+        if prefix == "money.pres_with.":
+            at_most(key, "answered.money")
+        elif prefix == "partners.":
+            parts = code.split(".")
+            at_most(
+                key, "answered.governance.partners" if len(parts) == 1 else f"partners.{parts[0]}"
+            )
+        elif prefix == "staff.fte.":
+            at_most(key, f"staff.posts.{code}", bound=100 * t[f"staff.posts.{code}"])
+    finished = sum(b.n for b in s.durations_months)
+    at_most("answered.pathways.durations", "durations_months", bound=finished)
+    if finished > t["pathways.exits"]:
+        raise InvalidValue(
+            owner, "durations_months", finished, f"at most pathways.exits ({t['pathways.exits']})"
+        )
+    if finished and not t["answered.pathways.durations"]:
+        raise InvalidValue(
+            owner, "durations_months", finished, "no bar when no PRE answered pathways.durations"
+        )
+    admitted = sum(b.n for b in s.referral_to_review_days)
+    at_most("answered.governance.delay", "referral_to_review_days", bound=admitted)
+    if admitted and not t["answered.governance.delay"]:
+        raise InvalidValue(
+            owner,
+            "referral_to_review_days",
+            admitted,
+            "no bar when no PRE answered governance.delay",
+        )
+
+
+def check_synthesis_codes(s: Synthesis, survey: SurveyEdition) -> None:
+    """Check the code of every per-code total of ``s`` against ``survey``'s lists.
+
+    Raises:
+        InvalidValue: owner ``Synthesis``, the field path (``totals[3].key``).
+    """
+    owner = "Synthesis"
+    if not isinstance(survey, SurveyEdition):
+        raise InvalidValue(owner, "edition", survey, "a SurveyEdition")
+    if survey.id != s.edition:
+        raise InvalidValue(owner, "edition", s.edition, f"the edition given ({survey.id!r})")
+    if s.edition_digest is not None and s.edition_digest != survey.digest:
+        raise InvalidValue(
+            owner,
+            "edition_digest",
+            s.edition_digest,
+            f"the digest of the edition {survey.id!r} given ({survey.digest}): the returns were"
+            " built with another edition of that id (give that edition's file)",
+        )
+    for i, t in enumerate(s.totals):
+        family = _family(t.key)
+        if family is None or family[0] in _ENUM_FAMILIES:
+            continue
+        prefix, code = family
+        list_name = _EDITION_FAMILIES[prefix]
+        codes = survey.codes(list_name)
+        if prefix == "children.age.":
+            codes = (*codes, OUTSIDE_BANDS)
+        parts = code.split(".")
+        if parts[0] not in codes:
+            raise InvalidValue(
+                owner,
+                f"totals[{i}].key",
+                t.key,
+                f"{prefix}<code> with a code of {survey.id} {list_name}: {', '.join(codes)}",
+            )
+        if len(parts) == 2 and parts[1] not in survey.codes("partner_roles"):
+            roles = survey.codes("partner_roles")
+            raise InvalidValue(
+                owner,
+                f"totals[{i}].key",
+                t.key,
+                f"partners.<partner>.<role> with a role of {survey.id}: {', '.join(roles)}",
+            )
+
+
 def _frozen(counter: Mapping[str, int]) -> tuple[Total, ...]:
     return tuple(Total(key=k, n=n) for k, n in sorted(counter.items()) if n)
 
@@ -221,13 +474,35 @@ class Synthesis:
         referral_to_review_days: merged histogram of delays referral → EPS review.
     """
 
-    edition: str
-    school_year: int
-    money_year: int | None
-    programmes: tuple[str, ...]
-    totals: tuple[Total, ...]
-    durations_months: tuple[Bin, ...]
-    referral_to_review_days: tuple[Bin, ...]
+    edition: str = attrs.field(validator=v.pattern(r"[a-z0-9][a-z0-9_+\-]{0,39}", "an edition id"))
+    school_year: int = attrs.field(validator=v.integer(min_value=1990, max_value=2100))
+    money_year: int | None = attrs.field(
+        validator=v.optional(v.integer(min_value=1990, max_value=2100))
+    )
+    programmes: tuple[str, ...] = attrs.field(validator=v.tuple_of(v.IDENTIFIER, min_length=1))
+    totals: tuple[Total, ...] = attrs.field(validator=v.tuple_of(v.typed(Total)))
+    durations_months: tuple[Bin, ...] = attrs.field(validator=_histogram)
+    referral_to_review_days: tuple[Bin, ...] = attrs.field(validator=_histogram)
+    edition_digest: str | None = attrs.field(
+        default=None, validator=v.optional(v.pattern(r"[0-9a-f]{16}", "16 hex digits"))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check_synthesis(self)
+        shipped = EDITIONS.get(self.edition)
+        if shipped is not None and self.edition_digest in (None, shipped.digest):
+            check_synthesis_codes(self, shipped)
+
+    def check_codes(self, survey: SurveyEdition) -> None:
+        """Check the codes of every total against the edition's lists.
+
+        Done on construction for a shipped edition, and by :meth:`figures` with the
+        edition it is given.
+
+        Raises:
+            InvalidValue: naming the total (``totals[12].key``) and the codes accepted.
+        """
+        check_synthesis_codes(self, survey)
 
     @classmethod
     def of(cls, ret: PreReturn, *, survey: SurveyEdition | None = None) -> Synthesis:
@@ -235,8 +510,10 @@ class Synthesis:
         if not isinstance(ret, PreReturn):
             raise InvalidValue("Synthesis", "return", ret, "a PreReturn")
         ed = _edition(ret.edition, survey)
+        check_return_codes(ret, ed)
         return cls(
             edition=ret.edition,
+            edition_digest=ed.digest,
             school_year=ret.school_year,
             money_year=None if ret.money is None else ret.money.year,
             programmes=(ret.programme_id,),
@@ -259,6 +536,14 @@ class Synthesis:
                 raise InvalidValue(
                     "Synthesis.merge", name, getattr(other, name), f"{getattr(self, name)!r}"
                 )
+        digests = {self.edition_digest, other.edition_digest} - {None}
+        if len(digests) > 1:
+            raise InvalidValue(
+                "Synthesis.merge",
+                "edition_digest",
+                other.edition_digest,
+                f"{self.edition_digest!r}: returns built with two editions named {self.edition!r}",
+            )
         years = {self.money_year, other.money_year} - {None}
         if len(years) > 1:
             raise InvalidValue(
@@ -276,6 +561,7 @@ class Synthesis:
         totals.update(other.counter())
         return Synthesis(
             edition=self.edition,
+            edition_digest=digests.pop() if digests else None,
             school_year=self.school_year,
             money_year=years.pop() if years else None,
             programmes=tuple(sorted((*self.programmes, *other.programmes))),
@@ -311,7 +597,10 @@ class Synthesis:
 
         ``survey``: the edition, when the returns used one that is not shipped.
         """
-        return _figures(self, _edition(self.edition, survey))
+        ed = _edition(self.edition, survey)
+        if survey is not None or self.edition_digest not in (None, ed.digest):
+            check_synthesis_codes(self, ed)
+        return _figures(self, ed)
 
     def figure(self, figure_id: str, *, survey: SurveyEdition | None = None) -> NationalFigure:
         """One figure by id.
@@ -324,17 +613,17 @@ class Synthesis:
                 return f
         raise InvalidValue("Synthesis", "figure", figure_id, "the id of a figure of figures()")
 
-    def to_text(self) -> str:
-        """The synthesis in French, block by block."""
+    def to_text(self, *, survey: SurveyEdition | None = None) -> str:
+        """The synthesis in French, block by block (``survey``: a custom edition)."""
         from ._render import synthesis_text
 
-        return synthesis_text(self)
+        return synthesis_text(self, survey=survey)
 
-    def to_csv(self) -> str:
-        """The figures as CSV (``;``), one row per figure."""
+    def to_csv(self, *, survey: SurveyEdition | None = None) -> str:
+        """The figures as CSV (``;``), one row per figure (``survey``: a custom edition)."""
         from ._render import synthesis_csv
 
-        return synthesis_csv(self)
+        return synthesis_csv(self, survey=survey)
 
 
 def synthesise(
@@ -576,7 +865,11 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
     followed = t["children.in_pathway"]
     add("children_in_pathway", 4, "Enfants en parcours (toutes les fiches)", "enfants", followed)
     for prefix, title, codes in (
-        ("sex", "Enfants en parcours selon le sexe", [("F", "filles"), ("M", "garçons")]),
+        (
+            "sex",
+            "Enfants en parcours selon le sexe",
+            [("F", "filles"), ("M", "garçons"), ("U", "sexe non renseigné")],
+        ),
         (
             "age",
             "Enfants en parcours selon l'âge à l'orientation",
@@ -585,7 +878,7 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
     ):
         for code, label in codes:
             n = t[f"children.{prefix}.{code}"]
-            if n or prefix != "age" or code != "hors_tranches":
+            if n or code not in ("hors_tranches", "U"):
                 add(
                     f"children_by_{prefix}.{code}",
                     4,
@@ -600,7 +893,7 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
         add(
             f"children_by_source.{code}",
             4,
-            f"Enfants en parcours orientés par : {code}",
+            f"Enfants en parcours orientés par : {_SOURCES.get(code, code)}",
             "%",
             _share(t[key], followed),
             t[key],
@@ -614,7 +907,7 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
         add(
             f"exits_by_reason.{code}",
             5,
-            f"Sorties selon le motif : {code}",
+            f"Sorties selon le motif : {_REASONS.get(code, code)}",
             "%",
             _share(t[key], t["pathways.exits"]),
             t[key],
