@@ -116,14 +116,32 @@ class Evolution:
 
     @classmethod
     def of(cls, items: Iterable[Synthesis | KeyFigures]) -> Evolution:
-        """The table of syntheses and published key figures, by year (a synthesis wins)."""
+        """The table of syntheses and published key figures, by year.
+
+        A synthesis replaces the published figures of its year.
+
+        Raises:
+            InvalidValue: for no item at all, an item that is neither, or two syntheses
+                (or two published rows) of the same year.
+        """
+        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+            raise InvalidValue("Evolution", "items", items, "Synthesis or KeyFigures values")
         by_year: dict[str, KeyFigures] = {}
         for item in items:
             row = KeyFigures.of(item) if isinstance(item, Synthesis) else item
             if not isinstance(row, KeyFigures):
                 raise InvalidValue("Evolution", "items", item, "Synthesis or KeyFigures values")
-            if row.year not in by_year or row.source == "synthèse":
+            had = by_year.get(row.year)
+            synthesised = row.source == "synthèse"
+            if had is not None and (had.source == "synthèse") == synthesised:
+                kind = "synthesis" if synthesised else "published row"
+                raise InvalidValue(
+                    "Evolution", "items", row.year, f"one {kind} per year ({row.year} twice)"
+                )
+            if had is None or synthesised:
                 by_year[row.year] = row
+        if not by_year:
+            raise InvalidValue("Evolution", "items", (), "at least one synthesis or published row")
         return cls(rows=tuple(by_year[y] for y in sorted(by_year)))
 
     def to_text(self) -> str:

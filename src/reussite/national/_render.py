@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator
 from .._french import number_fr
 from ..budget import format_euros
 from ..codes import ExitReason, ReferralSource, Sex
-from ..privacy import CountTable, suppress_small_counts
+from ..errors import InvalidValue
+from ..privacy._suppress import _Model, _Relation
 from ._editions import SurveyEdition, edition
-from ._return import Count, PreReturn, histogram
+from ._return import PreReturn, histogram
 from ._synthesis import NationalFigure, Synthesis
 
 __all__ = ["return_csv", "return_text", "synthesis_csv", "synthesis_text"]
@@ -38,21 +39,78 @@ def _labels(enum_cls: type[ExitReason] | type[ReferralSource] | type[Sex]) -> di
     return {m.value: m.label_fr for m in enum_cls}
 
 
-def _masked(counts: tuple[Count, ...], k: int | None) -> dict[str, str]:
-    """Each count printed, counts of 1 to k - 1 (and their complements) as ``< k``."""
-    shown = {c.code: number_fr(c.n) for c in counts}
-    if k is None or not counts:
-        return shown
-    table = CountTable(
-        rows=("total",), columns=tuple(c.code for c in counts), counts=(tuple(c.n for c in counts),)
-    )
-    cells = suppress_small_counts(table, k).cells[0]
-    return {
-        c.code: f"< {k}"
-        if cell is None and c.n < k
-        else ("secret" if cell is None else shown[c.code])
-        for c, cell in zip(counts, cells, strict=True)
-    }
+SECRET = "secret"
+"""How a masked count is printed (*secret statistique*)."""
+
+
+def children_counts(r: PreReturn) -> tuple[dict[str, int], list[tuple[str, tuple[str, ...]]]]:
+    """The counts of children a return publishes, by name, and the sums linking them.
+
+    ``followed`` (children in a pathway) is the sum of each of its breakdowns
+    (``sex:F``...), ``supported`` of ``followed`` and ``collective``, ``exits`` of the
+    exits by reason; ``entries`` stands alone.
+    """
+    ch, pw = r.children, r.pathways
+    values = {"followed": ch.in_pathway, "entries": pw.entries, "exits": pw.exits}
+    sums: list[tuple[str, tuple[str, ...]]] = []
+    if ch.collective_only is not None:
+        values["collective"] = ch.collective_only
+        values["supported"] = ch.in_pathway + ch.collective_only
+        sums.append(("supported", ("followed", "collective")))
+    for prefix, counts, whole in (
+        ("sex", ch.by_sex, "followed"),
+        ("age", ch.by_age_band, "followed"),
+        ("source", ch.by_referral_source, "followed"),
+        ("reason", pw.exits_by_reason, "exits"),
+    ):
+        names = tuple(f"{prefix}:{c.code}" for c in counts)
+        values.update((f"{prefix}:{c.code}", c.n) for c in counts)
+        if names:
+            sums.append((whole, names))
+    return values, sums
+
+
+class _ReturnModel(_Model):
+    """The privacy model of a report, for a return's deeper sums.
+
+    ``supported`` sits above ``followed``, which sits above its breakdowns: a small
+    breakdown cell whose whole is masked too may need a count two levels up masked.
+    """
+
+    def neighbours(self, key: str) -> list[str]:
+        found = super().neighbours(key)
+        relation = self.parent_of.get(key)
+        while relation is not None:
+            above = self.parent_of.get(relation.parent)
+            if above is not None:
+                found += [p for p in above.parts if p != relation.parent] + [above.parent]
+            relation = above
+        return list(dict.fromkeys(k for k in found if k not in self.masked and self.values[k] > 0))
+
+
+def masked_counts(r: PreReturn, k: int | None) -> frozenset[str]:
+    """The counts of :func:`children_counts` to mask for publication at threshold ``k``.
+
+    Counts of 1 to ``k - 1`` children, then, as :func:`reussite.privacy.suppress_report`
+    does, further counts until no masked one can be recomputed from what is published
+    (the totals, the other breakdowns of the same total, the zeros, which stay).
+    """
+    if k is None:
+        return frozenset()
+    values, sums = children_counts(r)
+    model = _ReturnModel(dict(values), [_Relation(w, parts) for w, parts in sums], set())
+    model.suppress(k)
+    return frozenset(model.masked)
+
+
+def _shown(name: str, values: dict[str, int], masked: frozenset[str]) -> str:
+    return SECRET if name in masked else number_fr(values[name])
+
+
+def _mean(bins_total: int, count: int, k: int | None = None, places: int = 1) -> str:
+    if k is not None and 0 < count < k:
+        return SECRET
+    return number_fr(bins_total / count, places) if count else "sans objet"
 
 
 _SINGULAR = {
@@ -75,15 +133,9 @@ def agreed(value: float, noun: str) -> str:
     return _SINGULAR.get(noun, noun) if abs(value) < 2 else noun
 
 
-def _total(n: int, k: int | None) -> str:
-    return f"< {k}" if k is not None and 0 < n < k else number_fr(n)
-
-
-def _mean(bins_total: int, count: int, places: int = 1) -> str:
-    return number_fr(bins_total / count, places) if count else "sans objet"
-
-
 def _return_rows(r: PreReturn, k: int | None, survey: SurveyEdition | None) -> Iterator[Row]:
+    if k is not None and (type(k) is not int or k < 1):
+        raise InvalidValue("PreReturn.to_text", "suppress_below", k, "an integer >= 1 or None")
     ed = edition(r.edition) if survey is None else survey
     i = r.identity
     yield 1, "programme", "PRE", f"{r.programme_name} ({r.programme_id})"
@@ -138,43 +190,56 @@ def _return_rows(r: PreReturn, k: int | None, survey: SurveyEdition | None) -> I
         3,
         "delay_referral_to_review_mean",
         "Délai moyen orientation → examen en EPS (jours)",
-        (_mean(sum(d * n for d, n in delays.items()), admitted)),
+        (_mean(sum(d * n for d, n in delays.items()), admitted, k)),
     )
     ch = r.children
-    yield 4, "children_in_pathway", "Enfants en parcours personnalisé", _total(ch.in_pathway, k)
+    values, _ = children_counts(r)
+    masked = masked_counts(r, k)
+    yield (
+        4,
+        "children_in_pathway",
+        "Enfants en parcours personnalisé",
+        _shown("followed", values, masked),
+    )
+    answered = ch.collective_only is not None
     yield (
         4,
         "children_collective_only",
         "Enfants en actions collectives seulement",
-        (NOT_ANSWERED if ch.collective_only is None else _total(ch.collective_only, k)),
+        _shown("collective", values, masked) if answered else NOT_ANSWERED,
     )
-    supported = ch.supported
     yield (
         4,
         "children_supported",
         "Enfants accompagnés (total)",
-        (NOT_ANSWERED if supported is None else _total(supported, k)),
+        _shown("supported", values, masked) if answered else NOT_ANSWERED,
     )
     sexes = _labels(Sex)
-    for code, shown in _masked(ch.by_sex, k).items():
-        yield 4, f"children_by_sex.{code}", f"Sexe : {sexes.get(code, code)}", shown
-    for code, shown in _masked(ch.by_age_band, k).items():
-        yield 4, f"children_by_age_band.{code}", f"Âge : {ed.label('age_bands', code)}", shown
+    for c in ch.by_sex:
+        shown = _shown(f"sex:{c.code}", values, masked)
+        yield 4, f"children_by_sex.{c.code}", f"Sexe : {sexes.get(c.code, c.code)}", shown
+    for c in ch.by_age_band:
+        label = f"Âge : {ed.label('age_bands', c.code)}"
+        yield 4, f"children_by_age_band.{c.code}", label, _shown(f"age:{c.code}", values, masked)
     sources = _labels(ReferralSource)
-    for code, shown in _masked(ch.by_referral_source, k).items():
-        yield 4, f"children_by_source.{code}", f"Orientés par : {sources.get(code, code)}", shown
+    for c in ch.by_referral_source:
+        label = f"Orientés par : {sources.get(c.code, c.code)}"
+        shown = _shown(f"source:{c.code}", values, masked)
+        yield 4, f"children_by_source.{c.code}", label, shown
     pw = r.pathways
-    yield 5, "entries", "Entrées en parcours", number_fr(pw.entries)
-    yield 5, "exits", "Sorties de parcours", number_fr(pw.exits)
+    yield 5, "entries", "Entrées en parcours", _shown("entries", values, masked)
+    yield 5, "exits", "Sorties de parcours", _shown("exits", values, masked)
     reasons = _labels(ExitReason)
-    for code, shown in _masked(pw.exits_by_reason, k).items():
-        yield 5, f"exits_by_reason.{code}", f"Sorties : {reasons.get(code, code)}", shown
+    for c in pw.exits_by_reason:
+        label = f"Sorties : {reasons.get(c.code, c.code)}"
+        shown = _shown(f"reason:{c.code}", values, masked)
+        yield 5, f"exits_by_reason.{c.code}", label, shown
     durations = histogram(pw.durations_months)
     yield (
         5,
         "duration_mean",
         "Durée moyenne des parcours finis (mois)",
-        _mean(sum(d * n for d, n in durations.items()), sum(durations.values())),
+        _mean(sum(d * n for d, n in durations.items()), sum(durations.values()), k),
     )
     st = r.staff
     fte = {c.code: c.n for c in st.fte_hundredths}
