@@ -30,6 +30,7 @@ from ..events import (
     ObjectiveUpdated,
     ReferentChanged,
 )
+from ..lifecycle import as_known_on
 from ..pathway import Pathway, State
 from ..periods import Period
 from ..plan import Action
@@ -194,11 +195,14 @@ class Tally:
         period: the reporting period.
         as_of: the date the pathways are read as of.
         programme: the programme the report is restricted to, if one was given.
+        known_on: read each pathway as the tracking tool knew it on this date
+            (:func:`~reussite.as_known_on`: events recorded later left out), if given.
     """
 
     period: Period
     as_of: dt.date
     programme: Programme | None = None
+    known_on: dt.date | None = None
     pathways: int = 0
     not_yet_known: int = 0
     programmes: dict[str, tuple[str, float]] = attrs.Factory(dict)
@@ -313,6 +317,7 @@ class Tally:
         programme: Programme | None = None
         interval = 0  # months between reviews, by the rules of the programme
         check = None if self.register is None else self.register.check
+        known_on = self.known_on
         try:
             for p in pathways:
                 if not isinstance(p, Pathway):
@@ -321,6 +326,12 @@ class Tally:
                     )
                 if check is not None:
                     check(p)
+                if known_on is not None:
+                    known = as_known_on(p, known_on)
+                    if known is None:  # its referral was not yet recorded
+                        not_yet_known += 1
+                        continue
+                    p = known
                 referral = p.referral
                 referral_on = referral.on
                 if referral_on > as_of:
@@ -557,7 +568,7 @@ class Tally:
         """
         if not isinstance(other, Tally):
             raise InvalidValue("Tally", "merge", other, "a Tally")
-        for name in ("period", "as_of", "programme"):
+        for name in ("period", "as_of", "programme", "known_on"):
             mine, theirs = getattr(self, name), getattr(other, name)
             if mine != theirs:
                 raise InvalidValue("Tally", name, theirs, f"the same {name} as this one ({mine})")
@@ -566,6 +577,7 @@ class Tally:
             period=self.period,
             as_of=self.as_of,
             programme=self.programme,
+            known_on=self.known_on,
             register=(
                 None
                 if registers[0] is None or registers[1] is None
