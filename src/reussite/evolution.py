@@ -130,7 +130,9 @@ def annual_reports(
         raise InvalidValue(owner, "periods", periods, expected)
     for n, period in enumerate(chosen):
         if not isinstance(period, Period):
-            raise InvalidValue(owner, f"periods[{n}]", period, "SchoolYear, CalendarYear or DateRange")
+            raise InvalidValue(
+                owner, f"periods[{n}]", period, "SchoolYear, CalendarYear or DateRange"
+            )
     if len(set(chosen)) != len(chosen):
         raise InvalidValue(owner, "periods", [p.key for p in chosen], "each period once")
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
