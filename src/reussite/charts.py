@@ -328,7 +328,7 @@ def key_figures(report: Report, *, k: int | None = None) -> Any:
     ax.text(0.07, top, title, fontsize=13, fontweight="bold", color=COLOURS[0], va="center")
     ax.text(0.07, top - 0.34, period, fontsize=9.5, color="#555555", va="center")
     y = top - 0.82
-    for row, hidden in zip(rows, masked_rows, strict=True):
+    for row, row_masked in zip(rows, masked_rows, strict=True):
         label, value = (row[0], row[1]) if len(row) == 2 else (row[0], "")
         indent = 0.04 if label.startswith("dont ") else 0.0
         ax.text(0.07 + indent, y, label, fontsize=10, va="center", color="#222222")
@@ -340,9 +340,9 @@ def key_figures(report: Report, *, k: int | None = None) -> Any:
             va="center",
             ha="right",
             fontweight="bold",
-            color="#9a9a9a" if hidden else "#222222",
+            color="#9a9a9a" if row_masked else "#222222",
         )
-        if hidden:
+        if row_masked:
             text.set_gid("masked")
         y -= 0.34
     if k is not None:
