@@ -17,7 +17,7 @@ from reussite.privacy import suppress_report
 from reussite.serialization import load_cohort
 
 pytest.importorskip("matplotlib")
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
 from reussite import charts
 

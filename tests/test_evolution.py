@@ -146,7 +146,7 @@ def test_errors_name_the_period_and_what_is_wrong(seed):
     reports = annual_reports(seed[:10], YEARS)
     with pytest.raises(InvalidValue, match=r"got <SchoolYear '2020-2021'>"):
         reports[SchoolYear(2020)]
-    with pytest.raises(InvalidValue, match="Reports.period"):
+    with pytest.raises(InvalidValue, match=r"Reports\.period"):
         reports[["unhashable"]]
 
 
