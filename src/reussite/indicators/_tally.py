@@ -277,6 +277,34 @@ class Tally:
         """
         self._count(iter((pathway,)))
 
+    def add_ended_before(self, pathways: Iterable[Pathway]) -> None:
+        """Count pathways that ended before the period began, as known on ``as_of``.
+
+        Such a pathway is read (one more in :attr:`pathways`, its programme checked) and
+        adds nothing else: its every date is before the period. The same as :meth:`add_all`
+        for them, without reading their records: :func:`reussite.evolution.annual_reports`
+        reads each pathway's end once and gives each period's tally the ones it may skip.
+
+        Raises:
+            InvalidValue: for an item that is not a pathway that ended before the period
+                and on or before ``as_of``.
+            InvalidInput, RegisterConflict: as :meth:`add`.
+        """
+        start, as_of = self.period.start, self.as_of
+        check = None if self.register is None else self.register.check
+        programme: Programme | None = None
+        for p in pathways:
+            ended_on = p.ended_on if isinstance(p, Pathway) else None
+            if ended_on is None or ended_on >= start or ended_on > as_of:
+                raise InvalidValue(
+                    "Tally.add_ended_before", "pathways", p, f"a pathway ended before {start}"
+                )
+            if check is not None:
+                check(p)
+            if p.programme is not programme:
+                programme = self._programme(p)
+            self.pathways += 1
+
     def _count(self, pathways: Iterator[Pathway]) -> int:
         """Count the pathways of ``pathways``; return how many were read.
 
