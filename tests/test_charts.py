@@ -6,15 +6,19 @@ import math
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import reussite as r
-from reussite.errors import InvalidValue
+from reussite.errors import InvalidValue, ReussiteError
 from reussite.evolution import annual_reports
 from reussite.indicators import MissingOptionalDependency, annual_report
 from reussite.privacy import suppress_report
 from reussite.serialization import load_cohort
 
 pytest.importorskip("matplotlib")
+from matplotlib.figure import Figure
+
 from reussite import charts
 
 YEAR = r.SchoolYear(2017)
@@ -131,3 +135,85 @@ def test_refusals(report, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(MissingOptionalDependency, match=r"reussite\[charts\]"):
         charts.key_figures(report)
+
+
+def test_key_figures_masks_what_suppression_masks(report):
+    published = suppress_report(report, k=5)
+    masked = {(f.indicator.id, f.category) for f in published.figures if f.masked}
+    assert ("family_refusal_rate", None) in masked  # one family out of 108 in the seed
+    ax = charts.key_figures(report, k=5).axes[0]
+    texts = _texts(ax)
+    pairs = dict(zip(texts[2:-1:2], texts[3:-1:2], strict=True))
+    assert pairs["Familles refusant le dispositif"] == charts.MASKED_SHORT
+    assert pairs["Enfants suivis"] == "192"  # not masked: shown as in the text box
+    assert texts[-1].startswith(f"{charts.MASKED_SHORT} : moins de 5 personnes")
+    shown_masked = [t for t in ax.texts if t.get_gid() == "masked"]
+    assert all(charts.MASKED_SHORT in t.get_text() for t in shown_masked)
+    plain = dict(zip(*[iter(_texts(charts.key_figures(report).axes[0])[2:])] * 2, strict=True))
+    assert plain["Familles refusant le dispositif"] != charts.MASKED_SHORT
+    # every line of the box that shows a masked figure says so, and no other
+    expected = sum(any(key in masked for key in keys) for keys in charts._box_figures(report))
+    assert len(shown_masked) == expected
+    with pytest.raises(InvalidValue, match="k"):
+        charts.key_figures(report, k=0)
+
+
+def test_trend_and_save_refuse_what_they_cannot_draw(seed, report, tmp_path):
+    evolution = annual_reports(seed, YEARS).evolution()
+    with pytest.raises(InvalidValue, match=r"trend\.evolution"):
+        charts.trend(report, "children_followed")
+    with pytest.raises(InvalidValue, match="indicator_id"):
+        charts.trend(evolution, "nope")
+    with pytest.raises(InvalidValue, match="categories"):
+        charts.trend(evolution, "children_by_commune", categories="13103")
+    figure = charts.key_figures(report)
+    with pytest.raises(InvalidValue, match=r"save\.figure"):
+        charts.save("x", tmp_path / "x")
+    with pytest.raises(InvalidValue, match="existing folder"):
+        charts.save(figure, tmp_path / "nonexistent" / "x")
+    with pytest.raises(InvalidValue, match="formats"):
+        charts.save(figure, tmp_path / "x", formats="png")
+    with pytest.raises(InvalidValue, match="formats"):
+        charts.save(figure, tmp_path / "x", formats=[])
+    (tmp_path / "d.png").mkdir()
+    with pytest.raises(InvalidValue, match="can be written"):
+        charts.save(figure, tmp_path / "d", formats=["png"])
+    assert not list(tmp_path.glob("x.*"))
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 10),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.binary(max_size=3),
+    st.lists(st.one_of(st.integers(), st.text(max_size=3), st.none()), max_size=3),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.dates(),
+    st.just(object()),
+    st.sampled_from(["children_followed", "exits_by_attainment", "children_by_commune"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_fuzzed_arguments_raise_only_reussite_errors(seed, report, tmp_path_factory, data):
+    """Whatever a caller passes, a chart draws or says what is wrong (a ReussiteError)."""
+    evolution = annual_reports(seed[:40], YEARS).evolution()
+    which = data.draw(st.sampled_from(["breakdown", "trend", "key_figures", "save"]))
+    a, b = data.draw(_ANYTHING), data.draw(_ANYTHING)
+    first = data.draw(st.sampled_from([report, evolution, a]))
+    try:
+        if which == "breakdown":
+            charts.breakdown(first, b, k=data.draw(_ANYTHING), hide_empty=data.draw(_ANYTHING))
+        elif which == "trend":
+            charts.trend(first, b, categories=data.draw(_ANYTHING), title=data.draw(_ANYTHING))
+        elif which == "key_figures":
+            charts.key_figures(first, k=data.draw(_ANYTHING))
+        else:
+            folder = tmp_path_factory.mktemp("save")
+            path = data.draw(st.sampled_from([folder / "f", a, str(folder / "g")]))
+            charts.save(Figure() if b is None else b, path, formats=data.draw(_ANYTHING))
+    except ReussiteError:
+        pass

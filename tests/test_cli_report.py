@@ -141,3 +141,58 @@ def test_demo_for_tools(capsys, fmt):
     code, out, _ = run(capsys, "demo", "--format", fmt)
     assert code == 0
     assert "children_followed" in out
+
+
+def test_report_known_on_a_date_leaves_out_later_entries(capsys, tmp_path):
+    import datetime as dt
+
+    import reussite as r
+    from reussite.serialization import dump_cohort, load_cohort
+
+    with load_cohort(DATA) as cohort:
+        pathways = list(cohort)
+    child = next(
+        p for p in pathways if p.state is r.State.ACTIVE and p.last_event_on < dt.date(2018, 8, 1)
+    )
+    withdrawn = r.apply(
+        child,
+        r.ConsentWithdrawn(
+            on=dt.date(2018, 8, 28),
+            by=child.family.guardians[0].id,
+            recorded_on=dt.date(2018, 9, 20),
+        ),
+    )
+    path = tmp_path / "cohorte.jsonl"
+    dump_cohort([withdrawn if p is child else p for p in pathways], path)
+
+    def exits(*options: str) -> int:
+        code, out, _ = run(
+            capsys, "report", str(path), "--school-year", "2017", "--format", "json", *options
+        )
+        assert code == 0
+        document = json.loads(out)
+        return next(f for f in document["figures"] if f["indicator"] == "exits")["value"]
+
+    assert exits() == 86
+    assert exits("--known-on", "2018-09-15") == 85
+    code, out, _ = run(
+        capsys, "report", str(path), "--school-year", "2017", "--known-on", "2018-09-15"
+    )
+    assert code == 0
+    assert "(données au 31/08/2018, connues au 15/09/2018)" in out
+    assert (
+        json.loads(
+            run(
+                capsys,
+                "report",
+                str(path),
+                "--year",
+                "2017",
+                "--known-on",
+                "2018-01-01",
+                "--format",
+                "json",
+            )[1]
+        )["known_on"]
+        == "2018-01-01"
+    )

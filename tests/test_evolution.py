@@ -132,3 +132,103 @@ def test_refusals(seed):
         annual_reports("cohort.jsonl", YEARS)
     with pytest.raises(r.RegisterConflict, match="appears twice"):
         annual_reports(seed + seed[:1], YEARS)
+
+
+def test_errors_name_the_period_and_what_is_wrong(seed):
+    with pytest.raises(
+        InvalidValue, match=r"annual_reports\.periods: expected a list of periods.*'2017'"
+    ):
+        annual_reports(seed, "2017")
+    with pytest.raises(InvalidValue, match=r"periods\[1\]"):
+        annual_reports(seed, [SchoolYear(2017), "2018"])
+    with pytest.raises(InvalidValue, match="progress"):
+        annual_reports(seed, YEARS, progress=3)
+    reports = annual_reports(seed[:10], YEARS)
+    with pytest.raises(InvalidValue, match=r"got <SchoolYear '2020-2021'>"):
+        reports[SchoolYear(2020)]
+    with pytest.raises(InvalidValue, match=r"Reports\.period"):
+        reports[["unhashable"]]
+
+
+def test_the_evolution_table_never_drops_what_it_was_asked(seed):
+    evolution = annual_reports(seed, YEARS).evolution()
+    with pytest.raises(InvalidValue, match="'nope'"):
+        evolution.to_text(ids=["nope", "children_followed"])
+    with pytest.raises(InvalidValue, match="ids"):
+        evolution.to_text(ids=["nope"])
+    with pytest.raises(InvalidValue, match="ids"):
+        evolution.to_text(ids="children_followed")
+    with pytest.raises(InvalidValue, match="ids"):
+        evolution.to_text(ids=[])
+    text = evolution.to_text(ids=["exits", "children_followed"])
+    assert [line.split("  ")[0] for line in text.splitlines()[1:]] == [
+        "Enfants suivis",
+        "Sorties dans la période",
+    ]
+    with pytest.raises(InvalidValue, match="at least one report"):
+        Evolution.of({})
+    with pytest.raises(InvalidValue, match="mapping"):
+        Evolution.of([])
+    report = annual_report([], SchoolYear(2017), as_of=D(2018, 8, 31))
+    with pytest.raises(InvalidValue, match="period's Report"):
+        Evolution.of({SchoolYear(2016): report})
+    with pytest.raises(InvalidValue, match="indicator_id"):
+        evolution.breakdown(3)
+    with pytest.raises(InvalidValue, match="periods"):
+        Evolution(periods=(), rows=())
+
+
+def test_a_pathway_ended_before_the_period_is_only_read(seed):
+    """The multi-year shortcut counts what add_all would, and refuses anything else."""
+    year = SchoolYear(2017)
+    ended = [p for p in seed if p.ended_on is not None and p.ended_on < year.start]
+    assert ended
+    shortcut = r.indicators.Tally(period=year, as_of=year.end)
+    shortcut.add_ended_before(ended)
+    full = r.indicators.Tally(period=year, as_of=year.end).add_all(ended)
+    assert shortcut == full
+    running = next(p for p in seed if p.ended_on is None)
+    with pytest.raises(InvalidValue, match="ended before"):
+        shortcut.add_ended_before([running])
+    with pytest.raises(InvalidValue, match="ended before"):
+        shortcut.add_ended_before(["p-1"])
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3000),
+    st.text(max_size=5),
+    st.binary(max_size=3),
+    st.lists(st.one_of(st.integers(), st.text(max_size=3), st.none()), max_size=3),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.dates(),
+    st.just(object()),
+    st.just(SchoolYear(2017)),
+    st.lists(st.just(SchoolYear(2016)), max_size=2),
+    st.just("children_followed"),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_fuzzed_arguments_raise_only_reussite_errors(seed, data):
+    evolution = annual_reports(seed[:30], YEARS).evolution()
+    which = data.draw(st.sampled_from(["reports", "of", "row", "breakdown", "to_text", "get"]))
+    a, b = data.draw(_ANYTHING), data.draw(_ANYTHING)
+    try:
+        if which == "reports":
+            pathways = data.draw(st.sampled_from([seed[:5], a]))
+            annual_reports(pathways, b, as_of=data.draw(_ANYTHING), progress=data.draw(_ANYTHING))
+        elif which == "of":
+            Evolution.of(a)
+        elif which == "row":
+            evolution.row(a, b)
+        elif which == "breakdown":
+            evolution.breakdown(a)
+        elif which == "to_text":
+            evolution.to_text(ids=a)
+        else:
+            annual_reports(seed[:5], YEARS)[a]
+    except r.ReussiteError:
+        pass

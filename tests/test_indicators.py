@@ -698,3 +698,12 @@ def test_caseload_without_referents_at_work_is_not_applicable():
     (only,) = rep.caseloads()
     assert only.fte_days == 0.0
     assert only.per_fte is NOT_APPLICABLE
+
+
+def test_reports_known_on_different_dates_do_not_merge():
+    known = report([], known_on=D(2018, 9, 15))
+    with pytest.raises(r.InvalidValue, match=r"Tally\.known_on"):
+        known.merge(report([]))
+    assert known.merge(report([], known_on=D(2018, 9, 15))).tally.known_on == D(2018, 9, 15)
+    with pytest.raises(r.InvalidValue, match=r"annual_report\.known_on"):
+        report([], known_on="2018-09-15")

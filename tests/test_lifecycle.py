@@ -657,3 +657,66 @@ def test_copying_a_record_with_a_field_it_does_not_have_is_a_slip():
     assert _changed(objective, status=r.ObjectiveStatus.MET).status is r.ObjectiveStatus.MET
     with pytest.raises(TypeError, match="no field"):
         _changed(objective, statut=r.ObjectiveStatus.MET)
+
+
+# --- recording dates and what was known on a date --------------------------------------
+
+
+def test_an_event_is_recorded_after_it_happened_and_after_the_previous_one():
+    p = to_state(make_programme(), r.State.ACTIVE)
+    with pytest.raises(r.EventRefused, match=r"R-CHRONOLOGY.*recorded on 2018-01-04, before it"):
+        r.apply(p, r.ContactLost(on=D(2018, 1, 5), recorded_on=D(2018, 1, 4)))
+    late = r.apply(
+        p,
+        r.Suspended(
+            on=D(2018, 1, 5), reason=r.SuspensionReason.HOSPITALISATION, recorded_on=D(2018, 2, 1)
+        ),
+    )
+    with pytest.raises(r.EventRefused, match="before the previous event was recorded"):
+        r.apply(late, r.Resumed(on=D(2018, 1, 20), recorded_on=D(2018, 1, 25)))
+    with pytest.raises(r.EventRefused, match="its recording date not given"):
+        r.apply(late, r.Resumed(on=D(2018, 1, 20)))
+    resumed = r.apply(late, r.Resumed(on=D(2018, 1, 20), recorded_on=D(2018, 2, 1)))
+    assert resumed.history[-1].known_from == D(2018, 2, 1)
+    assert r.replay(resumed.history, programme=resumed.programme) == resumed
+
+
+def test_a_referral_is_not_recorded_before_it_happened():
+    event = referred()
+    with pytest.raises(r.EventRefused, match="before the referral it records"):
+        r.open_pathway(make_programme(), attrs.evolve(event, recorded_on=D(2017, 1, 1)))
+
+
+def test_a_pathway_as_known_on_a_date_leaves_out_what_was_recorded_later():
+    p = to_state(make_programme(), r.State.ACTIVE)
+    late = r.apply(p, r.ContactLost(on=D(2018, 1, 5), recorded_on=D(2018, 3, 1)))
+    assert r.as_known_on(late, D(2018, 2, 1)) == p
+    assert r.as_known_on(late, D(2018, 3, 1)) is late
+    assert r.as_known_on(late, D(2017, 9, 1)) is None  # not yet referred then
+    with pytest.raises(r.InvalidValue, match=r"as_known_on\.on"):
+        r.as_known_on(late, "2018-01-01")  # type: ignore[arg-type]
+    with pytest.raises(r.InvalidValue, match=r"as_known_on\.pathway"):
+        r.as_known_on("p-1", D(2018, 1, 1))  # type: ignore[arg-type]
+
+
+@given(st.data())
+def test_known_on_reads_the_prefix_recorded_by_then(data):
+    import reussite.strategies as rs
+
+    p = data.draw(rs.pathways(max_events=10))
+    # record each event 0-40 days after it happened, in order
+    events, last = [], dt.date.min
+    for event in p.history:
+        recorded = max(last, event.on + dt.timedelta(days=data.draw(st.integers(0, 40))))
+        events.append(attrs.evolve(event, recorded_on=recorded))
+        last = recorded
+    recorded = r.replay(events, programme=p.programme)
+    day = data.draw(st.dates(events[0].on - dt.timedelta(days=5), last))
+    known = r.as_known_on(recorded, day)
+    prefix = [e for e in events if e.recorded_on <= day]
+    if not prefix:
+        assert known is None
+    else:
+        assert known is not None
+        assert known.history == tuple(prefix)
+        assert known.version <= recorded.version

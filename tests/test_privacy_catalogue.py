@@ -69,10 +69,10 @@ def test_the_issue_examples_are_classified_as_asked():
 
 def _held(tp: object) -> set[type]:
     """The attrs classes a field's type holds (through tuples, unions, Timeline)."""
+    if tp is r.Event:  # an attrs class too (recorded_on), standing for every event
+        return set(r.EVENT_TYPES.values())
     if isinstance(tp, type) and attrs.has(tp):
         return {tp}
-    if tp is r.Event:
-        return set(r.EVENT_TYPES.values())
     found: set[type] = set()
     for arg in typing.get_args(tp):
         found |= _held(arg)

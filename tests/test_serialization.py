@@ -591,7 +591,7 @@ def test_a_consent_written_before_scopes_reads_with_none() -> None:
     assert not consent.allows("CMP", Sensitivity.HEALTH)
     document = json.loads(dumps(consent))
     assert document["scopes"] == []
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
     pathway = to_state(make_programme(), r.State.ACTIVE)
     text = dump_pathway(pathway)
     without = text.replace(',"scopes":[]', "")

@@ -96,7 +96,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     bad_cohort.write_text("\n".join([*lines[:2], json.dumps(broken), lines[3], "{"]) + "\n")
     bad = tmp_path / "mauvais.json"
     programme_json = json.loads(dumps(programme))
-    envelope = {"schema": "reussite.pathway", "version": 2, "programme": programme_json}
+    envelope = {"schema": "reussite.pathway", "version": 4, "programme": programme_json}
     bad.write_text(json.dumps(envelope | broken), encoding="utf-8")
     bad_header = tmp_path / "entete.jsonl"
     bad_header.write_text('{"schema": "reussite.cohort", "version": 2}\n')

@@ -1,9 +1,10 @@
-"""Files written by reussite 0.1 (schema version 2) load under the lifecycle of version 3."""
+"""Files written by earlier versions (schema 2: reussite 0.1; 3: no recording dates) load."""
 
 from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 
@@ -13,24 +14,49 @@ from reussite.samples import sample_path
 from reussite.serialization import SCHEMA_VERSION, dump_pathway, load_cohort, load_pathway
 
 
-def as_version_2(document: str) -> dict[str, object]:
-    value = json.loads(document)
-    value["version"] = 2
+def without_recording(value: Any) -> Any:
+    """``value`` (parsed JSON) without the ``recorded_on`` keys version 4 added."""
+    if isinstance(value, dict):
+        return {k: without_recording(v) for k, v in value.items() if k != "recorded_on"}
+    if isinstance(value, list):
+        return [without_recording(v) for v in value]
     return value
 
 
-def test_the_schema_is_version_3() -> None:
-    assert SCHEMA_VERSION == 3
+def as_version(document: str, version: int) -> dict[str, object]:
+    value = without_recording(json.loads(document))
+    value["version"] = version
+    return value
 
 
-def test_the_bundled_cohort_written_as_version_2_reads_the_same() -> None:
+def as_version_2(document: str) -> dict[str, object]:
+    return as_version(document, 2)
+
+
+def test_the_schema_is_version_4() -> None:
+    assert SCHEMA_VERSION == 4
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_the_bundled_cohort_written_as_an_older_version_reads_the_same(version: int) -> None:
     current = sample_path("cohort").read_text(encoding="utf-8").splitlines()
     header = json.loads(current[0])
-    assert header["version"] == 3
-    header["version"] = 2
-    old = "\n".join([json.dumps(header), *current[1:]])
+    assert header["version"] == 4
+    header["version"] = version
+    lines = [json.dumps(without_recording(json.loads(line))) for line in current[1:]]
+    old = "\n".join([json.dumps(header), *lines])
     with load_cohort(io.StringIO(old)) as before, load_cohort(sample_path("cohort")) as now:
         assert list(before) == list(now)
+
+
+def test_a_version_3_label_on_recording_dates_is_refused() -> None:
+    p = to_state(make_programme(), r.State.ACTIVE)
+    document = json.loads(dump_pathway(p))
+    document["version"] = 3
+    with pytest.raises(r.InvalidInput) as caught:
+        load_pathway(json.dumps(document))
+    assert 'found a recording date "recorded_on"' in caught.value.errors[0]
+    assert caught.value.errors[0].endswith("@ $.events[0].recorded_on")
 
 
 def test_a_version_2_state_is_derived_again_by_the_version_3_rules() -> None:

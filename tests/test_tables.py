@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reussite as r
@@ -369,3 +369,89 @@ def test_a_missing_extra_names_it(seed, monkeypatch):
         monkeypatch.setitem(sys.modules, module, None)
         with pytest.raises(MissingOptionalDependency, match=r"pip install"):
             getattr(table, method)()
+
+
+def test_plain_pandas_reads_the_parquet_back_typed(seed, tables, tmp_path):
+    """``pd.read_parquet`` gives each column the dtype of ``to_pandas``, dates as dates."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    paths = write_parquet(seed, tmp_path, as_of=AS_OF)
+    for name, path in paths.items():
+        back = pd.read_parquet(path)
+        mine = tables[name].to_pandas()
+        assert list(back.columns) == list(mine.columns)
+        for column in tables[name].schema.columns:
+            got = back[column.name]
+            if column.dtype is DType.DATE:  # pandas' Arrow date dtype, as documented
+                assert str(got.dtype) == "date32[day][pyarrow]"
+                assert got.astype("datetime64[s]").equals(mine[column.name])
+            else:
+                assert str(got.dtype) == str(mine[column.name].dtype), (name, column.name)
+                assert got.astype(object).equals(mine[column.name].astype(object))
+    exits = pd.read_parquet(paths["exits"])
+    assert (exits["on"] >= D(2015, 9, 1)).all()
+
+
+def test_wrong_arguments_say_what_and_where(seed, tables, tmp_path):
+    with pytest.raises(InvalidValue, match=r"Table\.to_pandas\.labels"):
+        tables.exits.to_pandas(labels="yes")
+    with pytest.raises(InvalidValue, match="names"):
+        tidy_tables(seed, names=5)
+    with pytest.raises(InvalidValue, match="names"):
+        tidy_tables(seed, names=[["exits"]])
+    with pytest.raises(InvalidValue, match=r"Tables\.name"):
+        tables[["exits"]]
+    with pytest.raises(InvalidValue, match="column"):
+        tables.exits.column(3)
+    pytest.importorskip("pyarrow")
+    a_file = tmp_path / "file"
+    a_file.write_text("keep me", encoding="utf-8")
+    with pytest.raises(InvalidValue, match=r"write_parquet\.folder: expected a folder, not a file"):
+        write_parquet(seed[:3], a_file)
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+    with pytest.raises(InvalidValue, match="folder that can be created"):
+        write_parquet(seed[:3], a_file / "below")
+    with pytest.raises(InvalidValue, match=r"write_parquet\.folder"):
+        write_parquet(seed[:3], 3)
+    (tmp_path / "out" / "exits.parquet").mkdir(parents=True)
+    with pytest.raises(InvalidValue, match="no folder of that name"):
+        write_parquet(seed[:3], tmp_path / "out", names=["exits"])
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 20),
+    st.text(max_size=5),
+    st.binary(max_size=3),
+    st.lists(st.one_of(st.integers(), st.text(max_size=8), st.none()), max_size=3),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.dates(),
+    st.just(object()),
+    st.sampled_from(["exits", "reviews", "pathways"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_fuzzed_arguments_raise_only_reussite_errors(seed, tmp_path_factory, data):
+    which = data.draw(st.sampled_from(["tidy", "iter", "parquet", "table"]))
+    pathways = data.draw(st.sampled_from([seed[:4], data.draw(_ANYTHING)]))
+    options = {
+        key: data.draw(_ANYTHING)
+        for key in data.draw(st.lists(st.sampled_from(["as_of", "names", "privacy"]), max_size=3))
+    }
+    try:
+        if which == "tidy":
+            tidy_tables(pathways, **options)
+        elif which == "iter":
+            list(iter_tables(pathways, batch_size=data.draw(_ANYTHING), **options))
+        elif which == "parquet":
+            folder = data.draw(st.sampled_from([tmp_path_factory.mktemp("pq"), _ANYTHING]))
+            write_parquet(pathways, folder, **options)
+        else:
+            table = tidy_tables(seed[:2], names=["exits"]).exits
+            table.column(data.draw(_ANYTHING))
+            table.to_pandas(labels=data.draw(_ANYTHING))
+    except r.ReussiteError:
+        pass

@@ -75,7 +75,15 @@ from .events import (
 )
 from .evolution import annual_reports
 from .indicators import INDICATORS, NOT_APPLICABLE, Indicator, Report, annual_report
-from .lifecycle import LIFECYCLE, Lifecycle, Transition, apply, open_pathway, replay
+from .lifecycle import (
+    LIFECYCLE,
+    Lifecycle,
+    Transition,
+    apply,
+    as_known_on,
+    open_pathway,
+    replay,
+)
 from .national import Declared, PreReturn, Synthesis, build_return, synthesise
 from .pathway import Pathway, State
 from .people import Child, Family, Guardian, Situation
@@ -212,6 +220,7 @@ __all__ = [
     "annual_report",
     "annual_reports",
     "apply",
+    "as_known_on",
     "assess_eligibility",
     "build_return",
     "check_register",

@@ -28,6 +28,7 @@ reussite.errors.InvalidValue: breakdown.indicator: expected an indicator with ca
 from __future__ import annotations
 
 import math
+import os
 import pathlib
 import re
 from collections.abc import Iterable, Sequence
@@ -40,7 +41,7 @@ from .indicators import INDICATORS, NOT_APPLICABLE, Kind, Report, format_fr
 if TYPE_CHECKING:
     from .evolution import Evolution
 
-__all__ = ["COLOURS", "MASKED", "breakdown", "key_figures", "save", "trend"]
+__all__ = ["COLOURS", "MASKED", "MASKED_SHORT", "breakdown", "key_figures", "save", "trend"]
 
 COLOURS: tuple[str, ...] = ("#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8d99ae")
 """The colours of the charts, in order (readable in print and for colour-blind readers)."""
@@ -51,6 +52,16 @@ MASKED = "masqué (secret statistique)"
 
 def _matplotlib() -> Any:
     return require("matplotlib.figure", extra="charts", needed_by="reussite.charts")
+
+
+def _check_title(owner: str, title: object) -> None:
+    if title is not None and not isinstance(title, str):
+        raise InvalidValue(owner, "title", title, "a text or None")
+
+
+def _check_k(owner: str, k: object) -> None:
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+        raise InvalidValue(owner, "k", k, "a threshold of at least 1, or None")
 
 
 def _new(width: float, height: float) -> tuple[Any, Any]:
@@ -84,7 +95,11 @@ def breakdown(
     """
     if not isinstance(report, Report):
         raise InvalidValue("breakdown", "report", report, "a reussite.indicators.Report")
-    indicator = INDICATORS.get(indicator_id)
+    _check_k("breakdown", k)
+    _check_title("breakdown", title)
+    if not isinstance(hide_empty, bool):
+        raise InvalidValue("breakdown", "hide_empty", hide_empty, "True or False")
+    indicator = INDICATORS.get(indicator_id) if isinstance(indicator_id, str) else None
     if indicator is None or indicator.breakdown is None:
         breakdowns = ", ".join(i.id for i in INDICATORS.values() if i.breakdown is not None)
         raise InvalidValue(
@@ -165,11 +180,21 @@ def trend(
     period are left out unless named in ``categories``.
 
     Raises:
-        InvalidValue: if the evolution has no such indicator or category.
+        InvalidValue: if ``evolution`` is not an evolution table, or has no such
+            indicator or category.
         MissingOptionalDependency: if matplotlib is not installed (extra ``charts``).
     """
+    from .evolution import Evolution
+
+    if not isinstance(evolution, Evolution):
+        raise InvalidValue(
+            "trend", "evolution", evolution, "a reussite.evolution.Evolution (Reports.evolution())"
+        )
+    _check_title("trend", title)
     rows = evolution.breakdown(indicator_id)
     if categories is not None:
+        if isinstance(categories, str | bytes) or not isinstance(categories, Iterable):
+            raise InvalidValue("trend", "categories", categories, "a list of category codes")
         wanted = list(categories)
         known = {r.category for r in rows}
         unknown = [c for c in wanted if c not in known]
@@ -214,21 +239,74 @@ def trend(
 _COLUMNS = re.compile(r"\s{2,}")
 
 
-def key_figures(report: Report) -> Any:
+_BOX_FIGURES: tuple[tuple[tuple[str, str | None], ...], ...] = (
+    (("children_followed", None),),
+    (("children_per_referent_fte", None),),
+    (("finished_pathway_duration_mean", None),),
+    (("individual_pathways", None),),
+    (("actions_out_of_school_time", None),),
+    (("referral_sources", "education_nationale"),),
+    (("family_refusal_rate", None),),
+    (("actions_by_funding", "mainstream"), ("actions_by_funding", "pre_funded")),
+    (("exits_by_attainment", "complete"), ("exits_by_attainment", "partial")),
+    (("exits_satisfactory_evolution", None),),
+)
+"""The figures behind each line of the box, in order (``Report.to_text(detail=False)``);
+the communes' lines come after the first."""
+
+MASKED_SHORT = "secret"
+"""How the key figures box shows a value that small-count suppression masks."""
+
+
+def _box_figures(report: Report) -> list[tuple[tuple[str, str | None], ...]]:
+    communes = tuple(
+        ((f.indicator.id, f.category),)
+        for f in report.figures
+        if f.indicator.id == "children_by_commune"
+    )
+    return [_BOX_FIGURES[0], *communes, *_BOX_FIGURES[1:]]
+
+
+def key_figures(report: Report, *, k: int | None = None) -> Any:
     """The seed's "en quelques chiffres" box as a figure (title, period, one line each).
 
     The lines are those of ``report.to_text(detail=False)``, so the figure and the text
     never disagree.
 
+    Args:
+        report: the annual report.
+        k: mask what small-count suppression at threshold ``k`` masks
+            (:func:`reussite.privacy.suppress_report`, the same cells as
+            :func:`breakdown`): each masked value is shown as :data:`MASKED_SHORT`, in
+            grey, and a note under the box says why.
+
     Raises:
-        InvalidValue: if ``report`` is not a report.
+        InvalidValue: if ``report`` is not a report, or ``k`` is not an integer of at
+            least 1.
         MissingOptionalDependency: if matplotlib is not installed (extra ``charts``).
     """
     if not isinstance(report, Report):
         raise InvalidValue("key_figures", "report", report, "a reussite.indicators.Report")
+    _check_k("key_figures", k)
     title, period, _, *lines = report.to_text(detail=False).rstrip("\n").split("\n")
     rows = [_COLUMNS.split(line.strip(), maxsplit=1) for line in lines if line.strip()]
-    height = 1.3 + 0.34 * len(rows)
+    masked_rows: list[bool] = [False] * len(rows)
+    if k is not None:
+        from .privacy import suppress_report
+
+        published = suppress_report(report, k=k)
+        masked = {(f.indicator.id, f.category) for f in published.figures if f.masked}
+        for n, keys in enumerate(_box_figures(report)):
+            hidden = [key in masked for key in keys]
+            if any(hidden):
+                masked_rows[n] = True
+                label, value = rows[n] if len(rows[n]) == 2 else (rows[n][0], "")
+                parts = value.split(" / ") if len(keys) > 1 else [value]
+                if len(parts) != len(keys):  # pragma: no cover - the box's own format
+                    parts = [value] * len(keys)
+                shown = [MASKED_SHORT if h else part for h, part in zip(hidden, parts, strict=True)]
+                rows[n] = [label, " / ".join(shown)]
+    height = 1.3 + 0.34 * len(rows) + (0.3 if k is not None else 0.0)
     figure = _matplotlib().Figure(figsize=(6.4, height))
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
@@ -250,12 +328,33 @@ def key_figures(report: Report) -> Any:
     ax.text(0.07, top, title, fontsize=13, fontweight="bold", color=COLOURS[0], va="center")
     ax.text(0.07, top - 0.34, period, fontsize=9.5, color="#555555", va="center")
     y = top - 0.82
-    for row in rows:
+    for row, row_masked in zip(rows, masked_rows, strict=True):
         label, value = (row[0], row[1]) if len(row) == 2 else (row[0], "")
         indent = 0.04 if label.startswith("dont ") else 0.0
         ax.text(0.07 + indent, y, label, fontsize=10, va="center", color="#222222")
-        ax.text(0.93, y, value, fontsize=10, va="center", ha="right", fontweight="bold")
+        text = ax.text(
+            0.93,
+            y,
+            value,
+            fontsize=10,
+            va="center",
+            ha="right",
+            fontweight="bold",
+            color="#9a9a9a" if row_masked else "#222222",
+        )
+        if row_masked:
+            text.set_gid("masked")
         y -= 0.34
+    if k is not None:
+        ax.text(
+            0.07,
+            y + 0.05,
+            f"{MASKED_SHORT} : moins de {k} personnes, ou permettrait de les retrouver "
+            "(secret statistique)",
+            fontsize=7.5,
+            va="center",
+            color="#555555",
+        )
     return figure
 
 
@@ -268,14 +367,36 @@ def save(
         The paths written (``bilan.png``, ``bilan.svg`` for ``path="bilan"``).
 
     Raises:
-        InvalidValue: for a format other than ``png``, ``svg`` or ``pdf``.
+        InvalidValue: if ``figure`` is not a matplotlib figure, for a format other than
+            ``png``, ``svg`` or ``pdf`` (or none), or a path whose folder does not exist
+            or cannot be written to (nothing is written then).
+        MissingOptionalDependency: if matplotlib is not installed (extra ``charts``).
     """
-    written = []
-    base = pathlib.Path(path)
-    for fmt in formats:
+    if not isinstance(figure, _matplotlib().Figure):
+        raise InvalidValue("save", "figure", figure, "a matplotlib Figure (from reussite.charts)")
+    if not isinstance(path, str | os.PathLike) or not os.fspath(path):
+        raise InvalidValue("save", "path", path, "a file path (str or pathlib.Path)")
+    if isinstance(formats, str | bytes) or not isinstance(formats, Iterable):
+        raise InvalidValue("save", "formats", formats, "a list of formats: 'png', 'svg', 'pdf'")
+    chosen = list(formats)
+    for fmt in chosen:
         if fmt not in ("png", "svg", "pdf"):
             raise InvalidValue("save", "formats", fmt, "'png', 'svg' or 'pdf'")
+    if not chosen:
+        raise InvalidValue("save", "formats", chosen, "at least one of 'png', 'svg', 'pdf'")
+    base = pathlib.Path(path)
+    if base.name in ("", ".", ".."):
+        raise InvalidValue("save", "path", path, "a file path, not a folder")
+    if not base.parent.is_dir():
+        raise InvalidValue("save", "path", path, "a path in an existing folder")
+    written = []
+    for fmt in dict.fromkeys(chosen):
         target = base.with_suffix(f".{fmt}")
-        figure.savefig(target, format=fmt, dpi=200, bbox_inches="tight")
+        try:
+            figure.savefig(target, format=fmt, dpi=200, bbox_inches="tight")
+        except OSError as error:
+            raise InvalidValue(
+                "save", "path", str(target), f"a file that can be written ({error.strerror})"
+            ) from error
         written.append(target)
     return written

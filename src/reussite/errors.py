@@ -38,8 +38,8 @@ def describe(value: object, *, limit: int = _SHOWN_LENGTH) -> str:
 
     Strings and numbers as written, dates in ISO 8601, enumeration members by their wire
     value and name, records by their class and id (never their other fields, which may be
-    names or notes), mappings by their keys, bytes by their length; long renderings are
-    cut at ``limit`` characters.
+    names or notes), periods by their class and key, mappings by their keys, bytes by
+    their length; long renderings are cut at ``limit`` characters.
 
     >>> import datetime as dt
     >>> from reussite import Guardian, Sex
@@ -47,6 +47,9 @@ def describe(value: object, *, limit: int = _SHOWN_LENGTH) -> str:
     ('2016-02-29', "Sex.MALE ('M')", "'Salon'")
     >>> describe((Guardian(id="g-1", first_name="Sonia", last_name="Chérif"),))
     "(<Guardian 'g-1'>,)"
+    >>> from reussite.periods import SchoolYear
+    >>> describe(SchoolYear(2017))
+    "<SchoolYear '2017-2018'>"
     """
     shown = _render(value, depth=0)
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
@@ -80,6 +83,10 @@ def _render(value: object, depth: int) -> str:
     ident = getattr(value, "id", None)
     if isinstance(ident, str) and hasattr(type(value), "__attrs_attrs__"):
         return f"<{type(value).__name__} {ident!r}>"
+    if isinstance(getattr(value, "start", None), _dt.date):  # a period: by its key
+        key = getattr(value, "key", None)
+        if isinstance(key, str):
+            return f"<{type(value).__name__} {key!r}>"
     return f"<{type(value).__name__}>"
 
 

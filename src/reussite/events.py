@@ -59,17 +59,33 @@ __all__ = [
 ]
 
 
+@attrs.frozen(kw_only=True)
 class Event:
-    """Base of every pathway event: a ``tag`` naming its kind and a date ``on``."""
+    """Base of every pathway event: a ``tag`` naming its kind and a date ``on``.
 
-    __slots__ = ()
+    Attributes:
+        recorded_on: the date the event was entered in the tracking tool (*date de
+            saisie*), when known: on or after ``on``, and never before the previous
+            event's (``R-CHRONOLOGY``). Reports read "what was known on" a date from it
+            (``annual_report(known_on=...)``); an event without it counts as recorded on
+            its own date.
+    """
+
     tag: ClassVar[str]
     label_fr: ClassVar[str]
+    recorded_on: dt.date | None = attrs.field(
+        default=None, validator=v.optional(v.date_between()), repr=False, metadata=sens.ORDINARY
+    )
 
     @property
     def on(self) -> dt.date:
         """The date the event happened."""
         raise NotImplementedError  # pragma: no cover - every event defines it
+
+    @property
+    def known_from(self) -> dt.date:
+        """The date the event is known from: when it was recorded, else its own date."""
+        return self.on if self.recorded_on is None else self.recorded_on
 
 
 _date = v.date_between()

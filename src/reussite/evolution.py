@@ -36,6 +36,7 @@ from .indicators import NOT_APPLICABLE, Indicator, Kind, Report, Tally, Value, f
 from .pathway import Pathway
 from .periods import Period
 from .programme import Programme
+from .register import Register
 
 __all__ = ["Evolution", "EvolutionRow", "Reports", "annual_reports"]
 
@@ -50,12 +51,12 @@ class Reports(Mapping[Period, Report]):
     """
 
     def __init__(self, reports: Mapping[Period, Report]) -> None:
-        self._reports = dict(sorted(reports.items(), key=lambda item: (item[0].start, item[0].end)))
+        self._reports = dict(sorted(_checked(reports, "Reports").items(), key=_period_order))
 
     def __getitem__(self, period: Period) -> Report:
         try:
             return self._reports[period]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable key
             known = ", ".join(p.key for p in self._reports)
             raise InvalidValue("Reports", "period", period, f"one of {known}") from None
 
@@ -71,6 +72,22 @@ class Reports(Mapping[Period, Report]):
     def evolution(self) -> Evolution:
         """Every figure across the periods, with its change (see :class:`Evolution`)."""
         return Evolution.of(self)
+
+
+def _period_order(item: tuple[Period, Report]) -> tuple[dt.date, dt.date]:
+    return item[0].start, item[0].end
+
+
+def _checked(reports: object, owner: str) -> Mapping[Period, Report]:
+    """``reports`` if it maps periods to reports of those periods, else :class:`InvalidValue`."""
+    if not isinstance(reports, Mapping):
+        raise InvalidValue(owner, "reports", reports, "a mapping of periods to reports")
+    for period, report in reports.items():
+        if not isinstance(period, Period):
+            raise InvalidValue(owner, "reports", period, "periods as keys")
+        if not isinstance(report, Report) or report.period != period:
+            raise InvalidValue(owner, f"reports[{period.key}]", report, "the period's Report")
+    return reports
 
 
 def annual_reports(
@@ -105,12 +122,17 @@ def annual_reports(
             are checked against each other once, not once per period).
     """
     owner = "annual_reports"
-    chosen = list(periods) if isinstance(periods, Iterable) else periods
-    if not isinstance(chosen, list) or not chosen:
-        raise InvalidValue(owner, "periods", periods, "one or more periods")
-    for period in chosen:
+    expected = "a list of periods (SchoolYear, CalendarYear, DateRange), at least one"
+    if isinstance(periods, str | bytes | Period | Mapping) or not isinstance(periods, Iterable):
+        raise InvalidValue(owner, "periods", periods, expected)
+    chosen = list(periods)
+    if not chosen:
+        raise InvalidValue(owner, "periods", periods, expected)
+    for n, period in enumerate(chosen):
         if not isinstance(period, Period):
-            raise InvalidValue(owner, "periods", period, "SchoolYear, CalendarYear or DateRange")
+            raise InvalidValue(
+                owner, f"periods[{n}]", period, "SchoolYear, CalendarYear or DateRange"
+            )
     if len(set(chosen)) != len(chosen):
         raise InvalidValue(owner, "periods", [p.key for p in chosen], "each period once")
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
@@ -119,21 +141,40 @@ def annual_reports(
         raise InvalidValue(owner, "programme", programme, "a Programme or None")
     if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
         raise InvalidValue(owner, "pathways", pathways, "an iterable of Pathway")
-    # The first tally checks the pathways against each other (its register); the others
-    # count pathways it has checked already, so they keep none (the check runs once).
+    if progress is not None and not callable(progress):
+        raise InvalidValue(owner, "progress", progress, "a function of the count read, or None")
+    # The pathways are checked against each other once (the register), and each one's
+    # referral and end are read once: a period's tally skips the pathways referred after
+    # its as-of date (not yet known) and counts those that ended before it began without
+    # reading their records (Tally.add_ended_before); it reads the others in full.
     tallies = [
-        Tally(period=p, as_of=p.end if as_of is None else as_of, programme=programme)
-        if n == 0
-        else Tally(
-            period=p, as_of=p.end if as_of is None else as_of, programme=programme, register=None
-        )
-        for n, p in enumerate(chosen)
+        Tally(period=p, as_of=p.end if as_of is None else as_of, programme=programme, register=None)
+        for p in chosen
     ]
+    bounds = [(t, t.period.start, t.as_of) for t in tallies]
+    check = Register().check
     iterator = iter(pathways)
     read = reported = 0
     while chunk := list(islice(iterator, _CHUNK)):
-        for tally in tallies:
-            tally.add_all(chunk)
+        for p in chunk:
+            if not isinstance(p, Pathway):
+                raise InvalidValue(owner, "pathways", p, "an iterable of reussite.Pathway")
+            check(p)
+        spans = [(p, p.referral.on, p.ended_on) for p in chunk]
+        for tally, start, known_on in bounds:
+            followed: list[Pathway] = []
+            ended: list[Pathway] = []
+            unknown = 0
+            for p, referral_on, ended_on in spans:
+                if referral_on > known_on:
+                    unknown += 1
+                elif ended_on is not None and ended_on < start and ended_on <= known_on:
+                    ended.append(p)
+                else:
+                    followed.append(p)
+            tally.not_yet_known += unknown
+            tally.add_ended_before(ended)
+            tally.add_all(followed)
         read += len(chunk)
         if progress is not None and read - reported >= 10_000:
             progress(read)
@@ -189,14 +230,30 @@ class Evolution:
     periods: tuple[Period, ...]
     rows: tuple[EvolutionRow, ...] = attrs.field(repr=False)
 
+    def __attrs_post_init__(self) -> None:
+        periods, rows = self.periods, self.rows
+        if not isinstance(periods, tuple) or not periods:
+            raise InvalidValue("Evolution", "periods", periods, "a tuple of periods, at least one")
+        for n, period in enumerate(periods):
+            if not isinstance(period, Period):
+                raise InvalidValue("Evolution", f"periods[{n}]", period, "a period")
+        if not isinstance(rows, tuple):
+            raise InvalidValue("Evolution", "rows", rows, "a tuple of EvolutionRow")
+        for n, row in enumerate(rows):
+            if not isinstance(row, EvolutionRow) or len(row.values) != len(periods):
+                raise InvalidValue(
+                    "Evolution", f"rows[{n}]", row, f"an EvolutionRow of {len(periods)} values"
+                )
+
     @classmethod
     def of(cls, reports: Mapping[Period, Report]) -> Evolution:
         """The evolution of ``reports`` (periods in order of their start dates).
 
         Raises:
-            InvalidValue: if ``reports`` is empty.
+            InvalidValue: if ``reports`` is empty, or not a mapping of periods to their
+                reports.
         """
-        ordered = sorted(reports.items(), key=lambda item: (item[0].start, item[0].end))
+        ordered = sorted(_checked(reports, "Evolution").items(), key=_period_order)
         if not ordered:
             raise InvalidValue("Evolution", "reports", reports, "at least one report")
         periods = tuple(p for p, _ in ordered)
@@ -250,6 +307,10 @@ class Evolution:
         Raises:
             InvalidValue: if there is no such figure.
         """
+        if not isinstance(indicator_id, str):
+            raise InvalidValue("Evolution", "indicator_id", indicator_id, "an indicator's id")
+        if category is not None and not isinstance(category, str):
+            raise InvalidValue("Evolution", "category", category, "a category's code or None")
         for row in self.rows:
             if row.indicator.id == indicator_id and row.category == category:
                 return row
@@ -261,9 +322,12 @@ class Evolution:
         Raises:
             InvalidValue: if there is no such indicator.
         """
+        if not isinstance(indicator_id, str):
+            raise InvalidValue("Evolution", "indicator_id", indicator_id, "an indicator's id")
         rows = tuple(r for r in self.rows if r.indicator.id == indicator_id)
         if not rows:
-            raise InvalidValue("Evolution", "indicator", indicator_id, "an indicator's id")
+            known = ", ".join(dict.fromkeys(r.indicator.id for r in self.rows))
+            raise InvalidValue("Evolution", "indicator_id", indicator_id, f"one of {known}")
         return rows
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -310,9 +374,24 @@ class Evolution:
         """The table in French, one figure per line: each period's value, then the change.
 
         Args:
-            ids: the indicators to show (default: every figure).
+            ids: the indicators to show, in the table's order (default: every figure).
+
+        Raises:
+            InvalidValue: if ``ids`` is not a list of the table's indicator ids (an
+                unknown id is refused, never left out).
         """
-        chosen = [r for r in self.rows if ids is None or r.indicator.id in ids]
+        chosen = list(self.rows)
+        if ids is not None:
+            known = dict.fromkeys(r.indicator.id for r in self.rows)
+            if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
+                raise InvalidValue("Evolution.to_text", "ids", ids, "a list of indicator ids")
+            wanted = list(ids)
+            unknown = [i for i in wanted if not isinstance(i, str) or i not in known]
+            if unknown or not wanted:
+                raise InvalidValue(
+                    "Evolution.to_text", "ids", unknown or wanted, f"ids among {', '.join(known)}"
+                )
+            chosen = [r for r in chosen if r.indicator.id in wanted]
         head = ["Indicateur", *(p.key for p in self.periods), "Évolution"]
         lines = [head]
         for row in chosen:

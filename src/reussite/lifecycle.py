@@ -18,6 +18,7 @@ of the state it leads to (:mod:`reussite.rules`), then returns a new
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
@@ -78,6 +79,7 @@ __all__ = [
     "Lifecycle",
     "Transition",
     "apply",
+    "as_known_on",
     "open_pathway",
     "replay",
 ]
@@ -688,3 +690,28 @@ def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
     fields["history"] = tuple(history)
     fields["facts"] = fields["history"] if facts is None else tuple(facts)
     return _rebuild(pathway)  # its fields kept in the object: quicker to read
+
+
+def as_known_on(pathway: Pathway, on: dt.date) -> Pathway | None:
+    """The pathway as the tracking tool knew it on ``on``; ``None`` if not yet recorded.
+
+    Rule (*données connues à une date*): an event is known from the date it was recorded
+    (:attr:`~reussite.events.Event.recorded_on`; its own date when that is not given), so
+    the pathway known on ``on`` is the replay of the events recorded by then: a late
+    entry or a correction recorded afterwards is left out. A report published on a date
+    is reproduced later by reading the pathways as known on that date.
+
+    Raises:
+        InvalidValue: if ``pathway`` is not a :class:`~reussite.Pathway` or ``on`` not a date.
+    """
+    if not isinstance(pathway, Pathway):
+        raise InvalidValue("as_known_on", "pathway", pathway, "a reussite.Pathway")
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidValue("as_known_on", "on", on, "a datetime.date")
+    history = pathway.history
+    known = [event for event in history if event.known_from <= on]
+    if len(known) == len(history):
+        return pathway
+    if not known or known[0] is not history[0]:  # the referral itself not yet recorded
+        return None
+    return replay(known, programme=pathway.programme)

@@ -84,9 +84,11 @@ RULES: Mapping[str, Rule] = MappingProxyType(
             Rule(
                 "R-CHRONOLOGY",
                 "dates never go backwards: a referral is dated on or after the child's "
-                "birth, and an event on or after the previous one",
-                "les dates ne reculent pas : l'orientation suit la naissance, et chaque "
-                "événement le précédent",
+                "birth, an event on or after the previous one, and an event is recorded "
+                "on or after its date and after the previous event was recorded",
+                "les dates ne reculent pas : l'orientation suit la naissance, chaque "
+                "événement le précédent, et chaque saisie suit l'événement et la saisie "
+                "précédente",
             ),
             Rule(
                 "R-CONSENT-FIRST",
@@ -419,11 +421,23 @@ def _chronology(p: Pathway, e: Event) -> str | None:
     last = p.last_event_on
     if e.on < last:
         return f"dated {e.on}, before the previous event ({last})"
+    recorded = e.recorded_on
+    if recorded is not None and recorded < e.on:
+        return f"recorded on {recorded}, before it happened ({e.on})"
+    previous = p.facts[-1].known_from  # the fold keeps the last fact (replay: only it)
+    if e.known_from < previous:
+        what = "recorded" if recorded is not None else "dated (its recording date not given)"
+        return (
+            f"{what} on {e.known_from}, before the previous event was recorded ({previous}): "
+            "events are recorded in their order"
+        )
     return None
 
 
 def _born_before_referral(p: Pathway, e: Event) -> str | None:
     assert isinstance(e, Referred)
+    if e.recorded_on is not None and e.recorded_on < e.on:
+        return f"recorded on {e.recorded_on}, before the referral it records ({e.on})"
     if e.child.birth_date > e.on:
         return (
             f"the referral is dated {e.on}, before the child's birth date: a child is "

@@ -76,6 +76,13 @@ def register(subparsers: Subparsers) -> None:
         help="lit les parcours tels qu'ils étaient ce jour-là, AAAA-MM-JJ "
         "(par défaut : le dernier jour de la période)",
     )
+    report.add_argument(
+        "--known-on",
+        type=date_argument,
+        metavar="DATE",
+        help="lit les données telles qu'elles étaient saisies ce jour-là, AAAA-MM-JJ : "
+        "reproduit un bilan publié à cette date (par défaut : tout ce qui est saisi)",
+    )
     _format(report)
     report.set_defaults(handler=_report)
     demo = add_command(
@@ -143,7 +150,12 @@ def _report(args: argparse.Namespace) -> int:
     with reading(args.file) as stream, load_cohort(stream) as cohort:
         # the cohort checks the register as it reads, naming lines: not twice
         report = annual_report(
-            cohort, period, as_of=as_of, programme=cohort.programme, check_register=False
+            cohort,
+            period,
+            as_of=as_of,
+            programme=cohort.programme,
+            check_register=False,
+            known_on=args.known_on,
         )
     _print(report, args.format)
     return EXIT_OK

@@ -71,7 +71,9 @@ def _value(figure: Figure, *, precise: bool = False) -> str:
 
 
 def _date_fr(report: Report) -> str:
-    return report.as_of.strftime("%d/%m/%Y")
+    known_on = report.tally.known_on
+    known = f", connues au {known_on:%d/%m/%Y}" if known_on is not None else ""
+    return f"{report.as_of:%d/%m/%Y}{known}"
 
 
 def _title(report: Report) -> str:
@@ -172,10 +174,13 @@ def to_text(report: Report, *, detail: bool = True) -> str:
                 f"{format_fr(per_fte, Kind.RATIO, Unit.CHILDREN_PER_FTE, precise=True):>8}"
             )
     skipped = report.tally.not_yet_known
+    unknown = f"orientés après le {report.as_of:%d/%m/%Y}"
+    if report.tally.known_on is not None:
+        unknown += f" ou saisis après le {report.tally.known_on:%d/%m/%Y}"
     lines += [
         "",
         f"Parcours lus : {report.tally.pathways}"
-        + (f" ; orientés après le {_date_fr(report)} (non comptés) : {skipped}" if skipped else ""),
+        + (f" ; {unknown} (non comptés) : {skipped}" if skipped else ""),
         "Définitions : reussite.indicators.INDICATORS (version de chaque indicateur en JSON).",
     ]
     return "\n".join(lines) + "\n"
@@ -217,6 +222,7 @@ def to_json(report: Report, *, indent: int | None = 2) -> str:
         "report": "reussite.annual_report",
         "period": report.period.to_dict(),
         "as_of": report.as_of.isoformat(),
+        "known_on": None if report.tally.known_on is None else report.tally.known_on.isoformat(),
         "programmes": list(report.programme_names),
         "pathways_read": report.tally.pathways,
         "pathways_not_yet_known": report.tally.not_yet_known,

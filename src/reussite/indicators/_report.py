@@ -533,6 +533,7 @@ def annual_report(
     programme: Programme | None = None,
     progress: Callable[[int], None] | None = None,
     check_register: bool = True,
+    known_on: dt.date | None = None,
 ) -> Report:
     """Compute every indicator over ``pathways`` for ``period``, in one streaming pass.
 
@@ -553,6 +554,9 @@ def annual_report(
             rules of :class:`~reussite.Register`: unique ids, one open pathway per child
             and programme, re-entries); ``False`` only when they were checked already,
             by :func:`~reussite.serialization.load_cohort` say.
+        known_on: read the data as the tracking tool knew them on this date (events
+            recorded later left out, :func:`~reussite.as_known_on`): a report published
+            on that date is reproduced exactly, whatever was recorded since.
 
     Raises:
         InvalidValue: if an argument has the wrong type.
@@ -566,6 +570,10 @@ def annual_report(
         )
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise InvalidValue("annual_report", "as_of", as_of, "a datetime.date")
+    if known_on is not None and (
+        not isinstance(known_on, dt.date) or isinstance(known_on, dt.datetime)
+    ):
+        raise InvalidValue("annual_report", "known_on", known_on, "a datetime.date or None")
     if programme is not None and not isinstance(programme, Programme):
         raise InvalidValue("annual_report", "programme", programme, "a Programme or None")
     if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
@@ -574,6 +582,7 @@ def annual_report(
         period=period,
         as_of=as_of,
         programme=programme,
+        known_on=known_on,
         register=Register() if check_register else None,
     )
     tally.add_all(pathways if progress is None else _reporting(pathways, progress))

@@ -30,6 +30,7 @@ from ..events import (
     ObjectiveUpdated,
     ReferentChanged,
 )
+from ..lifecycle import as_known_on
 from ..pathway import Pathway, State
 from ..periods import Period
 from ..plan import Action
@@ -194,11 +195,14 @@ class Tally:
         period: the reporting period.
         as_of: the date the pathways are read as of.
         programme: the programme the report is restricted to, if one was given.
+        known_on: read each pathway as the tracking tool knew it on this date
+            (:func:`~reussite.as_known_on`: events recorded later left out), if given.
     """
 
     period: Period
     as_of: dt.date
     programme: Programme | None = None
+    known_on: dt.date | None = None
     pathways: int = 0
     not_yet_known: int = 0
     programmes: dict[str, tuple[str, float]] = attrs.Factory(dict)
@@ -273,6 +277,34 @@ class Tally:
         """
         self._count(iter((pathway,)))
 
+    def add_ended_before(self, pathways: Iterable[Pathway]) -> None:
+        """Count pathways that ended before the period began, as known on ``as_of``.
+
+        Such a pathway is read (one more in :attr:`pathways`, its programme checked) and
+        adds nothing else: its every date is before the period. The same as :meth:`add_all`
+        for them, without reading their records: :func:`reussite.evolution.annual_reports`
+        reads each pathway's end once and gives each period's tally the ones it may skip.
+
+        Raises:
+            InvalidValue: for an item that is not a pathway that ended before the period
+                and on or before ``as_of``.
+            InvalidInput, RegisterConflict: as :meth:`add`.
+        """
+        start, as_of = self.period.start, self.as_of
+        check = None if self.register is None else self.register.check
+        programme: Programme | None = None
+        for p in pathways:
+            ended_on = p.ended_on if isinstance(p, Pathway) else None
+            if ended_on is None or ended_on >= start or ended_on > as_of:
+                raise InvalidValue(
+                    "Tally.add_ended_before", "pathways", p, f"a pathway ended before {start}"
+                )
+            if check is not None:
+                check(p)
+            if p.programme is not programme:
+                programme = self._programme(p)
+            self.pathways += 1
+
     def _count(self, pathways: Iterator[Pathway]) -> int:
         """Count the pathways of ``pathways``; return how many were read.
 
@@ -313,6 +345,7 @@ class Tally:
         programme: Programme | None = None
         interval = 0  # months between reviews, by the rules of the programme
         check = None if self.register is None else self.register.check
+        known_on = self.known_on
         try:
             for p in pathways:
                 if not isinstance(p, Pathway):
@@ -321,6 +354,12 @@ class Tally:
                     )
                 if check is not None:
                     check(p)
+                if known_on is not None:
+                    known = as_known_on(p, known_on)
+                    if known is None:  # its referral was not yet recorded
+                        not_yet_known += 1
+                        continue
+                    p = known
                 referral = p.referral
                 referral_on = referral.on
                 if referral_on > as_of:
@@ -557,7 +596,7 @@ class Tally:
         """
         if not isinstance(other, Tally):
             raise InvalidValue("Tally", "merge", other, "a Tally")
-        for name in ("period", "as_of", "programme"):
+        for name in ("period", "as_of", "programme", "known_on"):
             mine, theirs = getattr(self, name), getattr(other, name)
             if mine != theirs:
                 raise InvalidValue("Tally", name, theirs, f"the same {name} as this one ({mine})")
@@ -566,6 +605,7 @@ class Tally:
             period=self.period,
             as_of=self.as_of,
             programme=self.programme,
+            known_on=self.known_on,
             register=(
                 None
                 if registers[0] is None or registers[1] is None
@@ -655,8 +695,15 @@ def _referent_days(
     if last < first:
         return
     programme_id = p.programme.id
+    facts = p.facts
+    if ReferentChanged not in map(type, facts):  # one referent all along (a C-level scan)
+        assert p.referent_id is not None  # admitted: the admission named one
+        key = (programme_id, p.referent_id)
+        days[key] += (last - first).days + 1
+        had.append(key)
+        return
     handovers = [
-        (e.on, e.referent_id) for e in p.facts if type(e) is Admitted or type(e) is ReferentChanged
+        (e.on, e.referent_id) for e in facts if type(e) is Admitted or type(e) is ReferentChanged
     ]
     ends = [on for on, _ in handovers[1:]]
     seen: set[tuple[str, str]] = set()

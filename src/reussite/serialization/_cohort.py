@@ -69,7 +69,7 @@ class CohortHeader:
     """The first line of a cohort file: what it is, its version, and the programme."""
 
     schema: Literal["reussite.cohort"]
-    version: Literal[3]  # SCHEMA_VERSION: a test ties the two
+    version: Literal[4]  # SCHEMA_VERSION: a test ties the two
     programme: Programme
 
 

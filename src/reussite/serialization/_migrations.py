@@ -24,6 +24,9 @@ Version history:
   handover goes to child protection only. A version-2 document's derived ``state`` is
   dropped on upgrade (it is derived again by the replay), and its handovers to
   ``"other_service"`` are refused with a located line saying how to record them.
+* **4**: every event may say when it was recorded, ``"recorded_on"`` (``null`` when not
+  known), so that a report reads "what was known on" a date. Older documents upgrade
+  unchanged: their events' recording dates are not known.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from ._errors import Problems, show
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "later_format", "migration", "upgrade"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The version of the documents this library writes."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -191,3 +194,24 @@ def _lifecycle_of_version_3(document: dict[str, Any]) -> dict[str, Any]:
     if problems:
         raise Problems(problems)
     return {key: value for key, value in document.items() if key != "state"}
+
+
+@migration(from_version=3)
+def _recording_dates_of_version_4(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 → 4: nothing to change (recording dates unknown); refuses them if present."""
+    events = document.get("events")
+    if type(events) is list:
+        problems = [
+            later_format(3, 'a recording date "recorded_on"', f"$.events[{index}].recorded_on")
+            for index, event in enumerate(events)
+            if type(event) is dict
+            and (
+                "recorded_on" in event
+                or (
+                    type(event.get("replacement")) is dict and "recorded_on" in event["replacement"]
+                )
+            )
+        ]
+        if problems:
+            raise Problems(problems)
+    return document

@@ -107,8 +107,8 @@ def _redated(event: Event, on: dt.date) -> Event:
     for name in ("consent", "review", "handover", "situation"):
         record = getattr(event, name, None)
         if record is not None:
-            return attrs.evolve(event, **{name: attrs.evolve(record, on=on)})  # type: ignore[misc]
-    return attrs.evolve(event, on=on)  # type: ignore[misc]
+            return attrs.evolve(event, **{name: attrs.evolve(record, on=on)})  # type: ignore[misc,call-arg,unused-ignore]
+    return attrs.evolve(event, on=on)  # type: ignore[misc,call-arg,unused-ignore]
 
 
 def _open_state(draw: st.DrawFn, programme: Programme, states: Iterable[State]) -> Pathway:
@@ -266,7 +266,7 @@ def _break_referent(draw: st.DrawFn, programme: Programme) -> tuple[Pathway, Eve
     on = _soon(draw, p)
     if p.state is State.ASSESSED:
         event = _admitted(draw, p, on)
-        return p, attrs.evolve(event, referent_id=unknown)  # type: ignore[misc]
+        return p, attrs.evolve(event, referent_id=unknown)  # type: ignore[misc,call-arg,unused-ignore]
     assert p.referent_id is not None
     return p, ReferentChanged(on=on, referent_id=_pick(draw, [unknown, p.referent_id]))
 

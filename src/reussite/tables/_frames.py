@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pathlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -58,6 +59,8 @@ class Table:
         Raises:
             InvalidValue: naming the columns, when the table has none called ``name``.
         """
+        if not isinstance(name, str):
+            raise InvalidValue(f"Table.{self.name}", "column", name, "a column's name")
         index = self.schema.names.index(self.schema.column(name).name)
         return [row[index] for row in self.rows]
 
@@ -78,8 +81,11 @@ class Table:
         ``df.attrs["labels_fr"]`` holds each column's French label.
 
         Raises:
+            InvalidValue: if ``labels`` is not ``True`` or ``False``.
             MissingOptionalDependency: if pandas is not installed.
         """
+        if not isinstance(labels, bool):
+            raise InvalidValue("Table.to_pandas", "labels", labels, "True or False")
         pd = require("pandas", extra="pandas", needed_by="Table.to_pandas")
         np = require("numpy", extra="pandas", needed_by="Table.to_pandas")
         data = {
@@ -182,7 +188,7 @@ class Tables(Mapping[str, Table]):
     def __getitem__(self, name: str) -> Table:
         try:
             return self.tables[name]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable name
             raise InvalidValue("Tables", "name", name, f"one of {', '.join(self.tables)}") from None
 
     def __iter__(self) -> Iterator[str]:
@@ -236,8 +242,10 @@ def _names(names: Iterable[str] | None) -> tuple[str, ...]:
         return tuple(SCHEMAS)
     if isinstance(names, str):
         names = (names,)
+    if isinstance(names, bytes | Mapping) or not isinstance(names, Iterable):
+        raise InvalidValue("reussite.tables", "names", names, f"names among {list(SCHEMAS)}")
     chosen = tuple(names)
-    unknown = [n for n in chosen if n not in SCHEMAS]
+    unknown = [n for n in chosen if not isinstance(n, str) or n not in SCHEMAS]
     if unknown or not chosen:
         raise InvalidValue("reussite.tables", "names", list(chosen), f"names among {list(SCHEMAS)}")
     return tuple(n for n in SCHEMAS if n in chosen)
@@ -365,11 +373,14 @@ def write_parquet(
     column's French label and sensitivity are in the Parquet schema's field metadata.
     DuckDB, pandas, polars and Arrow read the files directly.
 
+    The folder is created if need be; files of the same names in it are replaced.
+
     Returns:
         Each table's name and the path of its file.
 
     Raises:
-        InvalidValue: as :func:`iter_tables`.
+        InvalidValue: as :func:`iter_tables`, or for a ``folder`` that is a file, cannot
+            be created or written to (naming it).
         MissingOptionalDependency: if pyarrow is not installed.
     """
     batches = iter_tables(
@@ -377,9 +388,11 @@ def write_parquet(
     )
     chosen = _names(names)
     pq = require("pyarrow.parquet", extra="arrow", needed_by="write_parquet")
-    out = pathlib.Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _folder(folder)
     paths = {name: out / f"{name}.parquet" for name in chosen}
+    for path in paths.values():
+        if path.is_dir():
+            raise InvalidValue("write_parquet", "folder", str(path), "no folder of that name")
     writers: dict[str, Any] = {}
     try:
         for batch in batches:
@@ -394,7 +407,27 @@ def write_parquet(
                 empty = Table(schema=schema, rows=[]).to_arrow()
                 writers[name] = pq.ParquetWriter(paths[name], empty.schema)
                 writers[name].write_table(empty)
+    except OSError as error:
+        raise InvalidValue(
+            "write_parquet", "folder", str(out), f"a folder that can be written ({error.strerror})"
+        ) from error
     finally:
         for writer in writers.values():
             writer.close()
     return paths
+
+
+def _folder(folder: object) -> pathlib.Path:
+    """``folder`` as a path, created if need be; :class:`InvalidValue` if it cannot be."""
+    if not isinstance(folder, str | os.PathLike) or not os.fspath(folder):
+        raise InvalidValue("write_parquet", "folder", folder, "a folder path (str or Path)")
+    out = pathlib.Path(os.fsdecode(os.fspath(folder)))
+    if out.exists() and not out.is_dir():
+        raise InvalidValue("write_parquet", "folder", str(out), "a folder, not a file")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidValue(
+            "write_parquet", "folder", str(out), f"a folder that can be created ({error.strerror})"
+        ) from error
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -245,6 +246,13 @@ class TableSchema:
     def arrow_schema(self) -> Any:
         """The Arrow schema, each field carrying its French label and sensitivity.
 
+        The schema also carries pandas metadata, so that a plain ``pd.read_parquet`` of
+        a file :func:`~reussite.tables.write_parquet` wrote gives integers and booleans
+        as pandas' nullable ``Int64`` and ``boolean``, text as ``string``, codes as
+        categoricals, and dates as dates (pandas' Arrow date dtype, ``date32[pyarrow]``:
+        compare them with :class:`datetime.date`; ``.astype("datetime64[s]")`` gives the
+        dtype of :meth:`Table.to_pandas`). DuckDB and polars read the dates as ``DATE``.
+
         Needs pyarrow (extra ``arrow``).
         """
         import pyarrow as pa
@@ -261,5 +269,50 @@ class TableSchema:
                 )
                 for c in self.columns
             ],
-            metadata={"reussite_table": self.name, "label_fr": self.label_fr},
+            metadata={
+                "reussite_table": self.name,
+                "label_fr": self.label_fr,
+                "pandas": json.dumps(self._pandas_metadata()),
+            },
         )
+
+    def _pandas_metadata(self) -> dict[str, Any]:
+        """The ``pandas`` schema metadata pyarrow reads back (the dtype of each column)."""
+        columns = []
+        for c in self.columns:
+            pandas_type, numpy_type = _PANDAS_METADATA[c.dtype]
+            columns.append(
+                {
+                    "name": c.name,
+                    "field_name": c.name,
+                    "pandas_type": pandas_type,
+                    "numpy_type": numpy_type,
+                    "metadata": {"num_categories": len(c.codes or ()), "ordered": False}
+                    if c.dtype is DType.CATEGORY
+                    else None,
+                }
+            )
+        return {
+            "index_columns": [],
+            "column_indexes": [],
+            "columns": columns,
+            "creator": {"library": "reussite", "version": _version()},
+        }
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+_PANDAS_METADATA = {
+    DType.STRING: ("unicode", "string"),
+    DType.CATEGORY: ("categorical", "int32"),
+    DType.DATE: ("date", "date32[day][pyarrow]"),
+    DType.INT: ("int64", "Int64"),
+    DType.FLOAT: ("float64", "float64"),
+    DType.BOOL: ("bool", "boolean"),
+}
+"""``(pandas_type, numpy_type)`` of each dtype in pandas' Parquet metadata: the dtype
+pandas builds when it reads the column back."""
