@@ -265,7 +265,7 @@ def _merge_error(name: str, error: InvalidValue, result: Synthesis) -> CommandEr
     return CommandError(f"{name} : " + template.format(got=got, had=had))
 
 
-def _part(name: str, data: bytes, survey: SurveyEdition | None) -> PreReturn | Synthesis:
+def _part(name: str, data: bytes, survey: SurveyEdition | None) -> Synthesis:
     """One file read and checked against its edition (``survey`` or a shipped one)."""
     import json
 

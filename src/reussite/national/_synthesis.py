@@ -252,12 +252,14 @@ def check_synthesis(s: Synthesis) -> None:
     """
     owner = "Synthesis"
     index: dict[str, int] = {}
-    for i, t in enumerate(s.totals):
-        if i and t.key <= s.totals[i - 1].key:
-            raise InvalidValue(owner, f"totals[{i}].key", t.key, "keys sorted, each once")
-        family = _family(t.key)
-        if family is None and t.key not in _FIXED:
-            raise InvalidValue(owner, f"totals[{i}].key", t.key, "a key of a synthesis's totals")
+    for i, total in enumerate(s.totals):
+        if i and total.key <= s.totals[i - 1].key:
+            raise InvalidValue(owner, f"totals[{i}].key", total.key, "keys sorted, each once")
+        family = _family(total.key)
+        if family is None and total.key not in _FIXED:
+            raise InvalidValue(
+                owner, f"totals[{i}].key", total.key, "a key of a synthesis's totals"
+            )
         if family is not None:
             prefix, code = family
             allowed = _ENUM_FAMILIES.get(prefix)
@@ -265,13 +267,13 @@ def check_synthesis(s: Synthesis) -> None:
                 raise InvalidValue(
                     owner,
                     f"totals[{i}].key",
-                    t.key,
+                    total.key,
                     f"{prefix}<code> with a code among {', '.join(allowed)}",
                 )
             parts = code.split(".")
             if not all(parts) or len(parts) > (2 if prefix == "partners." else 1):
-                raise InvalidValue(owner, f"totals[{i}].key", t.key, f"{prefix}<code>")
-        index[t.key] = i
+                raise InvalidValue(owner, f"totals[{i}].key", total.key, f"{prefix}<code>")
+        index[total.key] = i
     t = s.counter()
 
     def where(key: str) -> str:
@@ -284,11 +286,11 @@ def check_synthesis(s: Synthesis) -> None:
             raise InvalidValue(owner, where(part), found, f"at most {whole} ({limit})")
 
     def sums(prefix: str, whole: str) -> None:
-        found = sum(
-            n
-            for k, n in t.items()
-            if k.startswith(prefix) and _family(k) is not None and _family(k)[0] == prefix
-        )  # type: ignore[index]
+        found = 0
+        for key, n in t.items():
+            family = _family(key)
+            if family is not None and family[0] == prefix:
+                found += n
         if found != t[whole]:
             raise InvalidValue(owner, where(whole), t[whole], f"the sum of {prefix}* ({found})")
 
