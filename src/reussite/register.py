@@ -92,6 +92,9 @@ class Register:
     children: dict[str, dict[str, tuple[dt.date, tuple[Span, ...]]]] = attrs.Factory(dict)
     pathways: dict[str, dict[str, str]] = attrs.Factory(dict)
     waiting: dict[tuple[str, str], tuple[tuple[str, Span], ...]] = attrs.Factory(dict)
+    _dates: dict[dt.date, dt.date] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    """One object per distinct date met: the records share them (a date object per
+    pathway would cost a third of the register's memory)."""
 
     def __len__(self) -> int:
         return sum(map(len, self.pathways.values()))
@@ -112,14 +115,18 @@ class Register:
             raise InvalidValue("Register", "check", pathway, "a reussite.Pathway")
         programme_id = pathway.programme.id
         child = pathway.child
+        same = self._dates.setdefault
+        referred_on = pathway.referral.on
         end = pathway.exit or pathway.handover or pathway.not_taken_on  # Pathway.ended_on
+        ended_on = None if end is None else end.on
         span: Span = (
             pathway.id,
-            pathway.referral.on,
-            None if end is None else end.on,
+            same(referred_on, referred_on),
+            None if ended_on is None else same(ended_on, ended_on),
             pathway.previous_pathway_id,
             line,
         )
+        birth = same(child.birth_date, child.birth_date)
         ids = self.pathways.get(programme_id)
         children = self.children.get(programme_id)
         if (  # the common case, quickly: a new pathway of a new child, no re-entry
@@ -130,10 +137,10 @@ class Register:
             and child.id not in children
             and (not self.waiting or (programme_id, span[0]) not in self.waiting)
         ):
-            children[child.id] = (child.birth_date, (span,))
+            children[child.id] = (birth, (span,))
             ids[span[0]] = child.id
             return
-        self._add(programme_id, child.id, child.birth_date, span)
+        self._add(programme_id, child.id, birth, span)
 
     @staticmethod
     def entry(pathway: Pathway, *, line: int = 0) -> Entry:

@@ -695,8 +695,15 @@ def _referent_days(
     if last < first:
         return
     programme_id = p.programme.id
+    facts = p.facts
+    if ReferentChanged not in map(type, facts):  # one referent all along (a C-level scan)
+        assert p.referent_id is not None  # admitted: the admission named one
+        key = (programme_id, p.referent_id)
+        days[key] += (last - first).days + 1
+        had.append(key)
+        return
     handovers = [
-        (e.on, e.referent_id) for e in p.facts if type(e) is Admitted or type(e) is ReferentChanged
+        (e.on, e.referent_id) for e in facts if type(e) is Admitted or type(e) is ReferentChanged
     ]
     ends = [on for on, _ in handovers[1:]]
     seen: set[tuple[str, str]] = set()

@@ -39,6 +39,7 @@ from ..people import Child, Family, Guardian, Situation
 from ..plan import Action, Objective, Review
 from ..programme import (
     EligibilityCriterion,
+    FteChange,
     Programme,
     ProgrammeRules,
     Referent,
@@ -263,11 +264,23 @@ def programmes(
         name=f"PRE {draw(_names)}",
         territory=Timeline(tuple(periods), "territory"),
         support_teams=tuple(attrs.evolve(t, id=f"eps-{i}") for i, t in enumerate(teams, 1)),
-        referents=tuple(
-            Referent(id=f"ref-{i}", name=f"Référent {i}", fte=draw(_fte))
-            for i in range(1, count + 1)
-        ),
+        referents=tuple(_referent(draw, i, since) for i in range(1, count + 1)),
         rules=Timeline(tuple(rules), "programme rules"),
+    )
+
+
+def _referent(draw: st.DrawFn, i: int, since: dt.date) -> Referent:
+    """A referent, one time in four dated: joined, maybe left, maybe a change of FTE."""
+    name, fte = f"Référent {i}", draw(_fte)
+    if draw(st.integers(0, 3)) < 3:
+        return Referent(id=f"ref-{i}", name=name, fte=fte)
+    joined = _day(since, draw(st.integers(0, 3000)))
+    left = draw(st.none() | st.integers(30, 3000).map(lambda days: _day(joined, days)))
+    changes: tuple[FteChange, ...] = ()
+    if draw(st.booleans()):
+        changes = (FteChange(on=_day(joined, draw(st.integers(1, 29))), fte=draw(_fte)),)
+    return Referent(
+        id=f"ref-{i}", name=name, fte=fte, joined_on=joined, left_on=left, fte_changes=changes
     )
 
 
