@@ -164,7 +164,16 @@ class Register:
         Raises:
             RegisterConflict: as :meth:`check`; the register is left unchanged.
         """
-        self._add(*entry)
+        programme_id, child_id, birth, (pathway_id, referred, ended, previous, line) = entry
+        same = self._dates.setdefault  # shared dates, as check keeps them
+        span: Span = (
+            pathway_id,
+            same(referred, referred),
+            None if ended is None else same(ended, ended),
+            previous,
+            line,
+        )
+        self._add(programme_id, child_id, same(birth, birth), span)
 
     def _add(self, programme_id: str, child_id: str, birth: dt.date, span: Span) -> None:
         pathway_id, _, _, previous, _ = span
