@@ -109,16 +109,17 @@ def reference_tally(pathways: list[r.Pathway], period: Period, as_of: dt.date) -
         if not (admitted_on <= end and span_end >= start) or p.not_taken_on is not None:
             continue  # never started: never followed
         # each day followed in the period, to the referent who had the pathway that day
-        day, had = max(admitted_on, start), set()
-        while day <= min(span_end, cutoff):
-            referent = next(
-                e.referent_id
-                for e in reversed(p.facts)
-                if isinstance(e, r.Admitted | r.ReferentChanged) and e.on <= day
-            )
-            t.child_days[programme.id, referent] += 1
-            had.add((programme.id, referent))
-            day += dt.timedelta(days=1)
+        # the referent of each day: the latest admission or change on or before it
+        changes = [
+            (e.on, e.referent_id) for e in p.facts if isinstance(e, r.Admitted | r.ReferentChanged)
+        ]
+        first, last, had = max(admitted_on, start), min(span_end, cutoff), set()
+        for i, (since, referent) in enumerate(changes):
+            until = changes[i + 1][0] - dt.timedelta(days=1) if i + 1 < len(changes) else last
+            days = (min(until, last) - max(since, first)).days + 1
+            if days > 0:
+                t.child_days[programme.id, referent] += days
+                had.add((programme.id, referent))
         t.referent_pathways.update(had)
         flags = 0
         for a in p.actions:

@@ -68,6 +68,10 @@ Span = tuple[str, dt.date, dt.date | None, str | None, int]
 """What the register keeps of a pathway: ``(id, referral date, end date or None while
 open, the earlier pathway it names, the line it was met on or 0)``."""
 
+Entry = tuple[str, str, dt.date, Span]
+"""A pathway as :meth:`Register.check_entry` checks it: ``(programme id, child id, birth
+date, span)``."""
+
 _OPEN = dt.date.max
 """The end of a pathway still open, for comparisons."""
 
@@ -137,6 +141,39 @@ class Register:
             ids[span[0]] = child.id
             return
         self._add(programme_id, child.id, birth, span)
+
+    @staticmethod
+    def entry(pathway: Pathway, *, line: int = 0) -> Entry:
+        """What :meth:`check` keeps of ``pathway``, to be checked elsewhere.
+
+        Another process reads the pathway; :meth:`check_entry` checks it in file order.
+        """
+        end = pathway.exit or pathway.handover or pathway.not_taken_on
+        span: Span = (
+            pathway.id,
+            pathway.referral.on,
+            None if end is None else end.on,
+            pathway.previous_pathway_id,
+            line,
+        )
+        return (pathway.programme.id, pathway.child.id, pathway.child.birth_date, span)
+
+    def check_entry(self, entry: Entry) -> None:
+        """:meth:`check` for an :meth:`entry`: the same rules, the same messages.
+
+        Raises:
+            RegisterConflict: as :meth:`check`; the register is left unchanged.
+        """
+        programme_id, child_id, birth, (pathway_id, referred, ended, previous, line) = entry
+        same = self._dates.setdefault  # shared dates, as check keeps them
+        span: Span = (
+            pathway_id,
+            same(referred, referred),
+            None if ended is None else same(ended, ended),
+            previous,
+            line,
+        )
+        self._add(programme_id, child_id, same(birth, birth), span)
 
     def _add(self, programme_id: str, child_id: str, birth: dt.date, span: Span) -> None:
         pathway_id, _, _, previous, _ = span

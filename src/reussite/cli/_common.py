@@ -105,6 +105,56 @@ def add_input(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("file", metavar="FICHIER", help=f"{what} ; - pour l'entrée standard")
 
 
+def add_jobs(parser: argparse.ArgumentParser) -> None:
+    """Add ``--jobs N`` (default: every core)."""
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=jobs_argument,
+        default=None,
+        metavar="N",
+        help="processus de lecture en parallèle (par défaut : un par cœur, un seul pour"
+        " un fichier de moins de 8 Mo) ; le résultat est le même",
+    )
+
+
+def jobs_argument(text: str) -> int:
+    """An integer >= 1 for ``--jobs``.
+
+    >>> jobs_argument("2")
+    2
+    """
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"un entier ≥ 1 attendu, pas « {text} »")
+    return jobs
+
+
+_SMALL_FILE = 8 << 20
+"""Below this size (bytes), a file is read by one process unless ``--jobs`` says more:
+starting processes would cost more than they save."""
+
+
+def jobs_for(name: str, jobs: int | None) -> int:
+    """How many processes read ``name``: 1 for standard input or anything not a file.
+
+    By default every core, except for a small file (:data:`_SMALL_FILE`).
+    """
+    if name == STDIO or not os.path.isfile(name):
+        return 1
+    if jobs is not None:
+        return jobs
+    return 1 if os.path.getsize(name) < _SMALL_FILE else os.cpu_count() or 1
+
+
+def sharded_progress(name: str) -> Progress:
+    """A progress bar for a file read in shards (advanced as shards are done)."""
+    return Progress(_label(name), os.path.getsize(name) or None)
+
+
 def add_output(parser: argparse.ArgumentParser, *, what: str = "le résultat") -> None:
     """Add ``-o FICHIER`` (default and ``-``: standard output)."""
     parser.add_argument(

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
+from collections.abc import Iterator
 
 from ..indicators import Report, annual_report
+from ..pathway import Pathway
 from ..periods import CalendarYear, DateRange, Period, SchoolYear
+from ..programme import Programme
 from ..samples import sample_path
 from ._common import (
     EXIT_OK,
@@ -16,8 +20,11 @@ from ._common import (
     Subparsers,
     add_command,
     add_input,
+    add_jobs,
     date_argument,
+    jobs_for,
     reading,
+    sharded_progress,
     year_argument,
 )
 
@@ -84,6 +91,7 @@ def register(subparsers: Subparsers) -> None:
         "reproduit un bilan publié à cette date (par défaut : tout ce qui est saisi)",
     )
     _format(report)
+    add_jobs(report)
     report.set_defaults(handler=_report)
     demo = add_command(
         subparsers,
@@ -147,6 +155,10 @@ def _report(args: argparse.Namespace) -> int:
             f"({period.start.isoformat()}) : aucun parcours n'y serait encore connu",
             status=EXIT_USAGE,
         )
+    jobs = jobs_for(args.file, args.jobs)
+    if jobs > 1:
+        _print(_sharded(args, period, as_of, jobs), args.format)
+        return EXIT_OK
     with reading(args.file) as stream, load_cohort(stream) as cohort:
         # the cohort checks the register as it reads, naming lines: not twice
         report = annual_report(
@@ -159,6 +171,40 @@ def _report(args: argparse.Namespace) -> int:
         )
     _print(report, args.format)
     return EXIT_OK
+
+
+def _shard_report(
+    pathways: Iterator[Pathway],
+    programme: Programme,
+    *,
+    period: Period,
+    as_of: dt.date,
+    known_on: dt.date | None,
+) -> Report:
+    """The report of one shard (the register is checked by the reader, in file order)."""
+    return annual_report(
+        pathways,
+        period,
+        as_of=as_of,
+        programme=programme,
+        check_register=False,
+        known_on=known_on,
+    )
+
+
+def _sharded(args: argparse.Namespace, period: Period, as_of: dt.date, jobs: int) -> Report:
+    """The report of ``args.file`` read by ``jobs`` processes: the same as one."""
+    from ..serialization import map_cohort
+
+    with reading(args.file):  # opened and checked (not empty...) as by one process
+        pass
+    work = functools.partial(_shard_report, period=period, as_of=as_of, known_on=args.known_on)
+    progress = sharded_progress(args.file)
+    try:
+        read = map_cohort(args.file, work, jobs=jobs, progress=progress.advance)
+    finally:
+        progress.close()
+    return functools.reduce(Report.merge, read.results)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from typing import IO, Any, Literal
 
 from .. import __all__ as _public
 from ..errors import InvalidInput
-from ..serialization import Cohort, json_schema, load_cohort, load_pathway
+from ..pathway import Pathway
+from ..programme import Programme
+from ..serialization import Cohort, json_schema, load_cohort, load_pathway, map_cohort
 from ..serialization._cohort import COHORT_SCHEMA
 from ..serialization._documents import MAX_BYTES
 from ..serialization._errors import Problems as NotParsed
@@ -22,10 +25,13 @@ from ._common import (
     Subparsers,
     add_command,
     add_input,
+    add_jobs,
+    jobs_for,
     library_message,
     plural,
     problem,
     reading,
+    sharded_progress,
     unread,
 )
 
@@ -61,6 +67,7 @@ def register(subparsers: Subparsers) -> None:
         help="text : bilan en français, problèmes sur la sortie d'erreur (par défaut) ;"
         " json : bilan et problèmes en JSON sur la sortie standard",
     )
+    add_jobs(validate)
     validate.set_defaults(handler=_validate)
     schema = add_command(
         subparsers,
@@ -99,7 +106,11 @@ def _validate(args: argparse.Namespace) -> int:
         whole = unread(stream, first)
         if _is_cohort_header(first):
             kind = "cohort"
-            valid, invalid = _check_cohort(whole, unknown_keys, problems)
+            jobs = jobs_for(args.file, args.jobs)
+            if jobs > 1:
+                valid, invalid = _check_shards(args.file, jobs, unknown_keys, problems)
+            else:
+                valid, invalid = _check_cohort(whole, unknown_keys, problems)
         else:
             kind = "pathway"
             valid = _check_document(whole, unknown_keys, problems)
@@ -168,6 +179,37 @@ def _check_cohort(
     for failure in cohort.errors:  # the first ones: the reader keeps a bounded number
         problems.extend((failure.line, library_message(line)) for line in failure.errors)
     return valid, cohort.error_count
+
+
+def _nothing(pathways: Iterator[Pathway], programme: Programme) -> None:
+    """A shard's work when validating: the reader checks and counts."""
+
+
+def _check_shards(
+    name: str,
+    jobs: int,
+    unknown_keys: Literal["reject", "ignore"],
+    problems: list[tuple[int | None, str]],
+) -> tuple[int, int]:
+    """:func:`_check_cohort` with ``jobs`` processes: the same counts and problems."""
+    progress = sharded_progress(name)
+    try:
+        read = map_cohort(
+            name,
+            _nothing,
+            jobs=jobs,
+            on_error="collect",
+            unknown_keys=unknown_keys,
+            progress=progress.advance,
+        )
+    except InvalidInput as error:  # the header
+        problems.extend((1, library_message(_without_line(line))) for line in error.errors)
+        return 0, 1
+    finally:
+        progress.close()
+    for failure in read.errors:
+        problems.extend((failure.line, library_message(line)) for line in failure.errors)
+    return read.valid, read.error_count
 
 
 def _without_line(text: str) -> str:

@@ -38,6 +38,7 @@ from ._converter import configure_converter, make_converter
 from ._documents import MAX_BYTES, dump_pathway, dumps, load_pathway, loads
 from ._migrations import SCHEMA_VERSION
 from ._schema import json_schema
+from ._shards import ShardedCohort, map_cohort
 
 __all__ = [
     "MAX_BYTES",
@@ -46,6 +47,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Cohort",
     "LineError",
+    "ShardedCohort",
     "configure_converter",
     "dump_cohort",
     "dump_pathway",
@@ -55,4 +57,5 @@ __all__ = [
     "load_pathway",
     "loads",
     "make_converter",
+    "map_cohort",
 ]

@@ -1,0 +1,114 @@
+"""Benchmark: ``reussite report --jobs N`` end to end on a generated national file.
+
+    python benchmarks/bench_jobs.py --pathways 1000000    # the issue's target (3 GB file)
+    python benchmarks/bench_jobs.py --quick               # 2,000 pathways, correctness only
+
+Writes copies of the bundled Pays Salonais cohort with new ids (each replayed, every rule
+checked) to a temporary cohort file, streamed: the pathways are never all in memory.
+Then runs ``python -m reussite report FILE --school-year 2017 --format json --jobs J``
+in fresh processes, alternating the values of J within each round, checks that every run
+prints the same bytes, and prints the wall times with the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+import reussite as r
+from reussite.samples import sample_path
+from reussite.serialization import dump_cohort, load_cohort
+
+
+def copies(count: int) -> tuple[r.Programme, Iterator[r.Pathway]]:
+    """``count`` valid pathways, copies of the seed cohort with new ids, one at a time."""
+    with load_cohort(sample_path("cohort")) as cohort:
+        programme = cohort.programme
+        seed = list(cohort)
+
+    def generate() -> Iterator[r.Pathway]:
+        made, copy = 0, 0
+        while True:
+            for p in seed:
+                if made == count:
+                    return
+                first = p.history[0]
+                assert isinstance(first, r.Referred)
+                renamed = attrs.evolve(
+                    first,
+                    pathway_id=f"{p.id}-{copy}",
+                    child=attrs.evolve(first.child, id=f"{first.child.id}-{copy}"),
+                    previous_pathway_id=None
+                    if first.previous_pathway_id is None
+                    else f"{first.previous_pathway_id}-{copy}",
+                )
+                yield r.replay([renamed, *p.history[1:]], programme=programme)
+                made += 1
+            copy += 1
+
+    return programme, generate()
+
+
+def load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - not on every platform
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pathways", type=int, default=1_000_000)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.pathways, args.repeat = 2_000, 1
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "national.jsonl"
+        started = time.perf_counter()
+        programme, pathways = copies(args.pathways)
+        dump_cohort(pathways, path, programme=programme)
+        print(
+            f"{args.pathways:,} pathways, {path.stat().st_size / 1e6:,.0f} MB, written in "
+            f"{time.perf_counter() - started:,.0f} s (not timed); {os.cpu_count()} CPUs"
+        )
+        best = dict.fromkeys(args.jobs, float("inf"))
+        outputs = set()
+        for round_ in range(args.repeat):
+            order = args.jobs if round_ % 2 == 0 else args.jobs[::-1]
+            for jobs in order:
+                before = load()
+                started = time.perf_counter()
+                command = [sys.executable, "-m", "reussite", "report", str(path)]
+                command += ["--school-year", "2017", "--format", "json", "--jobs", str(jobs)]
+                done = subprocess.run(
+                    command,
+                    capture_output=True,
+                    check=True,
+                )
+                seconds = time.perf_counter() - started
+                best[jobs] = min(best[jobs], seconds)
+                outputs.add(done.stdout)
+                print(f"  --jobs {jobs}: {seconds:,.1f} s (load average {before} before)")
+        if len(outputs) != 1:
+            print("MISMATCH: the runs printed different reports")
+            return 1
+        print(f"  same report from every run; load average after: {load()}")
+        base = best[args.jobs[0]]
+        for jobs, seconds in best.items():
+            print(f"  --jobs {jobs}: best {seconds:,.1f} s = {base / seconds:.2f}x faster")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

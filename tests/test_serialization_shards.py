@@ -1,0 +1,144 @@
+"""map_cohort and ``--jobs``: a file read in shards gives what one process gives."""
+
+from __future__ import annotations
+
+import functools
+import json
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reussite.cli import main
+from reussite.errors import InvalidInput, InvalidValue
+from reussite.indicators import Report, annual_report
+from reussite.periods import SchoolYear
+from reussite.samples import sample_path
+from reussite.serialization import _shards, load_cohort, map_cohort
+
+YEAR = SchoolYear(2017)
+HEADER, *LINES = sample_path("cohort").read_bytes().splitlines(keepends=True)
+
+
+class _Inline:
+    """A process pool that runs each task here: the shards without the processes."""
+
+    def __init__(self, max_workers: int) -> None:
+        self.max_workers = max_workers
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def report(pathways: Any, programme: Any) -> Report:
+    return annual_report(pathways, YEAR, as_of=YEAR.end, programme=programme, check_register=False)
+
+
+def one_process(path: Path, on_error: str) -> tuple[Any, ...]:
+    with load_cohort(path, on_error=on_error) as cohort:  # type: ignore[arg-type]
+        pathways = list(cohort)
+        errors = tuple(cohort.errors)
+        count = cohort.error_count
+    return len(pathways), errors, count, report(iter(pathways), cohort.programme)
+
+
+# a cohort file: lines of the seed, some repeated (register conflicts), some spoilt,
+# some blank; small shards so that a few lines make several of them
+lines_of_a_file = st.lists(
+    st.one_of(
+        st.sampled_from(LINES[:60]),
+        st.just(b"\n"),
+        st.just(b'{"id": "broken"\n'),
+    ),
+    min_size=0,
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=lines_of_a_file, jobs=st.integers(2, 5), on_error=st.sampled_from(["raise", "collect"])
+)
+def test_shards_read_as_one_process(tmp_path, monkeypatch, lines, jobs, on_error):
+    monkeypatch.setattr(_shards, "ProcessPoolExecutor", _Inline)
+    monkeypatch.setattr(_shards, "_MIN_SHARD", 1)
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(HEADER + b"".join(lines))
+    try:
+        expected = one_process(path, on_error)
+    except InvalidInput as error:
+        expected = error
+    if isinstance(expected, InvalidInput):
+        with pytest.raises(InvalidInput) as caught:
+            map_cohort(path, report, jobs=jobs, on_error=on_error)  # type: ignore[arg-type]
+        assert caught.value.errors == expected.errors
+        assert str(caught.value) == str(expected)
+        return
+    read = map_cohort(path, report, jobs=jobs, on_error=on_error)  # type: ignore[arg-type]
+    valid, errors, count, whole = expected
+    assert (read.valid, read.errors, read.error_count) == (valid, errors, count)
+    if on_error == "raise" or not count:
+        merged = functools.reduce(Report.merge, read.results)
+        assert merged.to_json() == whole.to_json()
+
+
+def test_a_header_problem_is_raised_once(tmp_path):
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(b'{"schema": "reussite.cohort"}\n' + b"".join(LINES[:3]))
+    with pytest.raises(InvalidInput, match=r"line 1"):
+        map_cohort(path, report, jobs=1)
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("jobs", 0), ("jobs", "2"), ("on_error", "skip"), ("max_errors", -1), ("path", 3)],
+)
+def test_arguments_are_checked(argument, value):
+    arguments: dict[str, Any] = {"path": sample_path("cohort"), "work": report}
+    arguments[argument] = value
+    with pytest.raises(InvalidValue, match=argument):
+        map_cohort(**arguments)
+
+
+def test_cli_jobs_2_prints_what_jobs_1_prints(capsys, tmp_path):
+    # real worker processes: the work and results cross process boundaries
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(HEADER + b"".join(LINES) + LINES[5] + b'{"id": 1}\n')
+    outputs = []
+    for jobs in ("1", "2"):
+        for command in (["report", "--school-year", "2017"], ["validate", "--format", "json"]):
+            status = main([command[0], str(path), *command[1:], "--jobs", jobs])
+            captured = capsys.readouterr()
+            outputs.append((status, captured.out, captured.err))
+    assert outputs[:2] == outputs[2:]
+    assert outputs[0][0] == 1
+    assert "(line 296)" in outputs[0][2]
+    validated = json.loads(outputs[1][1])
+    assert (validated["valid"], validated["invalid"]) == (294, 2)
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(HEADER + b"".join(LINES))
+    printed = []
+    for jobs in ("1", "2"):
+        assert main(["report", str(good), "--school-year", "2017", "--jobs", jobs]) == 0
+        printed.append(capsys.readouterr().out)
+    assert printed[0] == printed[1]
+    assert "enfants" in printed[0]
+
+
+def test_jobs_must_be_positive(capsys):
+    argv = ["report", str(sample_path("cohort")), "--school-year", "2017", "--jobs", "0"]
+    assert main(argv) == 2
+    assert "entier" in capsys.readouterr().err
