@@ -66,9 +66,10 @@ class Event:
     Attributes:
         recorded_on: the date the event was entered in the tracking tool (*date de
             saisie*), when known: on or after ``on``, and never before the previous
-            event's (``R-CHRONOLOGY``). Reports read "what was known on" a date from it
+            event's (``R-CHRONOLOGY``); a correction's replacement leaves it empty (the
+            correction's says when). Reports read "what was known on" a date from it
             (``annual_report(known_on=...)``); an event without it counts as recorded on
-            its own date.
+            its own date, or with the previous one if that was later.
     """
 
     tag: ClassVar[str]

@@ -696,9 +696,11 @@ def as_known_on(pathway: Pathway, on: dt.date) -> Pathway | None:
     """The pathway as the tracking tool knew it on ``on``; ``None`` if not yet recorded.
 
     Rule (*données connues à une date*): an event is known from the date it was recorded
-    (:attr:`~reussite.events.Event.recorded_on`; its own date when that is not given), so
-    the pathway known on ``on`` is the replay of the events recorded by then: a late
-    entry or a correction recorded afterwards is left out. A report published on a date
+    (:attr:`~reussite.events.Event.recorded_on`; its own date when that is not given), and
+    events are recorded in the order of the history, so an event after one not yet known
+    is not known either: the pathway known on ``on`` is the replay of the history up to
+    the first event not yet recorded. A late entry or a correction recorded afterwards is
+    left out. A report published on a date
     is reproduced later by reading the pathways as known on that date.
 
     Raises:
@@ -709,9 +711,11 @@ def as_known_on(pathway: Pathway, on: dt.date) -> Pathway | None:
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise InvalidValue("as_known_on", "on", on, "a datetime.date")
     history = pathway.history
-    known = [event for event in history if event.known_from <= on]
-    if len(known) == len(history):
+    known = 0  # the events are recorded in their order: those known make a prefix
+    while known < len(history) and history[known].known_from <= on:
+        known += 1
+    if known == len(history):
         return pathway
-    if not known or known[0] is not history[0]:  # the referral itself not yet recorded
+    if known == 0:  # the referral itself not yet recorded
         return None
-    return replay(known, programme=pathway.programme)
+    return replay(history[:known], programme=pathway.programme)

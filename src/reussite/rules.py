@@ -422,13 +422,14 @@ def _chronology(p: Pathway, e: Event) -> str | None:
     if e.on < last:
         return f"dated {e.on}, before the previous event ({last})"
     recorded = e.recorded_on
-    if recorded is not None and recorded < e.on:
+    if recorded is None:  # not known: recorded after the previous event, as appended
+        return None
+    if recorded < e.on:
         return f"recorded on {recorded}, before it happened ({e.on})"
     previous = p.facts[-1].known_from  # the fold keeps the last fact (replay: only it)
-    if e.known_from < previous:
-        what = "recorded" if recorded is not None else "dated (its recording date not given)"
+    if recorded < previous:
         return (
-            f"{what} on {e.known_from}, before the previous event was recorded ({previous}): "
+            f"recorded on {recorded}, before the previous event was recorded ({previous}): "
             "events are recorded in their order"
         )
     return None
@@ -511,6 +512,11 @@ def _correction(p: Pathway, e: Event) -> str | None:
             )
     elif type(replacement) is Referred:
         return f"a referral only replaces version 1, not version {version} ({target.tag})"
+    if replacement is not None and replacement.recorded_on is not None:
+        return (
+            "a replacement is recorded with its correction: leave its recorded_on empty "
+            "(the correction's recorded_on says when)"
+        )
     latest = max(target.on, replacement.on) if replacement is not None else target.on
     if e.on < latest:
         return f"recorded on {e.on}, before the event it corrects ({latest})"
