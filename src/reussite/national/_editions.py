@@ -385,3 +385,27 @@ def edition(edition_id: str) -> SurveyEdition:
     if not isinstance(edition_id, str) or edition_id not in EDITIONS:
         raise InvalidValue("edition", "id", edition_id, f"one of {', '.join(EDITIONS)}")
     return EDITIONS[edition_id]
+
+
+def check_edition_of(owner: str, edition_id: str, digest: str | None, survey: object) -> None:
+    """Check that ``survey`` is the edition a return or synthesis was built with.
+
+    Rule: same id, and the same fingerprint when the document carries one (a custom
+    edition reusing a shipped id is told apart by its digest).
+
+    Raises:
+        InvalidValue: owner ``owner`` (``PreReturn``, ``Synthesis``), field ``edition`` or
+            ``edition_digest``.
+    """
+    if not isinstance(survey, SurveyEdition):
+        raise InvalidValue(owner, "edition", survey, "a SurveyEdition")
+    if survey.id != edition_id:
+        raise InvalidValue(owner, "edition", edition_id, f"the edition given ({survey.id!r})")
+    if digest is not None and digest != survey.digest:
+        raise InvalidValue(
+            owner,
+            "edition_digest",
+            digest,
+            f"the digest of the edition {survey.id!r} given ({survey.digest}): built with "
+            "another edition of that id (give that edition's file)",
+        )

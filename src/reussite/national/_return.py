@@ -26,7 +26,7 @@ from ..indicators import annual_report
 from ..pathway import Pathway
 from ..periods import SchoolYear
 from ..programme import Programme
-from ._editions import EDITIONS, OUTSIDE_BANDS, SurveyEdition, edition
+from ._editions import EDITIONS, OUTSIDE_BANDS, SurveyEdition, check_edition_of, edition
 
 __all__ = [
     "Bin",
@@ -494,18 +494,7 @@ def check_return_codes(ret: PreReturn, survey: SurveyEdition) -> None:
         InvalidValue: owner ``PreReturn``, the field path, the codes accepted.
     """
     owner = "PreReturn"
-    if not isinstance(survey, SurveyEdition):
-        raise InvalidValue(owner, "edition", survey, "a SurveyEdition")
-    if survey.id != ret.edition:
-        raise InvalidValue(owner, "edition", ret.edition, f"the edition given ({survey.id!r})")
-    if ret.edition_digest is not None and ret.edition_digest != survey.digest:
-        raise InvalidValue(
-            owner,
-            "edition_digest",
-            ret.edition_digest,
-            f"the digest of the edition {survey.id!r} given ({survey.digest}): the return was"
-            " built with another edition of that id (give that edition's file)",
-        )
+    check_edition_of(owner, ret.edition, ret.edition_digest, survey)
 
     def known(list_name: str) -> tuple[str, ...]:
         return survey.codes(list_name)

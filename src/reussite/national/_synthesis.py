@@ -19,7 +19,7 @@ import attrs
 from .. import _validate as v
 from ..codes import ExitReason, ReferralSource, Sex
 from ..errors import InvalidValue
-from ._editions import EDITIONS, OUTSIDE_BANDS, SurveyEdition, edition
+from ._editions import EDITIONS, OUTSIDE_BANDS, SurveyEdition, check_edition_of, edition
 from ._return import Bin, PreReturn, _histogram, check_return_codes, histogram
 
 __all__ = [
@@ -382,18 +382,7 @@ def check_synthesis_codes(s: Synthesis, survey: SurveyEdition) -> None:
         InvalidValue: owner ``Synthesis``, the field path (``totals[3].key``).
     """
     owner = "Synthesis"
-    if not isinstance(survey, SurveyEdition):
-        raise InvalidValue(owner, "edition", survey, "a SurveyEdition")
-    if survey.id != s.edition:
-        raise InvalidValue(owner, "edition", s.edition, f"the edition given ({survey.id!r})")
-    if s.edition_digest is not None and s.edition_digest != survey.digest:
-        raise InvalidValue(
-            owner,
-            "edition_digest",
-            s.edition_digest,
-            f"the digest of the edition {survey.id!r} given ({survey.digest}): the returns were"
-            " built with another edition of that id (give that edition's file)",
-        )
+    check_edition_of(owner, s.edition, s.edition_digest, survey)
     for i, t in enumerate(s.totals):
         family = _family(t.key)
         if family is None or family[0] in _ENUM_FAMILIES:
