@@ -693,6 +693,12 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
             )
         )
 
+    def share(
+        id_: str, block: int, label: str, num: int, den: int, item: str | None = None
+    ) -> None:
+        """A share in %, with its terms (``num`` over ``den``)."""
+        add(id_, block, label, "%", _share(num, den), num, den, item)
+
     # 0. the PREs
     add("pres_returned", 0, "PRE ayant transmis une fiche", "PRE", t["pres.returned"])
     add("pres_active", 0, "PRE actifs à la date de référence", "PRE", t["pres.active"])
@@ -708,12 +714,10 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
     carriers = t["answered.identity.carrier"]
     for c in ed.carriers:
         n = t[f"carrier.{c.code}"]
-        add(
+        share(
             f"carrier.{c.code}",
             1,
             f"Portage : {c.label_fr}",
-            "%",
-            _share(n, carriers),
             n,
             carriers,
             "identity.carrier",
@@ -755,12 +759,10 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
     partners = t["answered.governance.partners"]
     for c in ed.partners:
         n = t[f"partners.{c.code}"]
-        add(
+        share(
             f"partners.{c.code}",
             3,
             f"PRE ayant pour partenaire : {c.label_fr}",
-            "%",
-            _share(n, partners),
             n,
             partners,
             "governance.partners",
@@ -825,12 +827,10 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
         supported,
         item="children.collective_only",
     )
-    add(
+    share(
         "children_in_pathway_share",
         4,
         "dont en parcours personnalisé",
-        "%",
-        _share(in_pathway, supported),
         in_pathway,
         supported,
         "children.collective_only",
@@ -870,23 +870,19 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
         for code, label in codes:
             n = t[f"children.{prefix}.{code}"]
             if n or code not in ("hors_tranches", "U"):
-                add(
+                share(
                     f"children_by_{prefix}.{code}",
                     4,
                     f"{title} : {label}",
-                    "%",
-                    _share(n, followed),
                     n,
                     followed,
                 )
     for key in sorted(k for k in t if k.startswith("children.source.")):
         code = key.rsplit(".", 1)[1]
-        add(
+        share(
             f"children_by_source.{code}",
             4,
             f"Enfants en parcours orientés par : {_SOURCES.get(code, code)}",
-            "%",
-            _share(t[key], followed),
             t[key],
             followed,
         )
@@ -895,12 +891,10 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
     add("exits", 5, "Sorties de parcours dans l'année", "parcours", t["pathways.exits"])
     for key in sorted(k for k in t if k.startswith("exits.")):
         code = key.split(".", 1)[1]
-        add(
+        share(
             f"exits_by_reason.{code}",
             5,
             f"Sorties selon le motif : {_REASONS.get(code, code)}",
-            "%",
-            _share(t[key], t["pathways.exits"]),
             t[key],
             t["pathways.exits"],
         )
@@ -981,32 +975,26 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
             100,
             "money",
         )
-        add(
+        share(
             f"direct_funding_share.{f.code}",
             7,
             f"Part : {f.label_fr}",
-            "%",
-            _share(n, direct),
             n,
             direct,
             "money",
         )
-    add(
+    share(
         "state_share",
         7,
         "Part de l'État (tous crédits)",
-        "%",
-        _share(state, direct),
         state,
         direct,
         "money",
     )
-    add(
+    share(
         "co_funding_rate",
         7,
         "Taux de cofinancement (hors politique de la ville, global)",
-        "%",
-        _share(direct - pv, direct),
         direct - pv,
         direct,
         "money",
@@ -1024,12 +1012,10 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
     )
     for f in ed.funders:
         n = t[f"money.pres_with.{f.code}"]
-        add(
+        share(
             f"pres_with.{f.code}",
             7,
             f"PRE recevant des financements : {f.label_fr}",
-            "%",
-            _share(n, money),
             n,
             money,
             "money",
@@ -1047,12 +1033,10 @@ def _figures(s: Synthesis, ed: SurveyEdition) -> tuple[NationalFigure, ...]:
     for f in ed.funders:
         n = t[f"money.in_kind.giver.{f.code}"]
         add(f"in_kind.{f.code}", 7, f"En nature : {f.label_fr}", "€", n / 100, n, 100, "money")
-        add(
+        share(
             f"in_kind_share.{f.code}",
             7,
             f"Part en nature : {f.label_fr}",
-            "%",
-            _share(n, in_kind),
             n,
             in_kind,
             "money",
