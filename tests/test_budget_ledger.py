@@ -204,6 +204,8 @@ def test_file_level_problems() -> None:
         read_ledger("Libellé;Intitulé;Montant\n")
     with pytest.raises(InvalidInput, match=r"neither UTF-8 nor Windows-1252 \(byte 0x81"):
         read_ledger(b"Libell\xe9;Montant\n\x81;1\n")
+    with pytest.raises(InvalidInput, match=r"line 1: the line is not UTF-16 \(byte 0x00"):
+        read_ledger(b"\xfe\xff\x00\x00\x00")  # a byte-order mark, then half a character
     ledger = read_ledger("Sens;Libellé;Montant\n")
     assert ledger.lines == ()
     assert ledger.rows == 0

@@ -281,15 +281,13 @@ class _Undecodable(Exception):
     """A line is neither UTF-8 nor Windows-1252."""
 
     def __init__(
-        self, line: int, byte: int, column: int, *, encoding: str = "UTF-8 nor Windows-1252"
+        self, line: int, byte: int, column: int, *, expected: str = "neither UTF-8 nor Windows-1252"
     ) -> None:
         self.error = LedgerError(
             line=line,
             column=None,
             value=None,
-            message=f"the line is not {encoding} (byte 0x{byte:02x} at position {column + 1})"
-            if encoding == "UTF-16"
-            else f"the line is neither {encoding} (byte 0x{byte:02x} at position {column + 1})",
+            message=f"the line is {expected} (byte 0x{byte:02x} at position {column + 1})",
         )
 
 
@@ -306,7 +304,7 @@ def _decode(data: bytes) -> tuple[str, str, tuple[LedgerError, ...]]:
             return data.decode("utf-16"), "utf-16", ()
         except UnicodeDecodeError as exc:  # an odd number of bytes, a lone surrogate
             line = data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
-            raise _Undecodable(line, data[exc.start], exc.start, encoding="UTF-16") from None
+            raise _Undecodable(line, data[exc.start], exc.start, expected="not UTF-16") from None
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[len(codecs.BOM_UTF8) :] if bom else data
     try:
