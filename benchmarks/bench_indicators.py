@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -43,30 +43,40 @@ PERIOD = SchoolYear(2017)
 AS_OF = dt.date(2018, 8, 31)
 
 
-def national(count: int) -> tuple[r.Programme, list[r.Pathway]]:
-    """``count`` valid pathways: copies of the seed cohort, replayed with new ids."""
+def seed_copies(count: int) -> tuple[r.Programme, Iterator[r.Pathway]]:
+    """``count`` valid pathways, one at a time: copies of the seed cohort, replayed with
+    new pathway and child ids (a re-entry names its earlier pathway's copy)."""
     with load_cohort(DATA) as cohort:
         programme = cohort.programme
         seed = list(cohort)
-    out: list[r.Pathway] = []
-    copy = 0
-    while len(out) < count:
-        for p in seed:
-            if len(out) == count:
-                break
-            first = p.history[0]
-            assert isinstance(first, r.Referred)
-            renamed = attrs.evolve(
-                first,
-                pathway_id=f"{p.id}-{copy}",
-                child=attrs.evolve(first.child, id=f"{first.child.id}-{copy}"),
-                previous_pathway_id=None
-                if first.previous_pathway_id is None
-                else f"{first.previous_pathway_id}-{copy}",
-            )
-            out.append(r.replay([renamed, *p.history[1:]], programme=programme))
-        copy += 1
-    return programme, out
+
+    def generate() -> Iterator[r.Pathway]:
+        made, copy = 0, 0
+        while True:
+            for p in seed:
+                if made == count:
+                    return
+                first = p.history[0]
+                assert isinstance(first, r.Referred)
+                renamed = attrs.evolve(
+                    first,
+                    pathway_id=f"{p.id}-{copy}",
+                    child=attrs.evolve(first.child, id=f"{first.child.id}-{copy}"),
+                    previous_pathway_id=None
+                    if first.previous_pathway_id is None
+                    else f"{first.previous_pathway_id}-{copy}",
+                )
+                yield r.replay([renamed, *p.history[1:]], programme=programme)
+                made += 1
+            copy += 1
+
+    return programme, generate()
+
+
+def national(count: int) -> tuple[r.Programme, list[r.Pathway]]:
+    """``count`` valid pathways in memory (:func:`seed_copies`)."""
+    programme, pathways = seed_copies(count)
+    return programme, list(pathways)
 
 
 def pandas_five(pathways: list[r.Pathway]) -> dict[str, object]:

@@ -18,43 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import attrs
+from bench_indicators import seed_copies
 
-import reussite as r
-from reussite.samples import sample_path
-from reussite.serialization import dump_cohort, load_cohort
-
-
-def copies(count: int) -> tuple[r.Programme, Iterator[r.Pathway]]:
-    """``count`` valid pathways, copies of the seed cohort with new ids, one at a time."""
-    with load_cohort(sample_path("cohort")) as cohort:
-        programme = cohort.programme
-        seed = list(cohort)
-
-    def generate() -> Iterator[r.Pathway]:
-        made, copy = 0, 0
-        while True:
-            for p in seed:
-                if made == count:
-                    return
-                first = p.history[0]
-                assert isinstance(first, r.Referred)
-                renamed = attrs.evolve(
-                    first,
-                    pathway_id=f"{p.id}-{copy}",
-                    child=attrs.evolve(first.child, id=f"{first.child.id}-{copy}"),
-                    previous_pathway_id=None
-                    if first.previous_pathway_id is None
-                    else f"{first.previous_pathway_id}-{copy}",
-                )
-                yield r.replay([renamed, *p.history[1:]], programme=programme)
-                made += 1
-            copy += 1
-
-    return programme, generate()
+from reussite.serialization import dump_cohort
 
 
 def load() -> str:
@@ -76,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "national.jsonl"
         started = time.perf_counter()
-        programme, pathways = copies(args.pathways)
+        programme, pathways = seed_copies(args.pathways)
         dump_cohort(pathways, path, programme=programme)
         print(
             f"{args.pathways:,} pathways, {path.stat().st_size / 1e6:,.0f} MB, written in "
