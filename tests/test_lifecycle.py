@@ -650,15 +650,6 @@ def test_wrong_types_at_the_entry_points_raise_reussite_errors(programme):
             call()
 
 
-def test_copying_a_record_with_a_field_it_does_not_have_is_a_slip():
-    from reussite.lifecycle import _changed
-
-    objective = r.Objective(id="o1", domain=r.ObjectiveDomain.SCHOOL, label="Lire")
-    assert _changed(objective, status=r.ObjectiveStatus.MET).status is r.ObjectiveStatus.MET
-    with pytest.raises(TypeError, match="no field"):
-        _changed(objective, statut=r.ObjectiveStatus.MET)
-
-
 # --- recording dates and what was known on a date --------------------------------------
 
 

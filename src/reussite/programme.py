@@ -267,11 +267,17 @@ class Programme:
 
     def support_team(self, team_id: str) -> SupportTeam | None:
         """The EPS with this id, or ``None``."""
-        return next((t for t in self.support_teams if t.id == team_id), None)
+        for team in self.support_teams:  # plain loops: the rules look up most decisions
+            if team.id == team_id:
+                return team
+        return None
 
     def referent(self, referent_id: str) -> Referent | None:
         """The referent with this id, or ``None``."""
-        return next((r for r in self.referents if r.id == referent_id), None)
+        for referent in self.referents:
+            if referent.id == referent_id:
+                return referent
+        return None
 
     @property
     def referent_fte(self) -> float:

@@ -337,9 +337,10 @@ def _referent(p: Pathway, e: Event) -> str | None:
 def _active_plan(p: Pathway, e: Event) -> str | None:
     if p.referent_id is None:
         return "no referent has been named"
-    if not any(o.status is not ObjectiveStatus.DROPPED for o in p.objectives):
-        return "the plan has no objective (at least one is required)"
-    return None
+    for objective in p.objectives:  # a plain loop: checked on every event in progress
+        if objective.status is not ObjectiveStatus.DROPPED:
+            return None
+    return "the plan has no objective (at least one is required)"
 
 
 def _keeps_an_objective(p: Pathway, e: Event) -> str | None:
@@ -369,10 +370,11 @@ def _known_objective(p: Pathway, e: Event) -> str | None:
     else:
         assert isinstance(e, ActionPlanned)
         ids = e.action.objective_ids
-    unknown = [i for i in ids if p.objective(i) is None]
-    if unknown:
-        known = ", ".join(o.id for o in p.objectives) or "none yet"
-        return f"unknown objective(s) {', '.join(unknown)} (objectives: {known})"
+    for objective_id in ids:  # every id known, the common case, decided without a list
+        if p.objective(objective_id) is None:
+            unknown = [i for i in ids if p.objective(i) is None]
+            known = ", ".join(o.id for o in p.objectives) or "none yet"
+            return f"unknown objective(s) {', '.join(unknown)} (objectives: {known})"
     return None
 
 
