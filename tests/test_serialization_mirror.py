@@ -247,6 +247,7 @@ EDGES = (
     + [(("referred", "child", "qpv"), value) for value in (None, "QP013951", "QP01395")]
     + [(("consent_given", "consent", "recipients"), value) for value in ([], ["caf"], [""])]
     + [(("admitted", "decision", "members_present"), value) for value in ([], ["a", "a"])]
+    + [(("consent_given", "consent", "given_by"), value) for value in (["g-1", "g-1"], [])]
 )
 
 
@@ -261,6 +262,22 @@ def test_inline_checks_decide_as_the_validators_on_the_edges(
     general = _general(text, document=False)
     # Canonical text: the mirror decides itself, the same way, with the same value.
     assert _mirrored(text, document=False) == general
+
+
+def test_items_told_apart_by_a_key_are_checked_distinct_when_there_are_two() -> None:
+    line = _canonical_line()
+    path = _event_path(line, "referred", "family", "guardians")
+    guardian = line["events"][path[1]]["family"]["guardians"][0]
+    other = {**guardian, "id": "g-9"}
+    for guardians, distinct in (
+        ([guardian], True),
+        ([guardian, other], True),
+        ([guardian] * 2, False),
+    ):
+        text = dump(_mutate(line, path, "replace", guardians))
+        general = _general(text, document=False)
+        assert (general is not None) is distinct
+        assert _mirrored(text, document=False) == general
 
 
 @attrs.frozen

@@ -106,8 +106,9 @@ def test_validators_describe_themselves_as_data():
     assert v.spec_of(v.optional(inner)) == v.Spec("optional", (inner,))
     assert v.spec_of(v.tuple_of(inner, min_length=2)) == v.Spec("tuple_of", (inner, 2))
     assert v.spec_of(v.IDENTIFIER).kind == "pattern"
+    assert v.spec_of(v.unique(str, "ids")) == v.Spec("unique", (str, "ids"))
     # Those without a description are called as they are.
-    assert v.spec_of(v.unique(str, "ids")) is None
+    assert v.spec_of(v.frozenset_of(inner)) is None
     assert v.spec_of(lambda inst, attr, value: None) is None
 
 

@@ -248,7 +248,7 @@ def unique(key: Callable[[Any], object], what: str) -> Validator:
                 _fail(inst, attr, value, f"distinct {what} ({k!r} appears twice)")
             seen.add(k)
 
-    return check
+    return _described(check, "unique", key, what)
 
 
 def frozenset_of(inner: Validator) -> Validator:

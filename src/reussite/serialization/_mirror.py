@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal, Union
 import attrs
 import msgspec
 
+from .._fields import field_setter
 from .._validate import Spec, controls, spec_of
 from ..events import EVENT_TYPES, Event
 from ._fast import Refused, bind, compilable, items_of, optional_of
@@ -180,7 +181,6 @@ class _Builder:
             "cls": cls,
             "structure": self._structure_raw,
             "new": object.__new__,
-            "set_field": object.__setattr__,
             "Refused": Refused,
         }
         fields = [a for a in attrs.fields(cls) if a.init]
@@ -192,7 +192,10 @@ class _Builder:
         if _plain(cls):
             lines.extend(f"    v{i} = {value}" for i, value in enumerate(values))
             lines.append("    o = new(cls)")
-            lines.extend(f"    set_field(o, {a.name!r}, v{i})" for i, a in enumerate(fields))
+            lines.extend(
+                f"    {bind(names, field_setter(cls, a.name), 'set')}(o, v{i})"
+                for i, a in enumerate(fields)
+            )
             for i, a in enumerate(fields):
                 if a.validator is not None:
                     lines.extend(_Checks(names, a).lines(a.validator, hints[a.name], f"v{i}"))
@@ -281,6 +284,15 @@ class _Checks:
             tests.append(f"{var} > {high}" if high is not None else None)
             test = " or ".join(test for test in tests if test is not None)
             return [f"{pad}if {test}:", f"{pad}    raise Refused"] if test else []
+        if kind == "unique" and items_of(t) is not None:
+            if args[0] is str and items_of(t) is str:  # the strings themselves, distinct
+                inner = [
+                    f"{pad}    if len(set({var})) < len({var}):",
+                    f"{pad}        raise Refused",
+                ]
+            else:
+                inner = self.call(validator, var, pad + "    ")
+            return [f"{pad}if len({var}) > 1:", *inner]  # one item or none: distinct
         if kind == "tuple_of" and items_of(t) is not None:
             item, (inner, least) = f"x{depth}", args
             checks = self.lines(inner, items_of(t), item, pad + "    ", depth + 1)
