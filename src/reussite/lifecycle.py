@@ -70,7 +70,7 @@ from .events import (
     Suspended,
 )
 from .pathway import Pathway, State, _derive, _rebuild
-from .plan import Action, Objective, derive_attainment
+from .plan import Action, Objective, _attainment_of
 from .programme import Programme, assess_eligibility
 from .rules import CHECKS, CHRONOLOGY, REQUIREMENTS, Check, Rule
 from .suspension import Suspension
@@ -317,7 +317,7 @@ def _withdrawn(p: Pathway, e: ConsentWithdrawn, target: State) -> dict[str, Any]
         "exit": Exit(
             on=e.on,
             reason=ExitReason.FAMILY_WITHDRAWAL,
-            attainment=derive_attainment(p.objectives),
+            attainment=_attainment_of(p.objectives),
         ),
         "actions": _end_actions(p, e.on),
     }

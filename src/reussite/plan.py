@@ -70,12 +70,30 @@ def derive_attainment(objectives: Iterable[Objective]) -> Attainment:
         raise InvalidValue("derive_attainment", "objectives", objectives, "objectives") from None
     if not all(isinstance(o, Objective) for o in objectives):
         raise InvalidValue("derive_attainment", "objectives", objectives, "Objective values")
-    counted = [o.status for o in objectives if o.status is not ObjectiveStatus.DROPPED]
-    if counted and all(s is ObjectiveStatus.MET for s in counted):
+    return _attainment_of(objectives)
+
+
+def _attainment_of(objectives: tuple[Objective, ...]) -> Attainment:
+    """:func:`derive_attainment` of objectives known to be :class:`Objective` values.
+
+    One plain loop: the lifecycle asks on every exit, with the pathway's own objectives.
+    """
+    counted = all_met = False
+    progress = False  # one met or partly met
+    for objective in objectives:
+        status = objective.status
+        if status is ObjectiveStatus.DROPPED:
+            continue
+        if not counted:
+            counted = all_met = True
+        if status is ObjectiveStatus.MET:
+            progress = True
+        else:
+            all_met = False
+            progress = progress or status is ObjectiveStatus.PARTIALLY_MET
+    if all_met:
         return Attainment.COMPLETE
-    if any(s in (ObjectiveStatus.MET, ObjectiveStatus.PARTIALLY_MET) for s in counted):
-        return Attainment.PARTIAL
-    return Attainment.NONE
+    return Attainment.PARTIAL if progress else Attainment.NONE
 
 
 def _end_after_start(inst: Action, attr: attrs.Attribute[dt.date | None], value: object) -> None:

@@ -51,7 +51,7 @@ from .events import (
     Suspended,
 )
 from .pathway import Pathway, State
-from .plan import derive_attainment
+from .plan import _attainment_of
 
 __all__ = ["CHECKS", "REQUIREMENTS", "RULES", "Rule"]
 
@@ -271,13 +271,22 @@ def _consent_guardian(p: Pathway, e: Event) -> str | None:
 
 def _unique_consent(p: Pathway, e: Event) -> str | None:
     assert isinstance(e, ConsentGiven)
-    if any(c.id == e.consent.id for c in p.consents):
-        return f"a consent with id {e.consent.id!r} already exists"
+    for consent in p.consents:
+        if consent.id == e.consent.id:
+            return f"a consent with id {e.consent.id!r} already exists"
     return None
 
 
+# The unions an event is tested against, built once (``A | B`` builds a new one per call).
+_DECIDED = Admitted | Redirected | ExitValidated | ExitRejected | Reassessed
+_ENTRY = Admitted | Redirected
+_EXIT = ExitValidated | ExitRejected
+_NAMING_A_REFERENT = Admitted | ReferentChanged
+_ADDING_OBJECTIVES = ObjectiveSet | Reassessed
+
+
 def _decision_of(e: Event) -> TeamDecision:
-    assert isinstance(e, Admitted | Redirected | ExitValidated | ExitRejected | Reassessed)
+    assert isinstance(e, _DECIDED)
     return e.decision
 
 
@@ -304,9 +313,9 @@ def _eps_decision(p: Pathway, e: Event) -> str | None:
 
 
 def _decided_on(p: Pathway, e: Event) -> tuple[str, dt.date] | None:
-    if isinstance(e, Admitted | Redirected) and p.assessment is not None:
+    if isinstance(e, _ENTRY) and p.assessment is not None:
         return ("assessment", p.assessment.on)
-    if isinstance(e, ExitValidated | ExitRejected) and p.exit_proposal is not None:
+    if isinstance(e, _EXIT) and p.exit_proposal is not None:
         return ("exit proposal", p.exit_proposal.on)
     if isinstance(e, Reassessed):
         return ("assessment", e.assessment.on)
@@ -325,7 +334,7 @@ def _eligibility(p: Pathway, e: Event) -> str | None:
 
 
 def _referent(p: Pathway, e: Event) -> str | None:
-    assert isinstance(e, Admitted | ReferentChanged)
+    assert isinstance(e, _NAMING_A_REFERENT)
     if p.programme.referent(e.referent_id) is None:
         known = ", ".join(r.id for r in p.programme.referents) or "none declared"
         return f"{e.referent_id!r} is not a referent of the programme (referents: {known})"
@@ -357,7 +366,7 @@ def _keeps_an_objective(p: Pathway, e: Event) -> str | None:
 
 
 def _unique_objective(p: Pathway, e: Event) -> str | None:
-    assert isinstance(e, ObjectiveSet | Reassessed)
+    assert isinstance(e, _ADDING_OBJECTIVES)
     for objective in (e.objective,) if isinstance(e, ObjectiveSet) else e.objectives:
         if p.objective(objective.id) is not None:
             return f"an objective with id {objective.id!r} already exists"
@@ -410,7 +419,7 @@ def _action_inside(p: Pathway, e: Event) -> str | None:
 
 def _exit_attainment(p: Pathway, e: Event) -> str | None:
     assert isinstance(e, ExitValidated)
-    derived = derive_attainment(p.objectives)
+    derived = _attainment_of(p.objectives)
     if e.attainment is derived or e.decision.justification is not None:
         return None
     return (
