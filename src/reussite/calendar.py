@@ -36,7 +36,8 @@ def age_on(birth_date: dt.date, on: dt.date) -> int:
     Raises:
         InvalidValue: if ``on`` is before ``birth_date``.
     """
-    _check_dates("age_on", birth_date=birth_date, on=on)
+    if type(birth_date) is not dt.date or type(on) is not dt.date:  # dates decided at once
+        _check_dates("age_on", birth_date=birth_date, on=on)
     if on < birth_date:
         raise InvalidValue("age_on", "on", on, f"a date on or after the birth date {birth_date}")
     years = on.year - birth_date.year

@@ -72,7 +72,7 @@ from .events import (
 from .pathway import Pathway, State, _derive, _rebuild
 from .plan import Action, Objective, _attainment_of
 from .programme import Programme, assess_eligibility
-from .rules import CHECKS, CHRONOLOGY, REQUIREMENTS, Check, Rule
+from .rules import CHECKS, CHRONOLOGY, REQUIREMENTS, Rule
 from .suspension import Suspension
 
 __all__ = [
@@ -437,24 +437,6 @@ def _leave_suspension(p: Pathway, on: Any) -> tuple[Suspension, ...]:
 # --- the fold ---------------------------------------------------------------------------
 
 
-def _steps() -> Mapping[tuple[State, type[Event]], tuple[State, tuple[tuple[Rule, Check], ...]]]:
-    """For each allowed (state, event): the target and the rules, in the order checked.
-
-    The event's own rules (:data:`~reussite.rules.CHECKS`), then those of the state it
-    leads to (:data:`~reussite.rules.REQUIREMENTS`) that are not already among them, then
-    chronology: one dictionary lookup per event.
-    """
-    steps = {}
-    for t in LIFECYCLE.transitions:
-        checks = CHECKS[t.event]
-        required = tuple(r for r in REQUIREMENTS.get(t.target, ()) if r not in checks)
-        steps[(t.source, t.event)] = (t.target, (*checks, *required, CHRONOLOGY))
-    return MappingProxyType(steps)
-
-
-_STEPS = _steps()
-
-
 def _refuse(rule: Rule, pathway: Pathway, event: Event, detail: str) -> EventRefused:
     return EventRefused(
         rule=rule.code,
@@ -463,6 +445,51 @@ def _refuse(rule: Rule, pathway: Pathway, event: Event, detail: str) -> EventRef
         allowed=LIFECYCLE.allowed(pathway.state),
         detail=detail,
     )
+
+
+Step = Callable[[Pathway, Any], dict[str, Any]]
+"""One allowed (state, event): checks the event's rules, gives the pathway's changes."""
+
+
+def _compile_step(transition: Transition) -> Step:
+    """The step of one row of the table: its rules called in turn, then the event's effect.
+
+    The event's own rules (:data:`~reussite.rules.CHECKS`), then those of the state it
+    leads to (:data:`~reussite.rules.REQUIREMENTS`) that are not already among them, then
+    chronology; the first to fail refuses the event. The changes include the new state,
+    and the end of the running suspension when the step leaves the suspended state. One
+    generated function per row: the rules are called one after the other, with no loop,
+    no lookup and no test of the source state left for each event.
+    """
+    checks = CHECKS[transition.event]
+    required = tuple(r for r in REQUIREMENTS.get(transition.target, ()) if r not in checks)
+    names: dict[str, Any] = {
+        "refuse": _refuse,
+        "effect": _EFFECTS[transition.event],
+        "target": transition.target,
+        "leave": _leave_suspension,
+    }
+    lines = ["def step(p, e):"]
+    for index, (rule, check) in enumerate((*checks, *required, CHRONOLOGY)):
+        names[f"rule_{index}"], names[f"check_{index}"] = rule, check
+        lines.append(f"    detail = check_{index}(p, e)")
+        lines.append("    if detail is not None:")
+        lines.append(f"        raise refuse(rule_{index}, p, e, detail)")
+    lines.append("    changes = effect(p, e, target)")
+    if transition.source is State.SUSPENDED and transition.target is not State.SUSPENDED:
+        lines.append('    changes["suspensions"] = leave(p, e.on)')
+    lines.append('    changes["state"] = target')
+    lines.append("    return changes")
+    where = f"<reussite step {transition.source.value} {transition.event.tag}>"
+    exec(compile("\n".join(lines) + "\n", where, "exec"), names)
+    step: Step = names["step"]
+    return step
+
+
+_STEPS: Mapping[tuple[State, type[Event]], Step] = MappingProxyType(
+    {(t.source, t.event): _compile_step(t) for t in LIFECYCLE.transitions}
+)
+"""For each allowed (state, event): its step, one dictionary lookup per event."""
 
 
 def open_pathway(programme: Programme, event: Referred) -> Pathway:
@@ -516,21 +543,12 @@ def open_pathway(programme: Programme, event: Referred) -> Pathway:
     return pathway
 
 
-def _fold(pathway: Pathway, event: Event) -> tuple[State, dict[str, Any]]:
-    """Check ``event`` against the table and its rules; return the target and changes."""
-    event_type = type(event)
-    step = _STEPS.get((pathway.state, event_type))
+def _fold(pathway: Pathway, event: Event) -> dict[str, Any]:
+    """Check ``event`` against the table and its rules; return the changes, state included."""
+    step = _STEPS.get((pathway.state, type(event)))
     if step is None:
         raise _not_allowed(pathway, event)
-    target, checks = step
-    for rule, check in checks:
-        detail = check(pathway, event)
-        if detail is not None:
-            raise _refuse(rule, pathway, event, detail)
-    changes = _EFFECTS[event_type](pathway, event, target)
-    if pathway.state is State.SUSPENDED and target is not State.SUSPENDED:
-        changes["suspensions"] = _leave_suspension(pathway, event.on)
-    return target, changes
+    return step(pathway, event)
 
 
 def _not_allowed(pathway: Pathway, event: Event) -> ReussiteError:
@@ -624,8 +642,7 @@ def apply(pathway: Pathway, event: Event, *, expected_version: int | None = None
             )
     if type(event) is Corrected:
         return _amend(pathway, event)
-    target, changes = _fold(pathway, event)
-    changes["state"] = target
+    changes = _fold(pathway, event)
     history = (*pathway.history, event)
     changes["history"] = history
     changes["facts"] = history if pathway.facts is pathway.history else (*pathway.facts, event)
@@ -667,12 +684,11 @@ def replay(events: Iterable[Event], *, programme: Programme) -> Pathway:
             history.append(event)
             facts = list(fields["facts"])
             continue
-        target, changes = _fold(pathway, event)
+        changes = _fold(pathway, event)
         history.append(event)
         if facts is not None:
             facts.append(event)
         # The rules read only the last fact's date: the full history is attached once.
-        changes["state"] = target
         changes["facts"] = (event,)
         fields.update(changes)
     fields["history"] = tuple(history)

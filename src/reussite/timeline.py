@@ -103,7 +103,7 @@ class Timeline(Generic[T]):
         return self.periods[self._index(on)][0]
 
     def _index(self, on: dt.date) -> int:
-        if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        if type(on) is not dt.date and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
             raise InvalidValue(type(self).__name__, "at", on, "a datetime.date")
         index = bisect.bisect_right(self._starts, on) - 1
         if index < 0:
