@@ -60,3 +60,10 @@ def test_a_class_without_slots_is_set_by_name() -> None:
     field_setter(_Open, "m")(value, 2)
     assert value == _Open(1, 2)
     assert copier(_Open, "m")(value, 5) == _Open(1, 5)
+
+
+def test_a_field_declared_by_a_base_class_is_set_through_the_base_slot() -> None:
+    setter = field_setter(r.ContactLost, "recorded_on")
+    assert setter == vars(r.Event)["recorded_on"].__set__
+    lost = copier(r.ContactLost, "recorded_on")(r.ContactLost(on=dt.date(2018, 3, 1)), None)
+    assert lost == r.ContactLost(on=dt.date(2018, 3, 1))

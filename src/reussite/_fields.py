@@ -24,10 +24,12 @@ Setter = Callable[[Any, Any], None]
 def field_setter(cls: type, name: str) -> Setter:
     """The quickest function setting field ``name`` of an instance of attrs class ``cls``.
 
-    The slot's descriptor when ``cls`` keeps the field in a slot of its own; otherwise
-    ``object.__setattr__`` with the name (a class with a ``__dict__``).
+    The descriptor of the slot that holds it (in ``cls`` or the base class declaring the
+    field, as Python finds it); otherwise ``object.__setattr__`` with the name (a class
+    with a ``__dict__``).
     """
-    descriptor = vars(cls).get(name)
+    owner = next((c for c in cls.__mro__ if name in vars(c)), None)
+    descriptor = None if owner is None else vars(owner)[name]
     if isinstance(descriptor, types.MemberDescriptorType):
         setter: Setter = descriptor.__set__
         return setter
