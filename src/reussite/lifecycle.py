@@ -486,10 +486,13 @@ def _compile_step(transition: Transition) -> Step:
     return step
 
 
-_STEPS: Mapping[tuple[State, type[Event]], Step] = MappingProxyType(
-    {(t.source, t.event): _compile_step(t) for t in LIFECYCLE.transitions}
+_STEPS: Mapping[State, Mapping[type[Event], Step]] = MappingProxyType(
+    {
+        state: {t.event: _compile_step(t) for t in LIFECYCLE.transitions if t.source is state}
+        for state in State
+    }
 )
-"""For each allowed (state, event): its step, one dictionary lookup per event."""
+"""For each state, the step of each event allowed in it (no key to build per event)."""
 
 
 def open_pathway(programme: Programme, event: Referred) -> Pathway:
@@ -545,7 +548,7 @@ def open_pathway(programme: Programme, event: Referred) -> Pathway:
 
 def _fold(pathway: Pathway, event: Event) -> dict[str, Any]:
     """Check ``event`` against the table and its rules; return the changes, state included."""
-    step = _STEPS.get((pathway.state, type(event)))
+    step = _STEPS[pathway.state].get(type(event))
     if step is None:
         raise _not_allowed(pathway, event)
     return step(pathway, event)

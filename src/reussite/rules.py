@@ -429,7 +429,8 @@ def _exit_attainment(p: Pathway, e: Event) -> str | None:
 
 
 def _chronology(p: Pathway, e: Event) -> str | None:
-    last = p.last_event_on
+    last_fact = p.facts[-1]  # the fold keeps the last fact (replay: only it)
+    last = last_fact.on  # the pathway's last_event_on
     if e.on < last:
         return f"dated {e.on}, before the previous event ({last})"
     recorded = e.recorded_on
@@ -437,7 +438,7 @@ def _chronology(p: Pathway, e: Event) -> str | None:
         return None
     if recorded < e.on:
         return f"recorded on {recorded}, before it happened ({e.on})"
-    previous = p.facts[-1].known_from  # the fold keeps the last fact (replay: only it)
+    previous = last_fact.known_from
     if recorded < previous:
         return (
             f"recorded on {recorded}, before the previous event was recorded ({previous}): "
