@@ -49,7 +49,6 @@ _OPTIONS = {
     ("read_key", "path"): "--key-file",
     ("write_key", "path"): "FICHIER",
     ("export_pseudonymised", "include"): "--include",
-    ("export_cohort", "jobs"): "--jobs",
     ("Purpose", "name"): "--purpose",
     ("Purpose", "label_fr"): "--purpose",
 }
