@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reussite.errors import InvalidInput, InvalidValue
@@ -94,8 +94,12 @@ def test_a_batch_is_bounded_in_text_as_well_as_in_lines(monkeypatch: pytest.Monk
     assert text - len(big[ahead - 1].rstrip(b"\n")) < bound
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(taken=st.integers(0, len(BODY)))
+@example(taken=0)
+@example(taken=_BATCH_LINES)  # the last of the first batch
+@example(taken=_BATCH_LINES + 1)  # the first of the second
+@example(taken=len(BODY))
 def test_the_register_and_the_line_follow_what_was_handed_back(taken: int) -> None:
     with load_cohort(sample_path("cohort")) as cohort:
         got = [next(cohort) for _ in range(taken)]
@@ -105,8 +109,12 @@ def test_the_register_and_the_line_follow_what_was_handed_back(taken: int) -> No
         assert [p.id for p in got] == [p.id for p in load_cohort(sample_path("cohort"))][:taken]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(bad=st.integers(0, len(BODY) - 1), blanks=st.integers(0, 3))
+@example(bad=0, blanks=0)
+@example(bad=_BATCH_LINES - 1, blanks=1)  # the last line of the first batch
+@example(bad=_BATCH_LINES, blanks=0)  # the first of the second
+@example(bad=len(BODY) - 1, blanks=2)
 def test_an_error_in_a_batch_comes_after_the_pathways_before_it(bad: int, blanks: int) -> None:
     lines = [HEADER, *BODY[:bad], b'{"id": 3}\n', *BODY[bad:], *[b"\n"] * blanks]
     handed: list[str] = []
