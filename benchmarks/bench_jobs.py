@@ -1,12 +1,15 @@
-"""Benchmark: ``reussite report --jobs N`` end to end on a generated national file.
+"""Benchmark: ``reussite report --jobs N`` (or ``export``) end to end on a national file.
 
     python benchmarks/bench_jobs.py --pathways 1000000    # the issue's target (3 GB file)
     python benchmarks/bench_jobs.py --quick               # 2,000 pathways, correctness only
+    python benchmarks/bench_jobs.py --file national.jsonl --keep   # write once, time again
+    python benchmarks/bench_jobs.py --command export      # the pseudonymised export
 
 Writes copies of the bundled Pays Salonais cohort with new ids (each replayed, every rule
 checked) to a temporary cohort file, streamed: the pathways are never all in memory.
 Then runs ``python -m reussite report FILE --school-year 2017 --format json --jobs J``
-in fresh processes, alternating the values of J within each round, checks that every run
+(or ``export FILE --purpose evaluation --key-file K --as-of 2019-01-01 --jobs J``) in
+fresh processes, alternating the values of J within each round, checks that every run
 prints the same bytes, and prints the wall times with the load average.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -22,6 +26,7 @@ from pathlib import Path
 
 from bench_indicators import seed_copies
 
+from reussite.privacy import generate_key
 from reussite.serialization import dump_cohort
 
 
@@ -38,43 +43,69 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--file", type=Path, help="the cohort file to time (written first if it does not exist)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the --file written")
+    parser.add_argument("--command", choices=("report", "export"), default="report")
     args = parser.parse_args(argv)
     if args.quick:
         args.pathways, args.repeat = 2_000, 1
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "national.jsonl"
-        started = time.perf_counter()
-        programme, pathways = seed_copies(args.pathways)
-        dump_cohort(pathways, path, programme=programme)
-        print(
-            f"{args.pathways:,} pathways, {path.stat().st_size / 1e6:,.0f} MB, written in "
-            f"{time.perf_counter() - started:,.0f} s (not timed); {os.cpu_count()} CPUs"
-        )
-        best = dict.fromkeys(args.jobs, float("inf"))
-        outputs = set()
-        for round_ in range(args.repeat):
-            order = args.jobs if round_ % 2 == 0 else args.jobs[::-1]
-            for jobs in order:
-                before = load()
-                started = time.perf_counter()
-                command = [sys.executable, "-m", "reussite", "report", str(path)]
-                command += ["--school-year", "2017", "--format", "json", "--jobs", str(jobs)]
-                done = subprocess.run(
-                    command,
-                    capture_output=True,
-                    check=True,
-                )
-                seconds = time.perf_counter() - started
-                best[jobs] = min(best[jobs], seconds)
-                outputs.add(done.stdout)
-                print(f"  --jobs {jobs}: {seconds:,.1f} s (load average {before} before)")
-        if len(outputs) != 1:
-            print("MISMATCH: the runs printed different reports")
-            return 1
-        print(f"  same report from every run; load average after: {load()}")
-        base = best[args.jobs[0]]
-        for jobs, seconds in best.items():
-            print(f"  --jobs {jobs}: best {seconds:,.1f} s = {base / seconds:.2f}x faster")
+        path = args.file or Path(folder) / "national.jsonl"
+        if not path.exists():
+            started = time.perf_counter()
+            programme, pathways = seed_copies(args.pathways)
+            dump_cohort(pathways, path, programme=programme)
+            print(f"written in {time.perf_counter() - started:,.0f} s (not timed)")
+        with path.open("rb") as stream:
+            count = sum(1 for _ in stream) - 1
+        print(f"{count:,} pathways, {path.stat().st_size / 1e6:,.0f} MB; {os.cpu_count()} CPUs")
+        key = Path(folder) / "key"
+        key.write_bytes(generate_key())
+        key.chmod(0o600)
+        if args.command == "report":
+            what = ["report", str(path), "--school-year", "2017", "--format", "json"]
+        else:
+            what = ["export", str(path), "--purpose", "evaluation", "--key-file", str(key)]
+            what += ["--as-of", "2019-01-01"]
+        try:
+            return _time(what, args)
+        finally:
+            if args.file and not args.keep:
+                path.unlink()
+
+
+def _time(what: list[str], args: argparse.Namespace) -> int:
+    """Run the command ``what`` with each ``--jobs`` in turn; print the best times."""
+    best = dict.fromkeys(args.jobs, float("inf"))
+    outputs = set()
+    for round_ in range(args.repeat):
+        order = args.jobs if round_ % 2 == 0 else args.jobs[::-1]
+        for jobs in order:
+            before = load()
+            started = time.perf_counter()
+            command = [sys.executable, "-m", "reussite", *what, "--jobs", str(jobs)]
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                check=True,
+            )
+            seconds = time.perf_counter() - started
+            best[jobs] = min(best[jobs], seconds)
+            outputs.add(done.stdout)
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(
+                f"  --jobs {jobs}: {seconds:,.1f} s (load average {before} before; largest"
+                f" process so far: {peak:,.0f} MiB peak RSS)"
+            )
+    if len(outputs) != 1:
+        print(f"MISMATCH: the runs printed different outputs ({args.command})")
+        return 1
+    print(f"  same {args.command} output from every run; load average after: {load()}")
+    base = best[args.jobs[0]]
+    for jobs, seconds in best.items():
+        print(f"  --jobs {jobs}: best {seconds:,.1f} s = {base / seconds:.2f}x faster")
     return 0
 
 

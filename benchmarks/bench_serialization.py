@@ -57,9 +57,11 @@ from benchmarks._cohort import realistic_pathways
 
 import reussite as r
 from reussite.serialization import dump_cohort, load_cohort
+from reussite.serialization._cohort import _BATCH_LINES
 from reussite.serialization._converter import converters
 from reussite.serialization._documents import PathwayLine, record_from_text
 from reussite.serialization._migrations import SCHEMA_VERSION
+from reussite.serialization._pause import collector_paused
 
 Decoder = Callable[[list[bytes]], list[Any]]
 
@@ -226,12 +228,19 @@ def msgspec_attrs_decoder() -> Decoder:
 
 
 def typed_decoder() -> Decoder:
+    """The loader's typed stage, as ``load_cohort`` runs it: lines decoded a batch at a
+    time with the collector paused over each batch (``_cohort._fill``)."""
     fast, detailed = converters(True)
 
     def decode(lines: list[bytes]) -> list[PathwayLine]:
-        return [
-            record_from_text(b, fast=fast, detailed=detailed, version=SCHEMA_VERSION) for b in lines
-        ]
+        decoded: list[PathwayLine] = []
+        for start in range(0, len(lines), _BATCH_LINES):
+            with collector_paused():
+                decoded.extend(
+                    record_from_text(b, fast=fast, detailed=detailed, version=SCHEMA_VERSION)
+                    for b in lines[start : start + _BATCH_LINES]
+                )
+        return decoded
 
     return decode
 

@@ -7,7 +7,9 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -321,3 +323,21 @@ def distinct(pathways: Iterable[r.Pathway]) -> list[r.Pathway]:
             p = r.replay(events, programme=p.programme)
         out.append(p)
     return out
+
+
+class InlinePool:
+    """A process pool that runs each task here: shards without the processes (fast tests)."""
+
+    def __init__(self, max_workers: int) -> None:
+        self.max_workers = max_workers
+
+    def __enter__(self) -> InlinePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import sys
 
 import pytest
 
 import reussite as r
 from conftest import distinct, make_programme, to_state
-from reussite.cli import main
+from reussite.cli import _privacy, main
 from reussite.privacy import EVALUATION, pseudonymise
+from reussite.samples import sample_path
 from reussite.serialization import dump_cohort
 
 KEY = bytes.fromhex("b80433ed315b97e8e6383b2c56a74a026f51af5e11817b22ec2c13dfa0a76f3e")
@@ -117,3 +120,64 @@ def test_a_failed_export_leaves_no_file_and_an_old_one_untouched(files, tmp_path
     assert "reussite export : erreur : --purpose Not a name! : expected " in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["K", "cohorte.jsonl", "export.jsonl"]
+
+
+SEED_HEADER, *SEED_LINES = sample_path("cohort").read_bytes().splitlines(keepends=True)
+
+
+def _run(argv, capsys):
+    status = main(argv)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_export_jobs_2_writes_what_jobs_1_writes(files, tmp_path, capsys):
+    # real worker processes, two shards (the file is about 1 MB): a pathway of the first
+    # shard again in the second, then a bad line; the rows before the problem are written
+    _, key = files
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(SEED_HEADER + b"".join(SEED_LINES) + SEED_LINES[5] + b'{"id": 1}\n')
+    argv = ["export", "--purpose", "evaluation", "--key-file", str(key), "--as-of", "2019-01-01"]
+    runs = [_run([*argv, str(path), "--jobs", jobs], capsys) for jobs in ("1", "2")]
+    assert runs[0] == runs[1]
+    status, out, err = runs[0]
+    assert status == 1
+    assert "appears twice" in err
+    assert "(line 296)" in err
+    assert len(out.splitlines()) == 1 + 294
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(SEED_HEADER + b"".join(SEED_LINES))
+    written = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"export-{jobs}.csv"
+        options = ["--format", "csv", "--include", "health", "-o", str(target), "--jobs", jobs]
+        assert _run([*argv, *options, str(good)], capsys) == (
+            0,
+            "",
+            f"294 parcours exportés vers {target} (finalité evaluation, au 2019-01-01)\n",
+        )
+        assert target.stat().st_mode & 0o777 == 0o600
+        written.append(target.read_bytes())
+    assert written[0] == written[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "K",
+        "cohort.jsonl",
+        "cohorte.jsonl",
+        "export-1.csv",
+        "export-2.csv",
+        "good.jsonl",
+    ]  # no temporary file left beside the export
+
+
+def test_export_reads_standard_input_in_one_process(files, capsys, monkeypatch):
+    cohort, key = files
+    argv = ["export", "--purpose", "evaluation", "--key-file", str(key), "--as-of", "2019-01-01"]
+    expected = _run([*argv, str(cohort)], capsys)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("standard input is not read in shards")
+
+    monkeypatch.setattr(_privacy, "export_cohort", refused)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(cohort.read_bytes())))
+    assert _run([*argv, "-", "--jobs", "2"], capsys) == expected
+    assert expected[0] == 0

@@ -371,8 +371,27 @@ def test_referent_must_belong_to_the_programme(programme):
 def test_referent_change_is_an_event_to_another_referent(programme):
     p = to_state(programme, r.State.ACTIVE)
     refused(p, r.ReferentChanged(on=D(2018, 1, 2), referent_id="ref-a"), "R-REFERENT")
+    assert p.referent_changes == ()
     p = r.apply(p, r.ReferentChanged(on=D(2018, 1, 2), referent_id="ref-b"))
     assert p.referent_id == "ref-b"
+    assert p.referent_changes == ((D(2018, 1, 2), "ref-b"),)
+    p = r.apply(p, r.ReferentChanged(on=D(2018, 2, 5), referent_id="ref-a"))
+    assert p.referent_changes == ((D(2018, 1, 2), "ref-b"), (D(2018, 2, 5), "ref-a"))
+    # a correction of the first change's date: the changes are those of the facts
+    fixed = r.apply(
+        p,
+        r.Corrected(
+            on=D(2018, 2, 6),
+            corrected_version=p.version - 1,
+            replacement=r.ReferentChanged(on=D(2018, 1, 9), referent_id="ref-b"),
+            reason="saisie",
+            by="coord",
+        ),
+    )
+    assert fixed.referent_changes == ((D(2018, 1, 9), "ref-b"), (D(2018, 2, 5), "ref-a"))
+    check_invariants(fixed)
+    with pytest.raises(AssertionError, match="referent changes"):
+        check_invariants(attrs.evolve(p, referent_changes=()))
 
 
 def test_starting_needs_an_objective(programme):

@@ -25,6 +25,7 @@ from reussite.national import (
     Declared,
     DeclaredPost,
     Evolution,
+    KeyFigures,
     PartnerRoles,
     PreReturn,
     Synthesis,
@@ -270,6 +271,20 @@ def test_a_custom_edition_works_end_to_end(cohort, tmp_path, capsys):
         synthesise([back])
     nation = synthesise([back], survey=survey)
     assert "Synthèse nationale" in nation.to_text(survey=survey)
+    with pytest.raises(InvalidValue, match="mon-enquete"):
+        KeyFigures.of(nation)
+    key = KeyFigures.of(nation, survey=survey)
+    assert key.children_supported == nation.figure("children_supported", survey=survey).value
+    with pytest.raises(InvalidValue, match="mon-enquete"):
+        Evolution.of([*PUBLISHED, nation])
+    table = Evolution.of([*PUBLISHED, nation], surveys=[survey])
+    assert key in table.rows
+    (tmp_path / "twin").mkdir()
+    food = '\n[[in_kind_types]]\ncode = "food"\nlabel_fr = "Repas"\nkeywords = ["repas"]\n'
+    other = r.national.load_edition(_custom(tmp_path / "twin", extra=food))  # same id
+    for surveys in ([survey, other], survey, [1]):
+        with pytest.raises(InvalidValue, match="surveys"):
+            Evolution.of([nation], surveys=surveys)  # type: ignore[arg-type]
     fiche = tmp_path / "fiche.json"
     fiche.write_text(dumps(ret), encoding="utf-8")
     assert main(["synthesis", str(fiche)]) == 1

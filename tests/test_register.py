@@ -186,3 +186,19 @@ def test_invalid_cohorts_refuse_impossible_arguments():
         rs.invalid_cohorts(rules=["R-FINAL"])
     with pytest.raises(InvalidArgument):
         rs.invalid_cohorts(rules=[])
+
+
+def test_children_gives_every_child_its_birth_date_and_spans():
+    first = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 3, 1))
+    later = followed("p-2", D(2018, 5, 2))
+    other = followed("p-3", D(2018, 5, 2), child="enf-9")
+    register = r.check_register([first, later, other])
+    (children,) = register.children.values()
+    birth, spans = children[first.child.id]
+    assert birth == first.child.birth_date
+    assert [s[:4] for s in spans] == [
+        ("p-1", first.referral.on, D(2018, 3, 1), None),
+        ("p-2", later.referral.on, None, None),
+    ]
+    assert [s[0] for s in children["enf-9"][1]] == ["p-3"]
+    assert len(register) == 3

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import InlinePool
 from reussite.cli import main
 from reussite.errors import InvalidInput, InvalidValue
 from reussite.indicators import Report, annual_report
@@ -21,24 +21,6 @@ from reussite.serialization import _shards, load_cohort, map_cohort
 
 YEAR = SchoolYear(2017)
 HEADER, *LINES = sample_path("cohort").read_bytes().splitlines(keepends=True)
-
-
-class _Inline:
-    """A process pool that runs each task here: the shards without the processes."""
-
-    def __init__(self, max_workers: int) -> None:
-        self.max_workers = max_workers
-
-    def __enter__(self) -> _Inline:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def submit(self, fn: Any, *args: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args))
-        return future
 
 
 def report(pathways: Any, programme: Any) -> Report:
@@ -73,7 +55,7 @@ lines_of_a_file = st.lists(
     lines=lines_of_a_file, jobs=st.integers(2, 5), on_error=st.sampled_from(["raise", "collect"])
 )
 def test_shards_read_as_one_process(tmp_path, monkeypatch, lines, jobs, on_error):
-    monkeypatch.setattr(_shards, "ProcessPoolExecutor", _Inline)
+    monkeypatch.setattr(_shards, "ProcessPoolExecutor", InlinePool)
     monkeypatch.setattr(_shards, "_MIN_SHARD", 1)
     path = tmp_path / "cohort.jsonl"
     path.write_bytes(HEADER + b"".join(lines))
@@ -87,9 +69,21 @@ def test_shards_read_as_one_process(tmp_path, monkeypatch, lines, jobs, on_error
         assert caught.value.errors == expected.errors
         assert str(caught.value) == str(expected)
         return
-    read = map_cohort(path, report, jobs=jobs, on_error=on_error)  # type: ignore[arg-type]
+    taken: list[tuple[Any, int]] = []
+    read = map_cohort(
+        path,
+        report,
+        jobs=jobs,
+        on_error=on_error,  # type: ignore[arg-type]
+        accepted=lambda result, position: taken.append((result, position)),
+    )
     valid, errors, count, whole = expected
     assert (read.valid, read.errors, read.error_count) == (valid, errors, count)
+    # each pathway the register accepts, once, in the file's order
+    shard_of = {id(result): index for index, result in enumerate(read.results)}
+    order = [(shard_of[id(result)], position) for result, position in taken]
+    assert len(order) == valid
+    assert order == sorted(set(order))
     if on_error == "raise" or not count:
         merged = functools.reduce(Report.merge, read.results)
         assert merged.to_json() == whole.to_json()
@@ -104,7 +98,14 @@ def test_a_header_problem_is_raised_once(tmp_path):
 
 @pytest.mark.parametrize(
     ("argument", "value"),
-    [("jobs", 0), ("jobs", "2"), ("on_error", "skip"), ("max_errors", -1), ("path", 3)],
+    [
+        ("jobs", 0),
+        ("jobs", "2"),
+        ("on_error", "skip"),
+        ("max_errors", -1),
+        ("path", 3),
+        ("accepted", "yes"),
+    ],
 )
 def test_arguments_are_checked(argument, value):
     arguments: dict[str, Any] = {"path": sample_path("cohort"), "work": report}

@@ -399,7 +399,10 @@ _EFFECTS: Mapping[type[Event], Effect] = MappingProxyType(
         ActionPlanned: lambda p, e, t: {"actions": (*p.actions, e.action)},
         ActionEnded: _end_action,
         Reviewed: lambda p, e, t: {"reviews": (*p.reviews, e.review)},
-        ReferentChanged: lambda p, e, t: {"referent_id": e.referent_id},
+        ReferentChanged: lambda p, e, t: {
+            "referent_id": e.referent_id,
+            "referent_changes": (*p.referent_changes, (e.on, e.referent_id)),
+        },
         ExitProposed: lambda p, e, t: {"exit_proposal": ExitProposal(on=e.on, reason=e.reason)},
         ExitRejected: lambda p, e, t: {"exit_proposal": None},
         ExitValidated: _exit_validated,

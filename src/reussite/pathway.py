@@ -65,6 +65,9 @@ class Pathway:
         reassessments: later assessments validated by the EPS (*nouveaux diagnostics*).
         admission: the EPS decision that admitted the child.
         referent_id: the current referent.
+        referent_changes: each change of referent (*changement de référent*) since the
+            admission, oldest first: ``(date, the new referent's id)``; empty while the
+            referent named at admission keeps the pathway.
         started_on: when the pathway became active.
         objectives: the plan's objectives.
         actions: the actions serving them.
@@ -98,6 +101,9 @@ class Pathway:
     )
     admission: TeamDecision | None = attrs.field(default=None, repr=False, metadata=sens.DIRECT)
     referent_id: str | None = attrs.field(default=None, metadata=sens.ORDINARY)
+    referent_changes: tuple[tuple[dt.date, str], ...] = attrs.field(
+        default=(), repr=False, metadata=sens.ORDINARY
+    )
     started_on: dt.date | None = attrs.field(default=None, repr=False, metadata=sens.ORDINARY)
     objectives: tuple[Objective, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)
     actions: tuple[Action, ...] = attrs.field(default=(), repr=False, metadata=sens.DIRECT)

@@ -76,6 +76,13 @@ _OPEN = dt.date.max
 """The end of a pathway still open, for comparisons."""
 
 
+Single = tuple[dt.date, str, dt.date, dt.date | None, str | None, int]
+"""A child with one pathway, kept flat: ``(birth date, *span)`` (the common case)."""
+
+Several = tuple[dt.date, tuple[Span, ...]]
+"""A child with several pathways: ``(birth date, spans in the order met)``."""
+
+
 @attrs.define
 class Register:
     """The pathways of a data set, programme by programme, checked against each other.
@@ -84,17 +91,28 @@ class Register:
     it was; :meth:`merge` gives the register of two data sets (shards).
 
     Attributes:
-        children: per programme id, per child id: the child's birth date and pathways.
         pathways: per programme id, per pathway id: the child it belongs to.
         waiting: per (programme id, pathway id) not met yet, the re-entries naming it.
     """
 
-    children: dict[str, dict[str, tuple[dt.date, tuple[Span, ...]]]] = attrs.Factory(dict)
+    _records: dict[str, dict[str, Single | Several]] = attrs.field(
+        factory=dict, alias="records", repr=False
+    )
+    """Per programme id, per child id: the child's birth date and pathways, one flat
+    tuple while the child has one pathway (a third of the memory of the general form)."""
     pathways: dict[str, dict[str, str]] = attrs.Factory(dict)
     waiting: dict[tuple[str, str], tuple[tuple[str, Span], ...]] = attrs.Factory(dict)
     _dates: dict[dt.date, dt.date] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """One object per distinct date met: the records share them (a date object per
     pathway would cost a third of the register's memory)."""
+
+    @property
+    def children(self) -> dict[str, dict[str, tuple[dt.date, tuple[Span, ...]]]]:
+        """Per programme id, per child id: the child's birth date and pathways (a copy)."""
+        return {
+            programme_id: {child_id: _several(record) for child_id, record in records.items()}
+            for programme_id, records in self._records.items()
+        }
 
     def __len__(self) -> int:
         return sum(map(len, self.pathways.values()))
@@ -111,36 +129,37 @@ class Register:
                 the register is left unchanged.
             InvalidValue: if ``pathway`` is not a :class:`~reussite.Pathway`.
         """
-        if not isinstance(pathway, Pathway):
+        if type(pathway) is not Pathway and not isinstance(pathway, Pathway):
             raise InvalidValue("Register", "check", pathway, "a reussite.Pathway")
         programme_id = pathway.programme.id
         child = pathway.child
         same = self._dates.setdefault
         referred_on = pathway.referral.on
         end = pathway.exit or pathway.handover or pathway.not_taken_on  # Pathway.ended_on
-        ended_on = None if end is None else end.on
-        span: Span = (
+        record: Single = (
+            same(child.birth_date, child.birth_date),
             pathway.id,
             same(referred_on, referred_on),
-            None if ended_on is None else same(ended_on, ended_on),
+            None if end is None else same(end.on, end.on),
             pathway.previous_pathway_id,
             line,
         )
-        birth = same(child.birth_date, child.birth_date)
+        pathway_id = record[1]
+        child_id = child.id
         ids = self.pathways.get(programme_id)
-        children = self.children.get(programme_id)
+        records = self._records.get(programme_id)
         if (  # the common case, quickly: a new pathway of a new child, no re-entry
             ids is not None
-            and children is not None
-            and span[3] is None
-            and span[0] not in ids
-            and child.id not in children
-            and (not self.waiting or (programme_id, span[0]) not in self.waiting)
+            and records is not None
+            and record[4] is None
+            and pathway_id not in ids
+            and child_id not in records
+            and (not self.waiting or (programme_id, pathway_id) not in self.waiting)
         ):
-            children[child.id] = (birth, (span,))
-            ids[span[0]] = child.id
+            records[child_id] = record
+            ids[pathway_id] = child_id
             return
-        self._add(programme_id, child.id, birth, span)
+        self._add(programme_id, child_id, record[0], record[1:])
 
     @staticmethod
     def entry(pathway: Pathway, *, line: int = 0) -> Entry:
@@ -178,7 +197,7 @@ class Register:
     def _add(self, programme_id: str, child_id: str, birth: dt.date, span: Span) -> None:
         pathway_id, _, _, previous, _ = span
         ids = self.pathways.setdefault(programme_id, {})
-        children = self.children.setdefault(programme_id, {})
+        children = self._records.setdefault(programme_id, {})
         owner = ids.get(pathway_id)
         if owner is not None:
             raise RegisterConflict(
@@ -194,7 +213,7 @@ class Register:
         known = children.get(child_id)
         spans: tuple[Span, ...] = ()
         if known is not None:
-            known_birth, spans = known
+            known_birth, spans = _several(known)
             if known_birth != birth:
                 first = spans[0]
                 raise RegisterConflict(
@@ -213,7 +232,7 @@ class Register:
             self._fits(programme_id, child_id, span, other_child, other, blame=span)
         pending = previous is not None and not self._reentry(programme_id, child_id, span)
         # nothing raised: record it
-        children[child_id] = (birth, (*spans, span))
+        children[child_id] = (birth, (*spans, span)) if spans else (birth, *span)
         ids[pathway_id] = child_id
         if waiting:
             del self.waiting[(programme_id, pathway_id)]
@@ -284,7 +303,7 @@ class Register:
         )
 
     def _span(self, programme_id: str, child_id: str, pathway_id: str) -> Span:
-        for span in self.children[programme_id][child_id][1]:
+        for span in _several(self._records[programme_id][child_id])[1]:
             if span[0] == pathway_id:
                 return span
         raise AssertionError(pathway_id)  # pragma: no cover - the index names it
@@ -302,15 +321,23 @@ class Register:
         if not isinstance(other, Register):
             raise InvalidValue("Register", "merge", other, "a Register")
         merged = Register(
-            children={k: dict(v) for k, v in self.children.items()},
+            records={k: dict(v) for k, v in self._records.items()},
             pathways={k: dict(v) for k, v in self.pathways.items()},
             waiting=dict(self.waiting),
         )
-        for programme_id, children in other.children.items():
-            for child_id, (birth, spans) in children.items():
+        for programme_id, records in other._records.items():
+            for child_id, record in records.items():
+                birth, spans = _several(record)
                 for span in spans:
                     merged._add(programme_id, child_id, birth, span)
         return merged
+
+
+def _several(record: Single | Several) -> Several:
+    """A child's record in the general form: ``(birth date, spans)``."""
+    if len(record) == 2:
+        return record
+    return (record[0], (record[1:],))
 
 
 def _at(line: int, before: str = " (", after: str = ")") -> str:

@@ -102,7 +102,8 @@ def check_invariants(pathway: Pathway) -> None:
     events recorded; a referral follows the child's birth and never names its own
     pathway as the earlier one; an active pathway has the family's consent in force, one
     referent of the programme and at least one objective not dropped; a pathway taken on
-    has a referent; a suspended one has a running suspension, and only a suspended one;
+    has a referent, the one named by the last change of referent if any (the changes
+    are those of the facts); a suspended one has a running suspension, and only a suspended one;
     an exit is proposed exactly while the state says so; a final pathway has ended; an
     exit or a duration belongs to a started pathway, and a pathway never started ends
     *not taken on* (or handed over); an exit for the age limit comes once the child has
@@ -137,6 +138,10 @@ def check_invariants(pathway: Pathway) -> None:
     if p.state in _TAKEN_ON:
         assert p.referent_id is not None, f"{p.id}: {p.state.value} without a referent"
         assert p.programme.referent(p.referent_id) is not None, p.referent_id
+    changes = tuple((e.on, e.referent_id) for e in p.facts if isinstance(e, ReferentChanged))
+    assert p.referent_changes == changes, f"{p.id}: referent changes are not the facts'"
+    if changes:
+        assert p.referent_id == changes[-1][1], f"{p.id}: the referent is not the last named"
     suspended = p.state is State.SUSPENDED
     assert (p.suspended_since is not None) == suspended, f"{p.id}: suspension and state differ"
     assert all(s.ended_on is not None for s in p.suspensions[:-1]), f"{p.id}: two suspensions"

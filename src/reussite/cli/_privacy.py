@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import warnings
+from typing import Any
 
 from ..errors import InvalidValue
 from ..privacy import (
     MIN_KEY_BYTES,
     PURPOSES,
+    ExportManifest,
     KeyFileReadable,
     Purpose,
     Sensitivity,
+    export_cohort,
     export_pseudonymised,
     read_key,
     write_key,
@@ -26,12 +30,15 @@ from ._common import (
     Subparsers,
     add_command,
     add_input,
+    add_jobs,
     add_output,
     date_argument,
+    jobs_for,
     notice,
     option_error,
     os_error,
     reading,
+    sharded_progress,
     writing,
 )
 
@@ -104,6 +111,7 @@ def register(subparsers: Subparsers) -> None:
         default="band",
         help="band : tranches d'âge (par défaut) ; years : tranches et âges en années",
     )
+    add_jobs(export)
     export.set_defaults(handler=_export)
     keygen = add_command(
         subparsers,
@@ -176,23 +184,30 @@ def _export(args: argparse.Namespace) -> int:
     purpose = _purpose(args.purpose)
     key = _read_key(args.key_file)
     as_of: dt.date = args.as_of or dt.datetime.now(dt.UTC).astimezone().date()
+    options = {
+        "key": key,
+        "purpose": purpose,
+        "as_of": as_of,
+        "format": args.format,
+        "include": args.include,
+        "ages": args.ages,
+    }
+    jobs = jobs_for(args.file, args.jobs)
     try:
-        with (
-            reading(args.file) as stream,
-            load_cohort(stream) as cohort,
-            writing(args.output, private=True) as out,
-        ):
-            manifest = export_pseudonymised(
-                cohort,
-                key=key,
-                purpose=purpose,
-                as_of=as_of,
-                format=args.format,
-                out=out,
-                include=args.include,
-                ages=args.ages,
-                check_register=False,  # the cohort checks them as it reads, naming lines
-            )
+        if jobs > 1:
+            manifest = _sharded(args, options, jobs)
+        else:
+            with (
+                reading(args.file) as stream,
+                load_cohort(stream) as cohort,
+                writing(args.output, private=True) as out,
+            ):
+                manifest = export_pseudonymised(
+                    cohort,
+                    out=out,
+                    check_register=False,  # the cohort checks them as it reads, naming lines
+                    **options,
+                )
     except InvalidValue as error:
         raise option_error(error, _OPTIONS) from None
     if args.output not in (None, STDIO):
@@ -202,3 +217,31 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _sharded(args: argparse.Namespace, options: dict[str, Any], jobs: int) -> ExportManifest:
+    """The export of ``args.file`` by ``jobs`` processes: the same bytes as by one."""
+    from ..serialization import load_cohort
+
+    # opened and checked (not empty, its header) as by one process, before the output
+    with reading(args.file) as stream, load_cohort(stream):
+        pass
+    # the shards' rows wait beside the output file (the system's folder for stdout)
+    output: str | None = args.output
+    beside = None
+    if output not in (None, STDIO) and (os.path.isfile(output) or not os.path.exists(output)):
+        beside = os.path.dirname(output) or "."
+    with writing(output, private=True) as out:
+        progress = sharded_progress(args.file)
+        try:
+            done = export_cohort(
+                args.file,
+                out=out,
+                jobs=jobs,
+                progress=progress.advance,
+                temp_dir=beside,
+                **options,
+            )
+        finally:
+            progress.close()
+    return done.manifest

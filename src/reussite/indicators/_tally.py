@@ -28,7 +28,6 @@ from ..events import (
     Event,
     ObjectiveSet,
     ObjectiveUpdated,
-    ReferentChanged,
 )
 from ..lifecycle import as_known_on
 from ..pathway import Pathway, State
@@ -695,16 +694,15 @@ def _referent_days(
     if last < first:
         return
     programme_id = p.programme.id
-    facts = p.facts
-    if ReferentChanged not in map(type, facts):  # one referent all along (a C-level scan)
+    changes = p.referent_changes
+    if not changes:  # one referent all along
         assert p.referent_id is not None  # admitted: the admission named one
         key = (programme_id, p.referent_id)
         days[key] += (last - first).days + 1
         had.append(key)
         return
-    handovers = [
-        (e.on, e.referent_id) for e in facts if type(e) is Admitted or type(e) is ReferentChanged
-    ]
+    admitted = next(e for e in p.facts if type(e) is Admitted)
+    handovers = [(admitted.on, admitted.referent_id), *changes]
     ends = [on for on, _ in handovers[1:]]
     seen: set[tuple[str, str]] = set()
     for (since, referent_id), until in zip(handovers, [*ends, None], strict=True):

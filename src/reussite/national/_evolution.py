@@ -13,6 +13,7 @@ from .. import _validate as v
 from .._french import number_fr
 from .._optional import missing
 from ..errors import InvalidValue
+from ._editions import SurveyEdition
 from ._synthesis import Synthesis
 
 __all__ = ["PUBLISHED", "Evolution", "KeyFigures"]
@@ -52,13 +53,22 @@ class KeyFigures:
     cost_per_child_euros: int | None = attrs.field(default=None, validator=_OPTIONAL_COUNT)
 
     @classmethod
-    def of(cls, synthesis: Synthesis) -> KeyFigures:
-        """The key figures of a synthesis, rounded to whole units as syntheses publish them."""
+    def of(cls, synthesis: Synthesis, *, survey: SurveyEdition | None = None) -> KeyFigures:
+        """The key figures of a synthesis, rounded to whole units as syntheses publish them.
+
+        ``survey``: the edition of the synthesis's returns, when it is not a shipped one
+        (as for :meth:`Synthesis.figures`).
+
+        Raises:
+            InvalidValue: if ``synthesis`` is not a :class:`Synthesis`, or its edition is
+                neither shipped nor ``survey``.
+        """
         if not isinstance(synthesis, Synthesis):
             raise InvalidValue("KeyFigures", "synthesis", synthesis, "a Synthesis")
+        figures = {f.id: f.value for f in synthesis.figures(survey=survey)}
 
         def whole(figure_id: str) -> int | None:
-            value = synthesis.figure(figure_id).value
+            value = figures[figure_id]
             return None if value is None else round(value)
 
         answered_money = synthesis.answered("money")
@@ -115,20 +125,42 @@ class Evolution:
     rows: tuple[KeyFigures, ...]
 
     @classmethod
-    def of(cls, items: Iterable[Synthesis | KeyFigures]) -> Evolution:
+    def of(
+        cls,
+        items: Iterable[Synthesis | KeyFigures],
+        *,
+        surveys: Iterable[SurveyEdition] = (),
+    ) -> Evolution:
         """The table of syntheses and published key figures, by year.
 
-        A synthesis replaces the published figures of its year.
+        A synthesis replaces the published figures of its year. ``surveys``: the
+        editions of syntheses whose editions are not shipped (one per edition id; a
+        year's survey can change from one year to the next).
 
         Raises:
-            InvalidValue: for no item at all, an item that is neither, or two syntheses
-                (or two published rows) of the same year.
+            InvalidValue: for no item at all, an item that is neither, two syntheses
+                (or two published rows) of the same year, a synthesis of an edition
+                neither shipped nor in ``surveys``, or two surveys with one id.
         """
         if isinstance(items, str | bytes) or not isinstance(items, Iterable):
             raise InvalidValue("Evolution", "items", items, "Synthesis or KeyFigures values")
+        if isinstance(surveys, SurveyEdition) or not isinstance(surveys, Iterable):
+            raise InvalidValue("Evolution", "surveys", surveys, "an iterable of SurveyEdition")
+        custom: dict[str, SurveyEdition] = {}
+        for survey in surveys:
+            if not isinstance(survey, SurveyEdition):
+                raise InvalidValue("Evolution", "surveys", survey, "an iterable of SurveyEdition")
+            if custom.setdefault(survey.id, survey).digest != survey.digest:
+                raise InvalidValue(
+                    "Evolution", "surveys", survey.id, f"one edition per id ({survey.id} twice)"
+                )
         by_year: dict[str, KeyFigures] = {}
         for item in items:
-            row = KeyFigures.of(item) if isinstance(item, Synthesis) else item
+            row = (
+                KeyFigures.of(item, survey=custom.get(item.edition))
+                if isinstance(item, Synthesis)
+                else item
+            )
             if not isinstance(row, KeyFigures):
                 raise InvalidValue("Evolution", "items", item, "Synthesis or KeyFigures values")
             had = by_year.get(row.year)

@@ -7,10 +7,10 @@ import io
 from collections.abc import Iterable, Iterator
 
 from .._french import number_fr
+from .._sums import Relation, SumModel
 from ..budget import format_euros
 from ..codes import ExitReason, ReferralSource, Sex
 from ..errors import InvalidValue
-from ..privacy._suppress import _Model, _Relation
 from ._editions import SurveyEdition, edition
 from ._return import PreReturn, histogram
 from ._synthesis import NationalFigure, Synthesis
@@ -70,7 +70,7 @@ def children_counts(r: PreReturn) -> tuple[dict[str, int], list[tuple[str, tuple
     return values, sums
 
 
-class _ReturnModel(_Model):
+class _ReturnModel(SumModel):
     """The privacy model of a report, for a return's deeper sums.
 
     ``supported`` sits above ``followed``, which sits above its breakdowns: a small
@@ -98,7 +98,7 @@ def masked_counts(r: PreReturn, k: int | None) -> frozenset[str]:
     if k is None:
         return frozenset()
     values, sums = children_counts(r)
-    model = _ReturnModel(dict(values), [_Relation(w, parts) for w, parts in sums], set())
+    model = _ReturnModel(dict(values), [Relation(w, parts) for w, parts in sums], set())
     model.suppress(k)
     return frozenset(model.masked)
 

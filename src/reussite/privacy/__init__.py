@@ -10,6 +10,7 @@ child from what leaves (*protection des données*, RGPD and CNIL). Safe is the d
 - :func:`export_pseudonymised` writes JSON Lines or CSV with keyed pseudonyms scoped by
   a :class:`Purpose`, age bands instead of birth dates, no direct identifier nor free
   text, health and child protection only when the purpose names them;
+  :func:`export_cohort` does it from a cohort file with every core, the same bytes;
 - :func:`generate_key`, :func:`write_key` and :func:`read_key` make and read the key
   (random, mode 0600, read with a bound);
 - :func:`suppress_small_counts` masks the small counts of a published table and the
@@ -39,6 +40,7 @@ from ._anonymise import (
     coarsen,
 )
 from ._catalogue import FieldSensitivity, UncategorisedField, catalogue, domain_types
+from ._cohort_export import CohortExport, export_cohort
 from ._consent import current_consent, may_share, sharing_ends_on
 from ._export import (
     AGE_BANDS,
@@ -118,6 +120,7 @@ __all__ = [
     "SURVEY",
     "ActionTrace",
     "Anonymised",
+    "CohortExport",
     "Column",
     "CountTable",
     "ExportManifest",
@@ -147,6 +150,7 @@ __all__ = [
     "current_consent",
     "determined",
     "domain_types",
+    "export_cohort",
     "export_pseudonymised",
     "generate_key",
     "key_strength",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
@@ -465,30 +466,61 @@ def export_pseudonymised(
     >>> json.loads(out.getvalue())["reussite_export"]["categories_dropped"]
     ['health', 'child_protection', 'direct_identifier']
     """
-    secret = check_key(key, owner="export_pseudonymised")
-    manifest = _plan(Purpose.of(purpose), fmt=format, as_of=as_of, ages=ages, include=include)
-    context = _Context(key=secret, purpose=manifest.purpose, kept=manifest.categories_kept)
-    header = json.dumps(manifest.header(), ensure_ascii=False)
-    if sidecar is not None:
-        sidecar.write(json.dumps(manifest.header(), ensure_ascii=False, indent=2) + "\n")
-    names = [c.name for c in manifest.columns]
-    writer = csv.writer(out, lineterminator="\n") if format == "csv" else None
-    if sidecar is None:
-        out.write(header + "\n" if writer is None else f"# {header}\n")
-    if writer is not None:
-        writer.writerow(names)
+    manifest, context = _start(key, purpose, fmt=format, as_of=as_of, ages=ages, include=include)
+    _head(manifest, out, sidecar)
+    text = _row_text(manifest)
     rows = 0
     register = Register() if check_register else None
     for pathway in pathways:
         row = _row(pathway, manifest, context)
         if register is not None:
             register.check(pathway)
-        if writer is None:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            writer.writerow([_cell(row[name]) for name in names])
+        out.write(text(row))
         rows += 1
     return attrs.evolve(manifest, rows=rows)
+
+
+def _start(
+    key: bytes,
+    purpose: Purpose | str,
+    *,
+    fmt: str,
+    as_of: dt.date,
+    ages: str,
+    include: Iterable[Sensitivity | str],
+) -> tuple[ExportManifest, _Context]:
+    """The manifest and the pseudonyms' context of an export, every argument checked."""
+    secret = check_key(key, owner="export_pseudonymised")
+    manifest = _plan(Purpose.of(purpose), fmt=fmt, as_of=as_of, ages=ages, include=include)
+    return manifest, _Context(key=secret, purpose=manifest.purpose, kept=manifest.categories_kept)
+
+
+def _head(manifest: ExportManifest, out: TextIO, sidecar: TextIO | None) -> None:
+    """Write what the export contains: its first line(s) in ``out``, or ``sidecar``."""
+    header = json.dumps(manifest.header(), ensure_ascii=False)
+    if sidecar is not None:
+        sidecar.write(json.dumps(manifest.header(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(header + "\n" if manifest.format == "jsonl" else f"# {header}\n")
+    if manifest.format == "csv":
+        csv.writer(out, lineterminator="\n").writerow([c.name for c in manifest.columns])
+
+
+def _row_text(manifest: ExportManifest) -> Callable[[dict[str, Value]], str]:
+    """What writes a row as text: a JSON line, or a CSV record (each ends a line)."""
+    if manifest.format == "jsonl":
+        return lambda row: json.dumps(row, ensure_ascii=False) + "\n"
+    names = [c.name for c in manifest.columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def record(row: dict[str, Value]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_cell(row[name]) for name in names])
+        return buffer.getvalue()
+
+    return record
 
 
 def _row(pathway: Pathway, manifest: ExportManifest, context: _Context) -> dict[str, Value]:
@@ -496,11 +528,16 @@ def _row(pathway: Pathway, manifest: ExportManifest, context: _Context) -> dict[
     if not isinstance(pathway, Pathway):
         raise InvalidValue(owner, "pathways", f"<{type(pathway).__name__}>", "Pathway values")
     if pathway.last_event_on > manifest.as_of:
-        raise InvalidValue(
-            owner,
-            "as_of",
-            manifest.as_of,
-            f"a date on or after every pathway's last event (one pathway has an event on "
-            f"{pathway.last_event_on}): an export cannot describe the future",
-        )
+        raise _too_late(manifest.as_of, pathway.last_event_on)
     return {c.name: c.extract(pathway, context, c) for c in manifest.columns}
+
+
+def _too_late(as_of: dt.date, last_event_on: dt.date) -> InvalidValue:
+    """The refusal of an export date before a pathway's last event."""
+    return InvalidValue(
+        "export_pseudonymised",
+        "as_of",
+        as_of,
+        f"a date on or after every pathway's last event (one pathway has an event on "
+        f"{last_event_on}): an export cannot describe the future",
+    )

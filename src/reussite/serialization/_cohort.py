@@ -11,6 +11,7 @@ being held whole; in ``"collect"`` mode the lines kept in error are bounded too
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import os
@@ -41,6 +42,7 @@ from ._documents import (
 from ._errors import Problems, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version
+from ._pause import collector_paused
 
 __all__ = [
     "MAX_ERRORS",
@@ -59,6 +61,10 @@ MAX_PROBLEMS_PER_LINE = 100
 """How many problems a failed line keeps; a last one says how many more there were."""
 _SKIP_CHUNK = 1 << 16
 """How much of an overlong line is read at a time while it is skipped."""
+_BATCH_LINES = 128
+"""How many lines are decoded ahead, in one batch with the collector paused."""
+_BATCH_BYTES = 1 << 20
+"""How much text (characters or bytes) a batch reads at most, besides its last line."""
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 OnError = Literal["raise", "collect"]
@@ -227,7 +233,15 @@ class Cohort:
         errors: the lines that failed, in ``"collect"`` mode (the first ``max_errors``).
         error_count: how many lines failed, kept in :attr:`errors` or not.
         source: the file's name, when known.
-        line: the number of the last line read.
+        line: the line of the last pathway or error handed back (once the iteration is
+            over, the file's last line).
+
+    Lines are decoded a batch at a time (at most :data:`_BATCH_LINES` lines or
+    :data:`_BATCH_BYTES` of text, so memory stays bounded) with the cyclic garbage
+    collector paused over the batch and resumed before a pathway is handed back: bulk
+    loading costs about the same with the collector on as off (see
+    :mod:`reussite.serialization._pause`). The register, :attr:`errors` and
+    :attr:`line` follow what was handed back, not what was decoded ahead.
     """
 
     def __init__(
@@ -255,12 +269,16 @@ class Cohort:
         self._limit = max_line_bytes
         self._max_errors = max_errors
         self._done = False
+        self._read = 0  # the last line read from the source (self.line: handed back)
+        self._batch: collections.deque[tuple[int, Pathway | BaseException]] = collections.deque()
+        self._exhausted = False
         self.register: Register | None = Register() if check_register else None
         try:
             self.programme, self.version = self._header()
         except BaseException:
             self.close()
             raise
+        self.line = self._read
 
     def _next_line(self) -> str | bytes | None:
         """The next non-blank line (text, or bytes from a binary stream), or ``None`` at the end.
@@ -279,7 +297,7 @@ class Cohort:
             except StopIteration:
                 return None
             except UnicodeDecodeError as error:
-                self.line += 1
+                self._read += 1
                 raise _ReadingStopped(
                     [
                         f"the text stream could not be decoded ({error.reason}) at or after "
@@ -287,7 +305,7 @@ class Cohort:
                         "binary mode to read the lines after it @ $"
                     ]
                 ) from None
-            self.line += 1
+            self._read += 1
             # Positions are within the line; a line of JSON whitespace only is skipped,
             # the same from a text or a binary stream.
             if isinstance(raw, bytes):
@@ -309,7 +327,7 @@ class Cohort:
         try:
             text = self._next_line()
             if text is None:
-                self.line = 1  # where the header should be
+                self._read = 1  # where the header should be
                 raise Problems(["expected the cohort header on line 1, the file is empty @ $"])
             value = parse(text, where="line")
             if type(value) is not dict:
@@ -323,6 +341,7 @@ class Cohort:
             value = {**value, "version": SCHEMA_VERSION}
             header: CohortHeader = structure(value, CohortHeader, self._fast, self._detailed)
         except Problems as error:
+            self.line = self._read
             raise self._invalid(error.lines) from None
         return header.programme, version
 
@@ -334,24 +353,22 @@ class Cohort:
 
     def __next__(self) -> Pathway:
         while not self._done:
-            try:
-                text = self._next_line()
-                if text is None:
+            if not self._batch:
+                if self._exhausted:
+                    self.line = self._read  # blank lines at the end counted
                     break
-                record = record_from_text(
-                    text,
-                    fast=self._fast,
-                    detailed=self._detailed,
-                    version=self.version,
-                    where="line",
-                )
-                pathway = pathway_from_record(record, self.programme)
+                self._fill()
+                continue
+            self.line, item = self._batch.popleft()
+            try:
+                if not isinstance(item, Pathway):
+                    raise item
                 if self.register is not None:
                     try:
-                        self.register.check(pathway, line=self.line)
+                        self.register.check(item, line=self.line)
                     except RegisterConflict as conflict:
                         raise Problems([f"{conflict} @ $"]) from None
-                return pathway
+                return item
             except Problems as error:
                 lines = _capped(error.lines)
                 if self._on_error == "raise":
@@ -363,9 +380,52 @@ class Cohort:
                     self.errors.append(LineError(self.line, tuple(lines)))
                 if isinstance(error, _ReadingStopped):
                     break
+            except BaseException:
+                self._done = True
+                self.close()
+                raise
         self._done = True
         self.close()
         raise StopIteration
+
+    def _fill(self) -> None:
+        """Decode the next batch of lines with the collector paused (see :mod:`._pause`).
+
+        A batch is at most :data:`_BATCH_LINES` lines, or :data:`_BATCH_BYTES` of text
+        and the line that crosses it.
+
+        Each line gives its pathway or the error it raised, handed back in order by
+        :meth:`__next__`, which checks the register then (so :attr:`register`,
+        :attr:`line` and :attr:`errors` are those of what was handed back). The batch
+        stops after an error that ends the reading.
+        """
+        batch = self._batch
+        size = 0
+        with collector_paused():
+            while len(batch) < _BATCH_LINES and size < _BATCH_BYTES:
+                try:
+                    text = self._next_line()
+                    if text is None:
+                        self._exhausted = True
+                        return
+                    size += len(text)
+                    record = record_from_text(
+                        text,
+                        fast=self._fast,
+                        detailed=self._detailed,
+                        version=self.version,
+                        where="line",
+                    )
+                    batch.append((self._read, pathway_from_record(record, self.programme)))
+                except Problems as error:
+                    batch.append((self._read, error))
+                    if self._on_error == "raise" or isinstance(error, _ReadingStopped):
+                        self._exhausted = True
+                        return
+                except Exception as error:  # raised in its turn, after the lines before it
+                    batch.append((self._read, error))
+                    self._exhausted = True
+                    return
 
     def close(self) -> None:
         """Close the file if the cohort opened it (a stream given is left open, as it was)."""

@@ -161,6 +161,7 @@ def map_cohort(
     max_line_bytes: int = MAX_BYTES,
     max_errors: int = MAX_ERRORS,
     progress: Callable[[int], None] | None = None,
+    accepted: Callable[[T, int], None] | None = None,
 ) -> ShardedCohort[T]:
     """Read a cohort file with ``jobs`` processes, each giving its shard to ``work``.
 
@@ -171,7 +172,7 @@ def map_cohort(
     pathway refused by the register (a duplicate in another shard, say) is found after,
     when the parent checks the register: in ``"raise"`` mode it raises, in
     ``"collect"`` mode it is an error of its line (subtract it yourself if ``work``
-    counted it).
+    counted it), or keep only what ``accepted`` names.
 
     >>> import functools
     >>> from reussite.indicators import annual_report
@@ -196,6 +197,11 @@ def map_cohort(
         max_line_bytes: the bound on a line, as for :func:`load_cohort`.
         max_errors: how many refused lines ``"collect"`` mode keeps.
         progress: called with the bytes read each time a shard is done.
+        accepted: called by this process, once every shard is read, with ``(result,
+            position)`` for each pathway the register accepts, in the file's order:
+            ``work``'s result for its shard and the pathway's rank among those ``work``
+            was given there; what ``work`` made of the others is to be dropped. In
+            ``"raise"`` mode it is not called after the first problem.
 
     Raises:
         InvalidInput: if the header cannot be read, or in ``"raise"`` mode at the first
@@ -207,6 +213,8 @@ def map_cohort(
         raise InvalidValue("map_cohort", "path", path, "a path to a cohort file")
     if not callable(work):
         raise InvalidValue("map_cohort", "work", work, "a function (pathways, programme)")
+    if accepted is not None and not callable(accepted):
+        raise InvalidValue("map_cohort", "accepted", accepted, "a function (result, position)")
     if jobs is None:
         jobs = os.cpu_count() or 1
     if type(jobs) is not int or jobs < 1:
@@ -247,7 +255,9 @@ def map_cohort(
             if progress is not None:
                 _report_progress(futures, ranges, progress)
             shards = [future.result() for future in futures]
-    return _merge(name, programme, shards, on_error=on_error, max_errors=max_errors)
+    return _merge(
+        name, programme, shards, on_error=on_error, max_errors=max_errors, accepted=accepted
+    )
 
 
 def _opts(options: dict[str, Any], on_error: OnError) -> dict[str, Any]:
@@ -276,6 +286,7 @@ def _merge(
     *,
     on_error: OnError,
     max_errors: int,
+    accepted: Callable[[Any, int], None] | None = None,
 ) -> ShardedCohort[Any]:
     """The shards' lines renumbered, the register checked in the file's order."""
     register = Register()
@@ -284,7 +295,7 @@ def _merge(
     offset = 0  # the lines of the shards before this one
     for shard in shards:
         first_error = shard.errors[0].line + offset if shard.errors else None
-        for programme_id, child_id, birth, span in shard.entries:
+        for position, (programme_id, child_id, birth, span) in enumerate(shard.entries):
             line = span[4] + offset
             try:
                 register.check_entry((programme_id, child_id, birth, (*span[:4], line)))
@@ -296,6 +307,8 @@ def _merge(
                 error_count += 1
             else:
                 valid += 1
+                if accepted is not None:
+                    accepted(shard.result, position)
         if first_error is not None and on_error == "raise":
             raise _invalid(source, attrs.evolve(shard.errors[0], line=first_error))
         errors.extend(attrs.evolve(e, line=e.line + offset) for e in shard.errors)

@@ -1,0 +1,177 @@
+"""Issue 20: the cohort reader decodes lines in batches with the collector paused.
+
+The pause is the reader's own: the caller's collector is on whenever a pathway is handed
+back, stays off if the caller switched it off, and the register, the errors and the line
+number follow what was handed back, not what was decoded ahead.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from reussite.errors import InvalidInput, InvalidValue
+from reussite.samples import sample_path
+from reussite.serialization import load_cohort
+from reussite.serialization._cohort import _BATCH_BYTES, _BATCH_LINES
+from reussite.serialization._pause import _PAUSE, collector_paused
+
+LINES = sample_path("cohort").read_bytes().splitlines(keepends=True)
+HEADER, BODY = LINES[0], LINES[1:]
+
+
+@pytest.fixture(autouse=True)
+def _collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    assert _PAUSE.holders == 0
+    if not was:  # pragma: no cover - pytest runs with the collector on
+        gc.disable()
+
+
+def test_the_collector_is_on_whenever_a_pathway_is_handed_back() -> None:
+    seen = []
+    with load_cohort(sample_path("cohort")) as cohort:
+        for _ in cohort:
+            seen.append(gc.isenabled())
+    assert len(seen) == len(BODY)
+    assert all(seen)
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_by_the_caller_stays_off() -> None:
+    gc.disable()
+    try:
+        with load_cohort(sample_path("cohort")) as cohort:
+            assert not any(gc.isenabled() for _ in cohort)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_pause_is_held_during_decoding_and_released_after_the_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import reussite.serialization._cohort as module
+
+    during = []
+    decode = module.pathway_from_record
+
+    def spy(*args: object, **kwargs: object) -> object:
+        during.append(gc.isenabled())
+        return decode(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "pathway_from_record", spy)
+    with load_cohort(sample_path("cohort")) as cohort:
+        first = next(cohort)
+        assert gc.isenabled()
+        assert first.id
+        assert len(during) == _BATCH_LINES  # one batch decoded ahead, no more
+        assert not any(during)
+        assert len(cohort._batch) == _BATCH_LINES - 1
+
+
+def test_a_batch_is_bounded_in_text_as_well_as_in_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reussite.serialization._cohort as module
+
+    bound = 10 * 4096
+    monkeypatch.setattr(module, "_BATCH_BYTES", bound)
+    big = [line for line in BODY if len(line) > 4096]
+    assert len(big) > 20
+    assert bound < _BATCH_BYTES
+    with load_cohort([HEADER, *big], check_register=False) as cohort:
+        next(cohort)
+        ahead = len(cohort._batch) + 1
+        text = sum(len(line.rstrip(b"\n")) for line in big[:ahead])
+    assert ahead < 11
+    assert text >= bound  # it stopped at the bound, with the line that crossed it
+    assert text - len(big[ahead - 1].rstrip(b"\n")) < bound
+
+
+@settings(max_examples=5, deadline=None)
+@given(taken=st.integers(0, len(BODY)))
+@example(taken=0)
+@example(taken=_BATCH_LINES)  # the last of the first batch
+@example(taken=_BATCH_LINES + 1)  # the first of the second
+@example(taken=len(BODY))
+def test_the_register_and_the_line_follow_what_was_handed_back(taken: int) -> None:
+    with load_cohort(sample_path("cohort")) as cohort:
+        got = [next(cohort) for _ in range(taken)]
+        assert cohort.register is not None
+        assert len(cohort.register) == taken
+        assert cohort.line == taken + 1  # the header is line 1, no blank line
+        assert [p.id for p in got] == [p.id for p in load_cohort(sample_path("cohort"))][:taken]
+
+
+@settings(max_examples=5, deadline=None)
+@given(bad=st.integers(0, len(BODY) - 1), blanks=st.integers(0, 3))
+@example(bad=0, blanks=0)
+@example(bad=_BATCH_LINES - 1, blanks=1)  # the last line of the first batch
+@example(bad=_BATCH_LINES, blanks=0)  # the first of the second
+@example(bad=len(BODY) - 1, blanks=2)
+def test_an_error_in_a_batch_comes_after_the_pathways_before_it(bad: int, blanks: int) -> None:
+    lines = [HEADER, *BODY[:bad], b'{"id": 3}\n', *BODY[bad:], *[b"\n"] * blanks]
+    handed: list[str] = []
+    with pytest.raises(InvalidInput) as raised, load_cohort(lines) as cohort:
+        handed.extend(p.id for p in cohort)
+    assert len(handed) == bad
+    assert f"(line {bad + 2})" in str(raised.value)
+    assert gc.isenabled()
+    with load_cohort(lines, on_error="collect") as cohort:
+        assert sum(1 for _ in cohort) == len(BODY)
+        assert [e.line for e in cohort.errors] == [bad + 2]
+        assert cohort.line == len(lines)  # trailing blank lines counted
+
+
+def test_a_bad_item_of_the_source_is_raised_in_its_turn() -> None:
+    lines: list[object] = [HEADER, *BODY[:3], {"not": "a line"}, *BODY[3:]]
+    handed: list[str] = []
+
+    def read() -> None:
+        handed.extend(p.id for p in load_cohort(lines))  # type: ignore[arg-type]
+
+    with pytest.raises(InvalidValue, match="lines of text"):
+        read()
+    assert len(handed) == 3
+    assert gc.isenabled()
+
+
+def test_readers_in_threads_share_one_pause() -> None:
+    results: list[int] = []
+    barrier = threading.Barrier(3)
+
+    def read() -> None:
+        barrier.wait()
+        with load_cohort(sample_path("cohort")) as cohort:
+            results.append(sum(1 for _ in cohort))
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [len(BODY)] * 3
+    assert gc.isenabled()
+    assert _PAUSE.holders == 0
+
+
+def test_the_pause_nests_and_survives_an_error() -> None:
+    inside: list[bool] = []
+
+    def fail() -> None:
+        with collector_paused():
+            with collector_paused():
+                inside.append(gc.isenabled())
+            inside.append(gc.isenabled())  # the outer holder still holds it
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fail()
+    assert inside == [False, False]
+    assert gc.isenabled()
