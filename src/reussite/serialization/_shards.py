@@ -10,10 +10,11 @@ counts and results are those of one process reading the file.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -239,61 +240,93 @@ def map_cohort(
         "max_line_bytes": limit,
         "max_errors": 1 if on_error == "raise" else max_errors,
     }
-    shards: list[_Shard]
-    if jobs == 1 or len(ranges) == 1:
-        shards = []
-        for start, end in ranges:
-            shards.append(_read_shard(name, header, start, end, work, _opts(options, on_error)))
-            if progress is not None:
-                progress(end - start)
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(ranges))) as pool:
-            futures = [
-                pool.submit(_read_shard, name, header, start, end, work, _opts(options, on_error))
-                for start, end in ranges
-            ]
-            if progress is not None:
-                _report_progress(futures, ranges, progress)
-            shards = [future.result() for future in futures]
-    return _merge(
-        name, programme, shards, on_error=on_error, max_errors=max_errors, accepted=accepted
+    merge = functools.partial(
+        _merge, name, programme, on_error=on_error, max_errors=max_errors, accepted=accepted
     )
+    opts = _opts(options, on_error)
+    if jobs == 1 or len(ranges) == 1:
+        return merge(_serial(name, header, ranges, work, opts, progress))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(ranges))) as pool:
+        futures: list[Future[_Shard] | None] = [
+            pool.submit(_read_shard, name, header, start, end, work, opts) for start, end in ranges
+        ]
+        try:
+            return merge(_in_order(futures, ranges, progress))
+        except BaseException:
+            for future in futures:  # a problem found: the shards not started are not read
+                if future is not None:
+                    future.cancel()
+            raise
 
 
 def _opts(options: dict[str, Any], on_error: OnError) -> dict[str, Any]:
     return {**options, "stop_at_first": on_error == "raise"}
 
 
-def _report_progress(
-    futures: list[Future[_Shard]],
+def _serial(
+    name: str,
+    header: tuple[int, int],
     ranges: list[tuple[int, int]],
-    progress: Callable[[int], None],
-) -> None:
-    from concurrent.futures import FIRST_COMPLETED, wait
+    work: Work[Any],
+    opts: dict[str, Any],
+    progress: Callable[[int], None] | None,
+) -> Iterator[_Shard]:
+    """The shards read one after the other in this process."""
+    for start, end in ranges:
+        shard = _read_shard(name, header, start, end, work, opts)
+        if progress is not None:
+            progress(end - start)
+        yield shard
 
+
+def _in_order(
+    futures: list[Future[_Shard] | None],
+    ranges: list[tuple[int, int]],
+    progress: Callable[[int], None] | None,
+) -> Iterator[_Shard]:
+    """The workers' shards in the file's order, each once it and those before it are done.
+
+    ``progress`` is told of every shard done, in any order.
+
+    A shard handed on is forgotten here (its future too): the merge keeps its result and
+    drops its register entries, so they are never all in memory at once.
+    """
     sizes = {id(f): end - start for f, (start, end) in zip(futures, ranges, strict=True)}
-    pending = set(futures)
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            progress(sizes[id(future)])
+    pending = {f for f in futures if f is not None}
+    for index, future in enumerate(futures):
+        assert future is not None
+        while future in pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            if progress is not None:
+                for finished in done:
+                    progress(sizes[id(finished)])
+        shard = future.result()
+        futures[index] = None
+        del future
+        yield shard
 
 
 def _merge(
     source: str,
     programme: Programme,
-    shards: list[_Shard],
+    shards: Iterable[_Shard],
     *,
     on_error: OnError,
     max_errors: int,
     accepted: Callable[[Any, int], None] | None = None,
 ) -> ShardedCohort[Any]:
-    """The shards' lines renumbered, the register checked in the file's order."""
+    """The shards' lines renumbered, the register checked in the file's order.
+
+    Each shard is let go once checked (its result kept): its entries are not held
+    while the next shards are checked.
+    """
     register = Register()
     errors: list[LineError] = []
+    results: list[Any] = []
     error_count = valid = 0
     offset = 0  # the lines of the shards before this one
     for shard in shards:
+        results.append(shard.result)
         first_error = shard.errors[0].line + offset if shard.errors else None
         for position, (programme_id, child_id, birth, span) in enumerate(shard.entries):
             line = span[4] + offset
@@ -317,7 +350,7 @@ def _merge(
     errors.sort(key=lambda e: e.line)
     return ShardedCohort(
         programme=programme,
-        results=tuple(s.result for s in shards),
+        results=tuple(results),
         valid=valid,
         errors=tuple(errors[:max_errors]),
         error_count=error_count,
