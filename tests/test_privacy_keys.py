@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 import secrets
 import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import reussite as r
 from reussite.cli import main
@@ -24,6 +28,7 @@ from reussite.privacy import (
     read_key,
     write_key,
 )
+from reussite.privacy._purpose import pseudonymiser
 
 WEAK = {
     "zeros": bytes(32),
@@ -169,3 +174,22 @@ def test_export_refuses_dev_zero_as_a_key_file(
     assert "--key-file /dev/zero : expected a key file of at most 4096 bytes" in (
         capsys.readouterr().err
     )
+
+
+@settings(max_examples=50)
+@given(
+    raw=st.text(min_size=1, max_size=30),
+    kind=st.sampled_from(["child", "family", "pathway"]),
+    purpose=st.sampled_from(["evaluation", "survey", "research"]),
+)
+def test_a_pseudonym_is_the_hmac_the_rule_states(raw: str, kind: str, purpose: str) -> None:
+    key = bytes.fromhex("b80433ed315b97e8e6383b2c56a74a026f51af5e11817b22ec2c13dfa0a76f3e")
+    message = "\x1f".join(("reussite-pseudonym-v1", purpose, kind, raw)).encode("utf-8")
+    expected = hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    assert pseudonymise(raw, key=key, purpose=purpose, kind=kind) == expected
+    assert pseudonymiser(key, purpose)(kind, raw) == expected
+
+
+def test_a_pseudonymiser_checks_its_key_once_when_made() -> None:
+    with pytest.raises(r.InvalidValue, match="random-looking"):
+        pseudonymiser(b"k" * 32, "evaluation")

@@ -34,7 +34,7 @@ from ..plan import Objective
 from ..referral import Referral
 from ..register import Register
 from ._catalogue import catalogue
-from ._purpose import Purpose, categories_of, check_key, pseudonymise
+from ._purpose import Purpose, categories_of, check_key, pseudonymiser
 
 __all__ = [
     "AGE_BANDS",
@@ -76,14 +76,20 @@ class Transform(LabelledEnum):
 
 @attrs.frozen(kw_only=True)
 class _Context:
-    key: bytes
+    key: bytes = attrs.field(repr=False)
     purpose: Purpose
     kept: frozenset[Sensitivity]
+    _pseudonym: Callable[[str, str], str] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda c: pseudonymiser(c.key, c.purpose), takes_self=True),
+    )
 
     def pseudonym(self, kind: str, raw: str | None) -> str | None:
         if raw is None:
             return None
-        return pseudonymise(raw, key=self.key, purpose=self.purpose, kind=kind)
+        return self._pseudonym(kind, raw)
 
     def codes(self, values: Iterable[LabelledEnum], column: Column) -> list[str]:
         return [str(c.value) for c in values if self.shows(c, column)]

@@ -107,15 +107,9 @@ class Pseudonymisation:
 
     @functools.cached_property
     def _pseudonym(self) -> Callable[[str, str], str]:
-        from ..privacy import pseudonymise
+        from ..privacy._purpose import pseudonymiser
 
-        key, purpose = self.key, self.purpose
-
-        @functools.lru_cache(maxsize=1 << 16)
-        def pseudonym(kind: str, raw: str) -> str:
-            return pseudonymise(raw, key=key, purpose=purpose, kind=kind)
-
-        return pseudonym
+        return functools.lru_cache(maxsize=1 << 16)(pseudonymiser(self.key, self.purpose))
 
     def apply(self, table: Table) -> Table:
         """The pseudonymised version of ``table`` (a new table; ``table`` is unchanged)."""
