@@ -8,6 +8,7 @@ number follow what was handed back, not what was decoded ahead.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from collections.abc import Iterator
 
@@ -174,4 +175,33 @@ def test_the_pause_nests_and_survives_an_error() -> None:
     with pytest.raises(RuntimeError):
         fail()
     assert inside == [False, False]
+    assert gc.isenabled()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert inside.wait(10)
+        assert not gc.isenabled()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through the pipe
+            os.write(write, b"1" if gc.isenabled() and _PAUSE.holders == 0 else b"0")
+            os._exit(0)
+        os.close(write)
+        assert os.read(read, 1) == b"1"
+        os.close(read)
+        os.waitpid(pid, 0)
+    finally:
+        release.set()
+        holder.join()
     assert gc.isenabled()

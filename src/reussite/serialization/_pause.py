@@ -13,13 +13,15 @@ and the collector is resumed before any pathway is handed back, on every way out
 (an error included). A collector that was off stays off. Readers in several threads
 share one pause: the collector resumes when the last of them is done. Only a program
 that switches the collector off itself, from another thread, *while* a batch is being
-read would see it switched back on at the end of that batch.
+read would see it switched back on at the end of that batch. A process forked while a
+batch was being read (by another thread) starts with the collector as it was before.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import threading
 from collections.abc import Iterator
 
@@ -50,8 +52,23 @@ class _Pause:
                     self.resume = False
                     gc.enable()
 
+    def forget(self) -> None:
+        """In a child process just forked: no reader of the parent's holds the pause there.
+
+        A thread of the parent may have been reading a batch when another forked (a
+        process pool): the child inherits the collector switched off, and nobody to switch
+        it back on. It is given back its state from before the pause.
+        """
+        self.lock = threading.Lock()
+        if self.holders and self.resume:
+            gc.enable()
+        self.holders = 0
+        self.resume = False
+
 
 _PAUSE = _Pause()
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=_PAUSE.forget)
 
 
 def collector_paused() -> contextlib.AbstractContextManager[None]:
