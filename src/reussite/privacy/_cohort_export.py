@@ -28,6 +28,7 @@ from ..programme import Programme
 from ..serialization import MAX_ERRORS, LineError, load_cohort, map_cohort
 from ..serialization._cohort import OnError
 from ..serialization._documents import MAX_BYTES, UnknownKeys
+from ..serialization._shards import check_jobs
 from ._export import (
     ExportManifest,
     _head,
@@ -136,10 +137,7 @@ def export_cohort(
     """
     if not isinstance(path, str | os.PathLike):
         raise InvalidValue("export_cohort", "path", path, "a path to a cohort file")
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if type(jobs) is not int or jobs < 1:
-        raise InvalidValue("export_cohort", "jobs", jobs, "an integer >= 1")
+    jobs = check_jobs(jobs, owner="export_cohort")
     reading: dict[str, Any] = {
         "on_error": on_error,
         "unknown_keys": unknown_keys,

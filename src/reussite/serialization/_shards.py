@@ -216,10 +216,7 @@ def map_cohort(
         raise InvalidValue("map_cohort", "work", work, "a function (pathways, programme)")
     if accepted is not None and not callable(accepted):
         raise InvalidValue("map_cohort", "accepted", accepted, "a function (result, position)")
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if type(jobs) is not int or jobs < 1:
-        raise InvalidValue("map_cohort", "jobs", jobs, "an integer >= 1")
+    jobs = check_jobs(jobs, owner="map_cohort")
     forbid = forbids(unknown_keys, owner="map_cohort")
     if on_error not in ("raise", "collect") or type(on_error) is not str:
         raise InvalidValue("map_cohort", "on_error", on_error, "'raise' or 'collect'")
@@ -257,6 +254,19 @@ def map_cohort(
                 if future is not None:
                     future.cancel()
             raise
+
+
+def check_jobs(jobs: object, *, owner: str) -> int:
+    """How many processes ``jobs`` asks for: an integer >= 1, ``None`` for every core.
+
+    Raises:
+        InvalidValue: for anything else.
+    """
+    if jobs is None:
+        return os.cpu_count() or 1
+    if type(jobs) is not int or jobs < 1:
+        raise InvalidValue(owner, "jobs", jobs, "an integer >= 1")
+    return jobs
 
 
 def _opts(options: dict[str, Any], on_error: OnError) -> dict[str, Any]:
