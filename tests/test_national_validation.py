@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import json
 import pathlib
+from pathlib import Path
 
 import attrs
 import pytest
@@ -260,6 +261,15 @@ def _custom(tmp_path: pathlib.Path, edition_id: str = "mon-enquete", extra: str 
     return str(path)
 
 
+def _renamed_funder(folder: pathlib.Path) -> str:
+    """A custom edition whose State funder has another code (no politique de la ville)."""
+    text = Path(_custom(folder, "sans-etat")).read_text(encoding="utf-8")
+    text = text.replace('code = "state_politique_ville"', 'code = "etat_ville"', 1)
+    path = folder / "sans-etat.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
 def test_a_custom_edition_works_end_to_end(cohort, tmp_path, capsys):
     programme, pathways = cohort
     edition_file = _custom(tmp_path)
@@ -279,6 +289,17 @@ def test_a_custom_edition_works_end_to_end(cohort, tmp_path, capsys):
         Evolution.of([*PUBLISHED, nation])
     table = Evolution.of([*PUBLISHED, nation], surveys=[survey])
     assert key in table.rows
+    # an edition without the State's politique de la ville funder: that key figure unknown
+    (tmp_path / "plain").mkdir()
+    plain = r.national.load_edition(_renamed_funder(tmp_path / "plain"))
+    ret_plain = build_return(
+        pathways, programme, r.SchoolYear(2017), declared=DECLARED, survey=plain
+    )
+    nation_plain = synthesise([ret_plain], survey=plain)
+    figures = KeyFigures.of(nation_plain, survey=plain)
+    assert figures.state_funding_euros is None
+    assert figures.children_supported == key.children_supported
+    assert Evolution.of([nation_plain], surveys=[plain]).rows == (figures,)
     (tmp_path / "twin").mkdir()
     food = '\n[[in_kind_types]]\ncode = "food"\nlabel_fr = "Repas"\nkeywords = ["repas"]\n'
     other = r.national.load_edition(_custom(tmp_path / "twin", extra=food))  # same id

@@ -193,3 +193,24 @@ def test_a_pseudonym_is_the_hmac_the_rule_states(raw: str, kind: str, purpose: s
 def test_a_pseudonymiser_checks_its_key_once_when_made() -> None:
     with pytest.raises(r.InvalidValue, match="random-looking"):
         pseudonymiser(b"k" * 32, "evaluation")
+
+
+def test_only_text_is_pseudonymised_and_str_kinds_are_read_as_their_text() -> None:
+    import enum
+
+    class Kind(str, enum.Enum):  # noqa: UP042 - not StrEnum: its format is not its value
+        CHILD = "child"
+
+    class Name(str):
+        def __format__(self, spec: str) -> str:
+            return "other"
+
+    key = generate_key()
+    plain = pseudonymise("enf-1", key=key, purpose="evaluation", kind="child")
+    assert pseudonymise("enf-1", key=key, purpose="evaluation", kind=Kind.CHILD) == plain
+    assert pseudonymise(Name("enf-1"), key=key, purpose="evaluation", kind="child") == plain
+    for raw, kind in ((123, "child"), (None, "child"), (b"enf-1", "child"), ("enf-1", None)):
+        with pytest.raises(r.InvalidValue, match="an identifier"):
+            pseudonymise(raw, key=key, purpose="evaluation", kind=kind)  # type: ignore[arg-type]
+    with pytest.raises(r.InvalidValue, match="key"):  # the key is checked first
+        pseudonymise("enf-1", key=b"short", purpose="no such purpose!", kind="child")

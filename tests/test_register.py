@@ -202,3 +202,14 @@ def test_children_gives_every_child_its_birth_date_and_spans():
     ]
     assert [s[0] for s in children["enf-9"][1]] == ["p-3"]
     assert len(register) == 3
+
+
+def test_a_register_is_rebuilt_from_its_children():
+    first = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 3, 1))
+    later = followed("p-2", D(2018, 5, 2))
+    other = followed("p-3", D(2018, 5, 2), child="enf-9")
+    register = r.check_register([first, later, other])
+    again = r.Register(children=register.children, pathways=register.pathways)
+    assert again == register
+    with pytest.raises(r.RegisterConflict, match="R-UNIQUE-PATHWAY"):
+        again.check(other)

@@ -8,9 +8,12 @@ number follow what was handed back, not what was decoded ahead.
 from __future__ import annotations
 
 import gc
+import io
+import json
 import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -204,4 +207,69 @@ def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
     finally:
         release.set()
         holder.join()
+    assert gc.isenabled()
+
+
+def test_a_slow_source_is_read_line_by_line_with_the_collector_on() -> None:
+    asked: list[tuple[int, bool]] = []
+
+    def lines() -> Iterator[bytes]:  # a generator: may wait for each line (a live feed)
+        for number, line in enumerate(LINES, 1):
+            asked.append((number, gc.isenabled()))
+            yield line
+
+    with load_cohort(lines()) as cohort:
+        first = next(cohort)
+        assert first.id == json.loads(BODY[0])["id"]
+        assert [n for n, _ in asked] == [1, 2]  # nothing read ahead of the pathway
+        assert sum(1 for _ in cohort) == len(BODY) - 1
+    assert all(on for _, on in asked)  # reading never runs with the collector paused
+
+
+def test_a_pipe_is_read_line_by_line_and_a_file_in_batches(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    with open(read, "rb") as pipe, open(write, "wb") as feed:
+        feed.write(HEADER + BODY[0])
+        feed.flush()
+        with load_cohort(pipe) as cohort:
+            assert next(cohort).id  # handed back without waiting for the rest
+            assert not cohort._batch
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(b"".join(LINES))
+    for source in (path, io.BytesIO(path.read_bytes()), LINES):
+        with load_cohort(source) as cohort:  # type: ignore[arg-type]
+            next(cohort)
+            assert len(cohort._batch) == _BATCH_LINES - 1
+
+
+def test_a_closed_cohort_hands_back_nothing_more() -> None:
+    cohort = load_cohort(sample_path("cohort"))
+    next(cohort)
+    assert cohort._batch  # decoded ahead
+    cohort.close()
+    assert list(cohort) == []
+    assert cohort.register is not None
+    assert len(cohort.register) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_a_process_forked_inside_a_pause_leaves_it_whole() -> None:
+    read, write = os.pipe()
+    seen: list[bool] = []
+    with collector_paused():
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through the pipe
+            seen.append(gc.isenabled())  # given back at the fork
+            with collector_paused():
+                seen.append(not gc.isenabled())  # and its own pauses still work
+            seen.append(gc.isenabled())
+    if pid == 0:  # pragma: no cover
+        seen.append(_PAUSE.holders == 0 and gc.isenabled())  # the outer pause left whole
+        os.write(write, bytes(seen))
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    got = os.read(read, 8)
+    os.close(read)
+    assert got == bytes([True, True, True, True])
     assert gc.isenabled()

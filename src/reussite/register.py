@@ -91,20 +91,29 @@ class Register:
     it was; :meth:`merge` gives the register of two data sets (shards).
 
     Attributes:
+        children: per programme id, per child id: the child's birth date and pathways
+            (a read-only copy; also the constructor's argument, in the same form).
         pathways: per programme id, per pathway id: the child it belongs to.
         waiting: per (programme id, pathway id) not met yet, the re-entries naming it.
     """
 
     _records: dict[str, dict[str, Single | Several]] = attrs.field(
-        factory=dict, alias="records", repr=False
+        factory=dict, alias="children", repr=False
     )
     """Per programme id, per child id: the child's birth date and pathways, one flat
-    tuple while the child has one pathway (a third of the memory of the general form)."""
+    tuple while the child has one pathway (a third of the memory of the general form).
+    Given as ``children=`` in the documented form (birth date, spans)."""
     pathways: dict[str, dict[str, str]] = attrs.Factory(dict)
     waiting: dict[tuple[str, str], tuple[tuple[str, Span], ...]] = attrs.Factory(dict)
     _dates: dict[dt.date, dt.date] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """One object per distinct date met: the records share them (a date object per
     pathway would cost a third of the register's memory)."""
+
+    def __attrs_post_init__(self) -> None:
+        self._records = {
+            programme_id: {child_id: _compact(record) for child_id, record in records.items()}
+            for programme_id, records in self._records.items()
+        }
 
     @property
     def children(self) -> dict[str, dict[str, tuple[dt.date, tuple[Span, ...]]]]:
@@ -321,7 +330,7 @@ class Register:
         if not isinstance(other, Register):
             raise InvalidValue("Register", "merge", other, "a Register")
         merged = Register(
-            records={k: dict(v) for k, v in self._records.items()},
+            children={k: dict(v) for k, v in self._records.items()},
             pathways={k: dict(v) for k, v in self.pathways.items()},
             waiting=dict(self.waiting),
         )
@@ -338,6 +347,13 @@ def _several(record: Single | Several) -> Several:
     if len(record) == 2:
         return record
     return (record[0], (record[1:],))
+
+
+def _compact(record: Single | Several) -> Single | Several:
+    """A child's record as kept: flat while the child has one pathway."""
+    if len(record) == 2 and len(record[1]) == 1:
+        return (record[0], *record[1][0])
+    return record
 
 
 def _at(line: int, before: str = " (", after: str = ")") -> str:

@@ -57,7 +57,9 @@ class KeyFigures:
         """The key figures of a synthesis, rounded to whole units as syntheses publish them.
 
         ``survey``: the edition of the synthesis's returns, when it is not a shipped one
-        (as for :meth:`Synthesis.figures`).
+        (as for :meth:`Synthesis.figures`). A key figure the edition does not ask for (a
+        custom edition without the State's *politique de la ville* funder, say) is
+        ``None``, as one not known.
 
         Raises:
             InvalidValue: if ``synthesis`` is not a :class:`Synthesis`, or its edition is
@@ -67,8 +69,8 @@ class KeyFigures:
             raise InvalidValue("KeyFigures", "synthesis", synthesis, "a Synthesis")
         figures = {f.id: f.value for f in synthesis.figures(survey=survey)}
 
-        def whole(figure_id: str) -> int | None:
-            value = figures[figure_id]
+        def whole(figure_id: str) -> int | None:  # None: not known, or not in the edition
+            value = figures.get(figure_id)
             return None if value is None else round(value)
 
         answered_money = synthesis.answered("money")

@@ -256,14 +256,18 @@ def pseudonymiser(key: bytes, purpose: Purpose | str) -> Callable[[str, str], st
     Raises:
         InvalidValue: as :func:`check_key`, or for an unknown purpose.
     """
+    secret = check_key(key)
     scope = Purpose.of(purpose).name
-    keyed = hmac.new(check_key(key), digestmod=hashlib.sha256)
-    keyed.update(f"reussite-pseudonym-v1\x1f{scope}\x1f".encode())  # the message's start
-    copy = keyed.copy
+    keyed = hmac.new(secret, digestmod=hashlib.sha256)
+    keyed.update("\x1f".join(("reussite-pseudonym-v1", scope, "")).encode("utf-8"))
+    copy = keyed.copy  # the keyed state after the message's start
 
     def pseudonym(kind: str, raw: str) -> str:
+        if not isinstance(raw, str) or not isinstance(kind, str):
+            bad, name = (raw, "raw") if not isinstance(raw, str) else (kind, "kind")
+            raise InvalidValue("pseudonymise", name, bad, "an identifier (str)")
         mac = copy()
-        mac.update(f"{kind}\x1f{raw}".encode())
+        mac.update("\x1f".join((kind, raw)).encode("utf-8"))
         return mac.hexdigest()[:32]
 
     return pseudonym

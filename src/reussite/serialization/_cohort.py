@@ -256,6 +256,7 @@ class Cohort:
         max_errors: int = MAX_ERRORS,
         restore: Any = None,
         check_register: bool = True,
+        batched: bool = False,
     ) -> None:
         self.source = source
         self.errors: list[LineError] = []
@@ -272,6 +273,7 @@ class Cohort:
         self._read = 0  # the last line read from the source (self.line: handed back)
         self._batch: collections.deque[tuple[int, Pathway | BaseException]] = collections.deque()
         self._exhausted = False
+        self._batch_lines = _BATCH_LINES if batched else 1
         self.register: Register | None = Register() if check_register else None
         try:
             self.programme, self.version = self._header()
@@ -389,46 +391,67 @@ class Cohort:
         raise StopIteration
 
     def _fill(self) -> None:
-        """Decode the next batch of lines with the collector paused (see :mod:`._pause`).
+        """Decode the next batch of lines, with the collector paused while they are decoded.
 
         A batch is at most :data:`_BATCH_LINES` lines, or :data:`_BATCH_BYTES` of text
-        and the line that crosses it.
+        and the line that crosses it, read from a source that gives them at once (a file,
+        a seekable stream, a list); one line from any other (a pipe, standard input, a
+        generator), so that a pathway is handed back as soon as its line comes. Lines are
+        read with the collector running: only the decoding pauses it (see
+        :mod:`._pause`).
 
         Each line gives its pathway or the error it raised, handed back in order by
         :meth:`__next__`, which checks the register then (so :attr:`register`,
         :attr:`line` and :attr:`errors` are those of what was handed back). The batch
         stops after an error that ends the reading.
         """
-        batch = self._batch
+        texts: list[tuple[int, str | bytes | Exception]] = []
         size = 0
+        while len(texts) < self._batch_lines and size < _BATCH_BYTES:
+            try:
+                text = self._next_line()
+            except Exception as error:  # raised in its turn, after the lines before it
+                texts.append((self._read, error))
+                if not isinstance(error, Problems) or self._on_error == "raise":
+                    self._exhausted = True  # an error of the source, or the first problem
+                    break
+                if isinstance(error, _ReadingStopped):
+                    self._exhausted = True
+                    break
+                continue
+            if text is None:
+                self._exhausted = True
+                break
+            texts.append((self._read, text))
+            size += len(text)
+        batch = self._batch
         with collector_paused():
-            while len(batch) < _BATCH_LINES and size < _BATCH_BYTES:
+            for line, item in texts:
+                if isinstance(item, Exception):
+                    batch.append((line, item))
+                    continue
                 try:
-                    text = self._next_line()
-                    if text is None:
-                        self._exhausted = True
-                        return
-                    size += len(text)
                     record = record_from_text(
-                        text,
+                        item,
                         fast=self._fast,
                         detailed=self._detailed,
                         version=self.version,
                         where="line",
                     )
-                    batch.append((self._read, pathway_from_record(record, self.programme)))
+                    batch.append((line, pathway_from_record(record, self.programme)))
                 except Problems as error:
-                    batch.append((self._read, error))
-                    if self._on_error == "raise" or isinstance(error, _ReadingStopped):
-                        self._exhausted = True
+                    batch.append((line, error))
+                    if self._on_error == "raise":
+                        self._exhausted = True  # nothing after the first problem is kept
                         return
-                except Exception as error:  # raised in its turn, after the lines before it
-                    batch.append((self._read, error))
-                    self._exhausted = True
-                    return
 
     def close(self) -> None:
-        """Close the file if the cohort opened it (a stream given is left open, as it was)."""
+        """Stop the cohort; close the file if it opened it (a stream given is left open).
+
+        A closed cohort hands back nothing more, not even lines it had decoded ahead.
+        """
+        self._done = True
+        self._batch.clear()
         if self._owned is not None:
             self._owned.close()
             self._owned = None
@@ -570,8 +593,34 @@ def load_cohort(
     if isinstance(source, str | os.PathLike):
         stream: IO[bytes] = open(source, "rb")  # noqa: SIM115 - the Cohort closes it
         return Cohort(
-            _stream_lines(stream, limit), source=os.fspath(source), owned=stream, **options
+            _stream_lines(stream, limit),
+            source=os.fspath(source),
+            owned=stream,
+            batched=True,
+            **options,
         )
     lines, restore = _lines_of(source, limit)
     name = getattr(source, "name", None)
-    return Cohort(lines, source=name if isinstance(name, str) else None, restore=restore, **options)
+    return Cohort(
+        lines,
+        source=name if isinstance(name, str) else None,
+        restore=restore,
+        batched=_at_once(source),
+        **options,
+    )
+
+
+def _at_once(source: object) -> bool:
+    """Whether ``source`` gives its lines without waiting (its lines are read in batches).
+
+    A seekable stream (a file, a buffer in memory) or a list or tuple of lines. A pipe,
+    standard input or a generator is read one line at a time, each pathway handed back
+    as soon as its line comes.
+    """
+    if isinstance(source, list | tuple):
+        return True
+    seekable = getattr(source, "seekable", None)
+    try:
+        return bool(seekable()) if callable(seekable) else False
+    except (OSError, ValueError):  # a closed or odd stream: read it line by line
+        return False

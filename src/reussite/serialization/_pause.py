@@ -47,7 +47,8 @@ class _Pause:
             yield
         finally:
             with self.lock:
-                self.holders -= 1
+                if self.holders:  # 0 in a child forked inside this very pause (see forget)
+                    self.holders -= 1
                 if self.holders == 0 and self.resume:
                     self.resume = False
                     gc.enable()

@@ -122,6 +122,7 @@ def _read_shard(
         source=path,
         on_error="collect",
         check_register=False,
+        batched=True,
         **options,
     )
     entries: list[Entry] = []
