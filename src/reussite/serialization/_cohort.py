@@ -554,7 +554,10 @@ def load_cohort(
     Args:
         source: a path, or a text or binary stream (left open), or an iterable of lines.
             A text stream and a path keep the same lines: a byte that is not UTF-8
-            spoils its own line only (see :func:`_lines_of`).
+            spoils its own line only (see :func:`_lines_of`). A file, a seekable stream
+            or a list is read a batch of lines ahead of the pathways handed back (see
+            :class:`Cohort`): a stream's position is the cohort's business until the
+            iteration ends. A pipe, standard input or a generator is read line by line.
         on_error: ``"raise"`` stops at the first bad line; ``"collect"`` keeps loading
             the good lines and records the bad ones in ``Cohort.errors``.
         unknown_keys: ``"reject"`` (default) or ``"ignore"``.
