@@ -236,12 +236,13 @@ class Cohort:
         line: the line of the last pathway or error handed back (once the iteration is
             over, the file's last line).
 
-    Lines are decoded a batch at a time (at most :data:`_BATCH_LINES` lines or
-    :data:`_BATCH_BYTES` of text, so memory stays bounded) with the cyclic garbage
-    collector paused over the batch and resumed before a pathway is handed back: bulk
-    loading costs about the same with the collector on as off (see
-    :mod:`reussite.serialization._pause`). The register, :attr:`errors` and
-    :attr:`line` follow what was handed back, not what was decoded ahead.
+    Lines from a file, a seekable stream or a list are decoded a batch at a time (at
+    most :data:`_BATCH_LINES` lines or :data:`_BATCH_BYTES` of text, so memory stays
+    bounded) with the cyclic garbage collector paused while the batch is decoded and
+    resumed before a pathway is handed back: the collector walks each new object twice
+    instead of again and again (see :mod:`reussite.serialization._pause`). A pipe or a
+    generator is read line by line. The register, :attr:`errors` and :attr:`line` follow
+    what was handed back, not what was decoded ahead.
     """
 
     def __init__(
@@ -425,7 +426,7 @@ class Cohort:
             texts.append((self._read, text))
             size += len(text)
         batch = self._batch
-        with collector_paused():
+        with collector_paused() if len(texts) > 1 else contextlib.nullcontext():
             for line, item in texts:
                 if isinstance(item, Exception):
                     batch.append((line, item))
