@@ -199,8 +199,9 @@ def map_cohort(
         max_line_bytes: the bound on a line, as for :func:`load_cohort`.
         max_errors: how many refused lines ``"collect"`` mode keeps.
         progress: called with the bytes read each time a shard is done.
-        accepted: called by this process, once every shard is read, with ``(result,
-            position)`` for each pathway the register accepts, in the file's order:
+        accepted: called by this process, as the shards are checked in the file's order
+            (each once it and those before it are read), with ``(result, position)``
+            for each pathway the register accepts, in the file's order:
             ``work``'s result for its shard and the pathway's rank among those ``work``
             was given there; what ``work`` made of the others is to be dropped. In
             ``"raise"`` mode it is not called after the first problem.
