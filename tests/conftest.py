@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future
@@ -61,14 +62,18 @@ def untraced():
     import coverage
 
     measuring = coverage.Coverage.current()
-    if measuring is None:
-        yield
-        return
-    measuring.stop()
+    if measuring is not None:
+        measuring.stop()
+    # An xdist worker runs a second tracer (pytest-cov's, besides the one started at the
+    # interpreter's start-up): stopping the current Coverage leaves it tracing.
+    tracer = sys.gettrace()
+    sys.settrace(None)
     try:
         yield
     finally:
-        measuring.start()
+        sys.settrace(tracer)
+        if measuring is not None:
+            measuring.start()
 
 
 D = dt.date
