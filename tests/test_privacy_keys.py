@@ -210,7 +210,8 @@ def test_only_text_is_pseudonymised_and_str_kinds_are_read_as_their_text() -> No
     assert pseudonymise("enf-1", key=key, purpose="evaluation", kind=Kind.CHILD) == plain
     assert pseudonymise(Name("enf-1"), key=key, purpose="evaluation", kind="child") == plain
     for raw, kind in ((123, "child"), (None, "child"), (b"enf-1", "child"), ("enf-1", None)):
-        with pytest.raises(r.InvalidValue, match="an identifier"):
+        with pytest.raises(r.InvalidValue, match="an identifier") as refused:
             pseudonymise(raw, key=key, purpose="evaluation", kind=kind)  # type: ignore[arg-type]
+        assert "enf-1" not in str(refused.value)  # the identifier itself is never shown
     with pytest.raises(r.InvalidValue, match="key"):  # the key is checked first
         pseudonymise("enf-1", key=b"short", purpose="no such purpose!", kind="child")

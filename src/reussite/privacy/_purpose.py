@@ -265,7 +265,9 @@ def pseudonymiser(key: bytes, purpose: Purpose | str) -> Callable[[str, str], st
     def pseudonym(kind: str, raw: str) -> str:
         if not isinstance(raw, str) or not isinstance(kind, str):
             bad, name = (raw, "raw") if not isinstance(raw, str) else (kind, "kind")
-            raise InvalidValue("pseudonymise", name, bad, "an identifier (str)")
+            raise InvalidValue(  # an identifier is never shown: it is what is hidden
+                "pseudonymise", name, bad, "an identifier (str)", personal=name == "raw"
+            )
         mac = copy()
         mac.update("\x1f".join((kind, raw)).encode("utf-8"))
         return mac.hexdigest()[:32]
