@@ -23,7 +23,7 @@ from reussite.errors import InvalidInput, InvalidValue
 from reussite.samples import sample_path
 from reussite.serialization import load_cohort
 from reussite.serialization._cohort import _BATCH_BYTES, _BATCH_LINES
-from reussite.serialization._pause import _PAUSE, collector_paused
+from reussite.serialization._pause import _PAUSE, _SPLICES, collector_paused
 
 LINES = sample_path("cohort").read_bytes().splitlines(keepends=True)
 HEADER, BODY = LINES[0], LINES[1:]
@@ -36,6 +36,7 @@ def _collector_on() -> Iterator[None]:
     gc.enable()
     yield
     assert _PAUSE.holders == 0
+    assert not _PAUSE.failed
     if not was:  # pragma: no cover - pytest runs with the collector on
         gc.disable()
 
@@ -274,3 +275,116 @@ def test_a_process_forked_inside_a_pause_leaves_it_whole() -> None:
     os.close(read)
     assert got == bytes([True, True, True, True])
     assert gc.isenabled()
+
+
+# --- the batch's objects aged unwalked ----------------------------------------------------
+
+splices = pytest.mark.skipif(not _SPLICES, reason="gc.freeze walks the heap here")
+
+
+def _generation(obj: object) -> int | None:
+    """The collector's generation of ``obj`` (``None``: not tracked, or frozen)."""
+    for generation in range(3):
+        if any(o is obj for o in gc.get_objects(generation)):
+            return generation
+    return None
+
+
+@pytest.fixture
+def _ages() -> Iterator[None]:
+    gc.collect()  # every count back to zero: no young collection falls inside a test
+    yield
+    _PAUSE.ages = _SPLICES
+
+
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_a_batch_read_with_the_collector_on_goes_to_the_oldest_generation() -> None:
+    with load_cohort(sample_path("cohort")) as cohort:
+        first = next(cohort)
+        assert _generation(first) == 2
+        assert _generation(first.history[-1]) == 2
+        assert gc.get_freeze_count() == 0  # frozen for an instant only
+
+
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_the_callers_young_garbage_is_collected_before_a_batch() -> None:
+    import weakref
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.itself = cycle  # type: ignore[attr-defined]
+    gone = weakref.ref(cycle)
+    del cycle
+    with load_cohort(sample_path("cohort")) as cohort:
+        next(cohort)
+        assert gone() is None  # not carried into the oldest generation
+
+
+@pytest.mark.usefixtures("_ages")
+def test_a_collector_switched_off_by_the_caller_ages_nothing() -> None:
+    gc.disable()
+    try:
+        with load_cohort(sample_path("cohort")) as cohort:
+            first = next(cohort)
+            assert _generation(first) == 0
+    finally:
+        gc.enable()
+
+
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_a_batch_with_an_error_is_left_to_the_young_collections() -> None:
+    bad = [*BODY[:3], b'{"id": "broken"}\n', *BODY[3:10]]
+    with load_cohort([HEADER, *bad], on_error="collect") as cohort:
+        first = next(cohort)
+        assert _generation(first) in (0, 1)
+        assert len(list(cohort)) == 9
+        assert cohort.error_count == 1
+    with collector_paused() as batch:
+        batch.failed = True
+        kept = object.__new__(type("Kept", (), {}))
+    assert _generation(kept) in (0, 1)
+
+
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_objects_the_process_froze_are_never_thawed() -> None:
+    frozen = [object.__new__(type("Frozen", (), {})) for _ in range(3)]
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        with load_cohort(sample_path("cohort")) as cohort:
+            first = next(cohort)
+            assert gc.get_freeze_count() == count
+            assert _generation(first) != 2
+            assert _generation(frozen[0]) is None
+        assert not _PAUSE.ages
+    finally:
+        gc.unfreeze()
+
+
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_threads_age_their_batches_when_the_last_is_done() -> None:
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert inside.wait(10)
+        with collector_paused():
+            mine = object.__new__(type("Mine", (), {}))
+        assert _generation(mine) == 0  # the other reader still holds the pause
+    finally:
+        release.set()
+        holder.join()
+    assert _generation(mine) == 2

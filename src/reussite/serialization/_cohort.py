@@ -42,7 +42,7 @@ from ._documents import (
 from ._errors import Problems, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version
-from ._pause import collector_paused
+from ._pause import Batch, collector_paused
 
 __all__ = [
     "MAX_ERRORS",
@@ -239,8 +239,9 @@ class Cohort:
     Lines from a file, a seekable stream or a list are decoded a batch at a time (at
     most :data:`_BATCH_LINES` lines or :data:`_BATCH_BYTES` of text, so memory stays
     bounded) with the cyclic garbage collector paused while the batch is decoded and
-    resumed before a pathway is handed back: the collector walks each new object twice
-    instead of again and again (see :mod:`reussite.serialization._pause`). A pipe or a
+    resumed before a pathway is handed back, the batch's objects moved to the collector's
+    oldest generation instead of being walked as they age (see
+    :mod:`reussite.serialization._pause`). A pipe or a
     generator is read line by line. The register, :attr:`errors` and :attr:`line` follow
     what was handed back, not what was decoded ahead.
     """
@@ -426,10 +427,12 @@ class Cohort:
             texts.append((self._read, text))
             size += len(text)
         batch = self._batch
-        with collector_paused() if len(texts) > 1 else contextlib.nullcontext():
+        paused = collector_paused() if len(texts) > 1 else contextlib.nullcontext(Batch())
+        with paused as decoding:
             for line, item in texts:
                 if isinstance(item, Exception):
                     batch.append((line, item))
+                    decoding.failed = True  # its traceback holds this frame: not aged
                     continue
                 try:
                     record = record_from_text(
@@ -442,6 +445,7 @@ class Cohort:
                     batch.append((line, pathway_from_record(record, self.programme)))
                 except Problems as error:
                     batch.append((line, error))
+                    decoding.failed = True
                     if self._on_error == "raise":
                         self._exhausted = True  # nothing after the first problem is kept
                         return
