@@ -7,6 +7,7 @@ number follow what was handed back, not what was decoded ahead.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import json
@@ -184,7 +185,9 @@ def test_the_pause_nests_and_survives_an_error() -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
-def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
+@contextlib.contextmanager
+def _held_by_another_thread() -> Iterator[None]:
+    """A reader in another thread holds the pause until the context ends."""
     inside, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -196,6 +199,14 @@ def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
     holder.start()
     try:
         assert inside.wait(10)
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
+    with _held_by_another_thread():
         assert not gc.isenabled()
         read, write = os.pipe()
         pid = os.fork()
@@ -206,9 +217,6 @@ def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
         assert os.read(read, 1) == b"1"
         os.close(read)
         os.waitpid(pid, 0)
-    finally:
-        release.set()
-        holder.join()
     assert gc.isenabled()
 
 
@@ -370,21 +378,8 @@ def test_objects_the_process_froze_are_never_thawed() -> None:
 @splices
 @pytest.mark.usefixtures("_ages")
 def test_threads_age_their_batches_when_the_last_is_done() -> None:
-    inside, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with collector_paused():
-            inside.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert inside.wait(10)
+    with _held_by_another_thread():
         with collector_paused():
             mine = object.__new__(type("Mine", (), {}))
         assert _generation(mine) == 0  # the other reader still holds the pause
-    finally:
-        release.set()
-        holder.join()
     assert _generation(mine) == 2
