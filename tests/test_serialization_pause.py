@@ -332,6 +332,30 @@ def test_the_callers_young_garbage_is_collected_before_a_batch() -> None:
         assert gone() is None  # not carried into the oldest generation
 
 
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_a_threshold_of_zero_is_respected() -> None:
+    import weakref
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.itself = cycle  # type: ignore[attr-defined]
+    kept = weakref.ref(cycle)
+    del cycle
+    threshold = gc.get_threshold()
+    gc.set_threshold(0)  # collection switched off, the documented way
+    try:
+        with load_cohort(sample_path("cohort")) as cohort:
+            next(cohort)
+            assert kept() is not None  # no collection run behind the caller's back
+    finally:
+        gc.set_threshold(*threshold)
+        gc.collect()
+    assert kept() is None
+
+
 @pytest.mark.usefixtures("_ages")
 def test_a_collector_switched_off_by_the_caller_ages_nothing() -> None:
     gc.disable()

@@ -24,9 +24,10 @@ collector is to resume, every object it tracks is moved to its oldest generation
 a walk (:func:`gc.freeze` then :func:`gc.unfreeze`: two list splices on CPython 3.11 to
 3.13 with the GIL; on other interpreters and versions, where they may walk the heap,
 nothing is moved). Before a batch, the caller's young objects are collected as the
-collector would have done at its next young collection. What this changes, and only
-while the collector is on: a garbage cycle among the caller's middle-aged objects is
-reclaimed by the next full collection instead of the next middle one. A batch that
+collector would have done at its next young collection (not when the caller set its
+threshold to 0, which switches collection off). What this changes, and only while the
+collector is on: a garbage cycle among the caller's middle-aged objects is reclaimed by
+the next full collection instead of the next middle one. A batch that
 raised an error is not aged (the error's traceback holds the batch in a cycle, left to
 the young collections). A process that froze objects itself (:func:`gc.freeze`, before
 forking workers, say) is left alone: nothing is moved once frozen objects are seen,
@@ -82,8 +83,10 @@ class _Pause:
             if self.holders == 0:
                 self.resume = gc.isenabled()
                 gc.disable()
-                if self.resume and self.ages and gc.get_count()[0] > 0:
-                    gc.collect(0)  # the caller's young objects, as the collector would
+                # The caller's young objects, as the collector would (unless its
+                # threshold is 0: collection switched off that way).
+                if self.resume and self.ages and gc.get_count()[0] and gc.get_threshold()[0]:
+                    gc.collect(0)
             self.holders += 1
         batch = Batch()
         try:
