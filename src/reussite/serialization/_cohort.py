@@ -556,6 +556,13 @@ def load_cohort(
     in conflict, the second line is the one refused. The programme is read once, from the
     header.
 
+    The cyclic garbage collector does not run while a batch of lines is decoded; the
+    pathways of a batch then go straight to its oldest generation instead of being
+    walked as they age (CPython 3.11 to 3.13). A collector the caller switched off stays
+    off; the one thing that changes for the caller is that a garbage cycle among its own
+    older objects waits for the next full collection (see
+    :mod:`reussite.serialization._pause`).
+
     Args:
         source: a path, or a text or binary stream (left open), or an iterable of lines.
             A text stream and a path keep the same lines: a byte that is not UTF-8
