@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from reussite.errors import InvalidInput, InvalidValue
 from reussite.samples import sample_path
-from reussite.serialization import load_cohort
+from reussite.serialization import _pause, load_cohort
 from reussite.serialization._cohort import _BATCH_BYTES, _BATCH_LINES
 from reussite.serialization._pause import _PAUSE, _SPLICES, collector_paused
 
@@ -184,7 +184,6 @@ def test_the_pause_nests_and_survives_an_error() -> None:
     assert gc.isenabled()
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
 @contextlib.contextmanager
 def _held_by_another_thread() -> Iterator[None]:
     """A reader in another thread holds the pause until the context ends."""
@@ -205,6 +204,7 @@ def _held_by_another_thread() -> Iterator[None]:
         holder.join()
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
 def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
     with _held_by_another_thread():
         assert not gc.isenabled()
@@ -407,3 +407,165 @@ def test_threads_age_their_batches_when_the_last_is_done() -> None:
             mine = object.__new__(type("Mine", (), {}))
         assert _generation(mine) == 0  # the other reader still holds the pause
     assert _generation(mine) == 2
+
+
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_a_bad_line_of_the_source_leaves_its_batch_to_the_young_collections() -> None:
+    long = b'{"id": "' + b"x" * 30_000 + b'"}\n'  # refused unread: a problem of the source
+    lines = [HEADER, *BODY[:3], long, *BODY[3:10]]
+    with load_cohort(lines, on_error="collect", max_line_bytes=20_000) as cohort:
+        first = next(cohort)
+        assert _generation(first) in (0, 1)
+        assert len(list(cohort)) == 9
+        assert cohort.error_count == 1
+
+
+def test_a_bad_line_leaves_no_garbage_cycle_behind() -> None:
+    """A problem is kept without its traceback: nothing for the collector to reclaim."""
+    bad = [HEADER, *BODY[:3], b'{"id": "broken"}\n', *BODY[3:20], b"[1]\n"]
+    refused = json.loads(BODY[5])
+    del refused["events"][1]  # a pathway the lifecycle refuses
+    bad.insert(10, (json.dumps(refused, separators=(",", ":")) + "\n").encode())
+    bad.append(b"{not json\n")
+    for _ in range(2):  # the first read fills caches once for all
+        gc.collect()
+        gc.disable()
+        try:
+            with load_cohort(bad, on_error="collect") as cohort:
+                assert len(list(cohort)) == 20
+                assert cohort.error_count == 4
+            del cohort
+        finally:
+            gc.enable()
+    assert gc.collect() == 0
+
+
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_aged_batches_get_the_full_collections_the_collector_would_have_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weakref
+
+    class Node:
+        pass
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(threshold[0], 1, 1)  # a full collection due after each aged batch
+    monkeypatch.setattr(_pause, "_GROWTH", 0.0)  # however little the memory grew
+    try:
+        with load_cohort([HEADER, *BODY]) as cohort:
+            cycle = Node()
+            cycle.itself = cycle  # type: ignore[attr-defined]
+            cycle.pathway = next(cohort)  # type: ignore[attr-defined]
+            kept = weakref.ref(cycle)
+            for _ in range(_BATCH_LINES):  # the next batch is aged with the cycle alive
+                next(cohort)
+            assert _generation(cycle) == 2
+            del cycle
+            fulls = gc.get_stats()[2]["collections"]
+            for _ in range(_BATCH_LINES):  # one more batch aged: the full collection
+                next(cohort)
+            assert gc.get_stats()[2]["collections"] > fulls
+            assert kept() is None
+    finally:
+        gc.set_threshold(*threshold)
+
+
+@splices
+@pytest.mark.usefixtures("_ages")
+def test_no_full_collection_while_memory_stays_put(monkeypatch: pytest.MonkeyPatch) -> None:
+    threshold = gc.get_threshold()
+    gc.set_threshold(threshold[0], 1, 1)
+    monkeypatch.setattr(_pause, "_GROWTH", 1e9)  # memory never grows that much
+    try:
+        fulls = gc.get_stats()[2]["collections"]
+        with load_cohort(sample_path("cohort")) as cohort:
+            assert sum(1 for _ in cohort) == len(BODY)
+        assert gc.get_stats()[2]["collections"] == fulls
+    finally:
+        gc.set_threshold(*threshold)
+
+
+_STEPS = ("isenabled", "disable", "collect", "get_freeze_count", "freeze", "unfreeze", "enable")
+
+
+@pytest.mark.parametrize("step", _STEPS)
+@pytest.mark.usefixtures("_ages")
+def test_an_interrupt_at_any_step_leaves_the_collector_as_it_was(
+    step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    real = getattr(gc, step)
+    calls = []
+
+    def interrupted(*args: object) -> object:
+        result = real(*args)
+        calls.append(step)
+        if len(calls) == 1:  # a signal handled right after the call, once
+            raise KeyboardInterrupt
+        return result
+
+    fake = types.SimpleNamespace(**{n: getattr(gc, n) for n in dir(gc) if not n.startswith("_")})
+    setattr(fake, step, interrupted)
+    monkeypatch.setattr(_pause, "gc", fake)
+    if step in ("get_freeze_count", "freeze", "unfreeze") and not _SPLICES:
+        pytest.skip("no batch is aged here")
+
+    def read() -> None:
+        with load_cohort(sample_path("cohort")) as cohort:
+            for _ in cohort:
+                pass
+
+    with pytest.raises(KeyboardInterrupt):
+        read()
+    assert calls
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert (_PAUSE.holders, _PAUSE.resume, _PAUSE.failed) == (0, False, False)
+    monkeypatch.undo()
+    with load_cohort(sample_path("cohort")) as cohort:  # and the next read is as ever
+        assert sum(1 for _ in cohort) == len(BODY)
+    assert gc.isenabled()
+
+
+def test_a_finalizer_may_read_a_cohort_while_a_batch_collects() -> None:
+    small = [HEADER, *BODY[:3]]
+    read: list[int] = []
+
+    class Reader:
+        def __del__(self) -> None:
+            read.append(sum(1 for _ in load_cohort(small)))
+
+    def run() -> None:
+        gc.collect()
+        reader = Reader()
+        reader.itself = reader  # type: ignore[attr-defined]
+        del reader  # young garbage: collected before the next batch, finalizer and all
+        with load_cohort(small) as cohort:
+            read.append(sum(1 for _ in cohort))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "deadlock: a collection ran under the pause's lock"
+    assert sorted(read) == [3, 3]
+
+
+@pytest.mark.usefixtures("_ages")
+def test_a_child_forked_while_a_batch_is_aged_gets_its_heap_and_collector_back() -> None:
+    thing = object.__new__(type("Thing", (), {}))
+    gc.disable()
+    gc.freeze()
+    _PAUSE.resume, _PAUSE.freezing = True, True  # as between freeze and unfreeze
+    try:
+        _PAUSE.forget()  # what the child runs after a fork
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+        assert _generation(thing) == 2
+        assert (_PAUSE.resume, _PAUSE.freezing, _PAUSE.holders) == (False, False, 0)
+    finally:
+        gc.unfreeze()
+        gc.enable()

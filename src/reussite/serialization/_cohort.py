@@ -374,6 +374,7 @@ class Cohort:
                         raise Problems([f"{conflict} @ $"]) from None
                 return item
             except Problems as error:
+                error.__traceback__ = None  # it held this frame, which holds it: no cycle
                 lines = _capped(error.lines)
                 if self._on_error == "raise":
                     self._done = True
@@ -413,7 +414,9 @@ class Cohort:
             try:
                 text = self._next_line()
             except Exception as error:  # raised in its turn, after the lines before it
-                texts.append((self._read, error))
+                texts.append(
+                    (self._read, error.detached() if isinstance(error, Problems) else error)
+                )
                 if not isinstance(error, Problems) or self._on_error == "raise":
                     self._exhausted = True  # an error of the source, or the first problem
                     break
@@ -444,7 +447,7 @@ class Cohort:
                     )
                     batch.append((line, pathway_from_record(record, self.programme)))
                 except Problems as error:
-                    batch.append((line, error))
+                    batch.append((line, error.detached()))
                     decoding.failed = True
                     if self._on_error == "raise":
                         self._exhausted = True  # nothing after the first problem is kept
@@ -559,8 +562,9 @@ def load_cohort(
     The cyclic garbage collector does not run while a batch of lines is decoded; the
     pathways of a batch then go straight to its oldest generation instead of being
     walked as they age (CPython 3.11 to 3.13). A collector the caller switched off stays
-    off; the one thing that changes for the caller is that a garbage cycle among its own
-    older objects waits for the next full collection (see
+    off. What changes for the caller: its objects alive when a batch is decoded go to
+    the oldest generation too, where a garbage cycle among them waits for a full
+    collection, which the reader runs as often as the collector would have (see
     :mod:`reussite.serialization._pause`).
 
     Args:

@@ -25,7 +25,7 @@ from ..lifecycle import apply, open_pathway, replay
 from ..pathway import Pathway, State
 from ..programme import Programme
 from ._converter import converters, make_converter
-from ._errors import Problems, error_lines, show
+from ._errors import Problems, error_lines, let_go, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version, upgrade
 from ._mirror import Mirror
@@ -145,13 +145,17 @@ def structure(value: Any, type_: Any, fast: Converter, detailed: Converter) -> A
         raise
     except Exception as error:
         if fast is detailed:
-            raise Problems(error_lines(error)) from None
+            lines = error_lines(error)
+            let_go(error)
+            raise Problems(lines) from None
         try:
             # The fast path is meant to refuse only what this refuses; should it ever
             # refuse more, the value is still read (a test holds the two together).
             return detailed.structure(value, type_)
         except Exception as located:
-            raise Problems(error_lines(located)) from None
+            lines = error_lines(located)
+            let_go(located)
+            raise Problems(lines) from None
 
 
 def _envelope_version(value: dict[str, Any]) -> int:

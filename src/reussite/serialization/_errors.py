@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import traceback
 from collections.abc import Iterable
 
 from cattrs.errors import (
@@ -65,6 +66,37 @@ class Problems(Exception):
     def __init__(self, lines: Iterable[str]) -> None:
         self.lines = list(lines)
         super().__init__("\n".join(self.lines))
+
+    def detached(self) -> Problems:
+        """These problems alone, to be kept until their line's turn; returns ``self``.
+
+        No traceback, nothing they were raised from (see :func:`let_go`).
+        """
+        let_go(self)
+        self.__traceback__ = self.__context__ = self.__cause__ = None
+        return self
+
+
+def let_go(error: BaseException) -> None:
+    """Let go of what the frames of ``error``, and of the errors behind it, hold.
+
+    An exception holds the frames it went through, each frame its locals, and these often
+    the exception itself (cattrs gathers a class's errors in a list before raising them
+    as a group): a cycle that only the garbage collector reclaims, holding the text being
+    read, the batch of lines around it, and everything the frames' callers held
+    (:func:`traceback.clear_frames` clears the locals of the frames that are done).
+    """
+    seen: set[int] = set()
+    stack = [error]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)
+        stack.extend(e for e in (current.__context__, current.__cause__) if e is not None)
+        stack.extend(getattr(current, "exceptions", ()))  # a group's errors
 
 
 def _wire(value: object) -> object:
