@@ -15,6 +15,7 @@ import collections
 import contextlib
 import io
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import IO, Any, Literal
@@ -42,7 +43,7 @@ from ._documents import (
 from ._errors import Problems, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version
-from ._pause import Batch, collector_paused
+from ._pause import collector_paused
 
 __all__ = [
     "MAX_ERRORS",
@@ -239,9 +240,8 @@ class Cohort:
     Lines from a file, a seekable stream or a list are decoded a batch at a time (at
     most :data:`_BATCH_LINES` lines or :data:`_BATCH_BYTES` of text, so memory stays
     bounded) with the cyclic garbage collector paused while the batch is decoded and
-    resumed before a pathway is handed back, the batch's objects moved to the collector's
-    oldest generation instead of being walked as they age (see
-    :mod:`reussite.serialization._pause`). A pipe or a
+    resumed before a pathway is handed back: the collector walks each new object twice
+    instead of again and again (see :mod:`reussite.serialization._pause`). A pipe or a
     generator is read line by line. The register, :attr:`errors` and :attr:`line` follow
     what was handed back, not what was decoded ahead.
     """
@@ -410,13 +410,13 @@ class Cohort:
         """
         texts: list[tuple[int, str | bytes | Exception]] = []
         size = 0
+        outer = sys.exc_info()[1]  # the caller's own, if it reads us while handling one
         while len(texts) < self._batch_lines and size < _BATCH_BYTES:
             try:
                 text = self._next_line()
             except Exception as error:  # raised in its turn, after the lines before it
-                texts.append(
-                    (self._read, error.detached() if isinstance(error, Problems) else error)
-                )
+                kept = error.detached(outer) if isinstance(error, Problems) else error
+                texts.append((self._read, kept))
                 if not isinstance(error, Problems) or self._on_error == "raise":
                     self._exhausted = True  # an error of the source, or the first problem
                     break
@@ -430,12 +430,10 @@ class Cohort:
             texts.append((self._read, text))
             size += len(text)
         batch = self._batch
-        paused = collector_paused() if len(texts) > 1 else contextlib.nullcontext(Batch())
-        with paused as decoding:
+        with collector_paused() if len(texts) > 1 else contextlib.nullcontext():
             for line, item in texts:
                 if isinstance(item, Exception):
                     batch.append((line, item))
-                    decoding.failed = True  # its traceback holds this frame: not aged
                     continue
                 try:
                     record = record_from_text(
@@ -447,8 +445,7 @@ class Cohort:
                     )
                     batch.append((line, pathway_from_record(record, self.programme)))
                 except Problems as error:
-                    batch.append((line, error.detached()))
-                    decoding.failed = True
+                    batch.append((line, error.detached(outer)))
                     if self._on_error == "raise":
                         self._exhausted = True  # nothing after the first problem is kept
                         return
@@ -558,14 +555,6 @@ def load_cohort(
     after the earlier pathway ended), keeping a small record per pathway; of two pathways
     in conflict, the second line is the one refused. The programme is read once, from the
     header.
-
-    The cyclic garbage collector does not run while a batch of lines is decoded; the
-    pathways of a batch then go straight to its oldest generation instead of being
-    walked as they age (CPython 3.11 to 3.13). A collector the caller switched off stays
-    off. What changes for the caller: its objects alive when a batch is decoded go to
-    the oldest generation too, where a garbage cycle among them waits for a full
-    collection, which the reader runs as often as the collector would have (see
-    :mod:`reussite.serialization._pause`).
 
     Args:
         source: a path, or a text or binary stream (left open), or an iterable of lines.

@@ -14,6 +14,7 @@ the reader supplies it (``programme=``), as in a cohort file whose header carrie
 from __future__ import annotations
 
 import functools
+import sys
 from typing import Any, Literal, TypeVar, overload
 
 import attrs
@@ -139,6 +140,7 @@ def structure(value: Any, type_: Any, fast: Converter, detailed: Converter) -> A
     Raises:
         Problems: every problem found, located.
     """
+    outer = sys.exc_info()[1]  # the caller's own, if it reads us while handling one
     try:
         return fast.structure(value, type_)
     except (InvalidInput, Problems):
@@ -146,7 +148,7 @@ def structure(value: Any, type_: Any, fast: Converter, detailed: Converter) -> A
     except Exception as error:
         if fast is detailed:
             lines = error_lines(error)
-            let_go(error)
+            let_go(error, outer)
             raise Problems(lines) from None
         try:
             # The fast path is meant to refuse only what this refuses; should it ever
@@ -154,7 +156,7 @@ def structure(value: Any, type_: Any, fast: Converter, detailed: Converter) -> A
             return detailed.structure(value, type_)
         except Exception as located:
             lines = error_lines(located)
-            let_go(located)
+            let_go(located, outer)
             raise Problems(lines) from None
 
 

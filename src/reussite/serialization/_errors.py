@@ -67,17 +67,18 @@ class Problems(Exception):
         self.lines = list(lines)
         super().__init__("\n".join(self.lines))
 
-    def detached(self) -> Problems:
+    def detached(self, stop: BaseException | None = None) -> Problems:
         """These problems alone, to be kept until their line's turn; returns ``self``.
 
-        No traceback, nothing they were raised from (see :func:`let_go`).
+        No traceback, nothing they were raised from (see :func:`let_go`, which stops at
+        ``stop``: the exception the caller was handling when the reading began).
         """
-        let_go(self)
+        let_go(self, stop)
         self.__traceback__ = self.__context__ = self.__cause__ = None
         return self
 
 
-def let_go(error: BaseException) -> None:
+def let_go(error: BaseException, stop: BaseException | None = None) -> None:
     """Let go of what the frames of ``error``, and of the errors behind it, hold.
 
     An exception holds the frames it went through, each frame its locals, and these often
@@ -85,8 +86,12 @@ def let_go(error: BaseException) -> None:
     as a group): a cycle that only the garbage collector reclaims, holding the text being
     read, the batch of lines around it, and everything the frames' callers held
     (:func:`traceback.clear_frames` clears the locals of the frames that are done).
+
+    The walk follows what ``error`` was raised from and a group's errors, and stops at
+    ``stop``, the exception being handled when the reading began (its frames are the
+    caller's, left as they are), and at any exception met twice.
     """
-    seen: set[int] = set()
+    seen: set[int] = set() if stop is None else {id(stop)}
     stack = [error]
     while stack:
         current = stack.pop()
