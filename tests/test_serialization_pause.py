@@ -386,3 +386,54 @@ def test_a_generator_suspended_in_the_callers_exception_is_not_closed() -> None:
         _read_two_bad_lines()
     assert suspended.gi_frame is not None  # not closed
     assert next(suspended) is None
+
+
+# --- bulk loading: the collector paused over the whole read -------------------------------
+
+
+def test_read_all_pauses_the_collector_over_the_whole_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import reussite.serialization._cohort as module
+
+    during: list[bool] = []
+    read = module.Cohort._next_line
+
+    def spy(self: module.Cohort) -> object:
+        during.append(gc.isenabled())  # lines are read with the collector on otherwise
+        return read(self)
+
+    monkeypatch.setattr(module.Cohort, "_next_line", spy)
+    with load_cohort(sample_path("cohort")) as cohort:
+        first = next(cohort)
+        assert all(during)  # batch by batch: the lines were read with the collector on
+        during.clear()
+        rest = cohort.read_all()
+        assert gc.isenabled()
+    assert during
+    assert not any(during)
+    with load_cohort(sample_path("cohort")) as cohort:
+        assert [first, *rest] == list(cohort)
+    assert cohort.read_all() == []  # nothing more once read
+
+
+def test_read_all_gives_the_collector_back_after_an_error() -> None:
+    bad = [HEADER, *BODY[:5], b'{"id": "broken"}\n', *BODY[5:10]]
+    with load_cohort(bad) as cohort, pytest.raises(InvalidInput, match="line 7"):
+        cohort.read_all()
+    assert gc.isenabled()
+    with load_cohort(bad, on_error="collect") as cohort:
+        assert len(cohort.read_all()) == 10
+        assert cohort.error_count == 1
+        assert cohort.errors[0].line == 7
+    assert gc.isenabled()
+
+
+def test_read_all_leaves_a_collector_switched_off_off() -> None:
+    gc.disable()
+    try:
+        with load_cohort(sample_path("cohort")) as cohort:
+            assert len(cohort.read_all()) == len(BODY)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
