@@ -5,11 +5,8 @@ On one generated cohort of realistic pathways (``benchmarks/_cohort.py``), writt
 
 * ``reussite typed``: JSON → typed values (every type, format and range checked, unknown
   keys rejected), no lifecycle replay;
-* ``reussite fully validated``: ``load_cohort`` → fully validated pathways (the above,
-  then the replay of each pathway's events through every lifecycle rule), read into a
-  list by ``Cohort.read_all()`` (the bulk loading, collector paused over the whole read);
-* ``reussite fully validated, list(cohort)``: the same read by ``list(cohort)`` (the
-  collector paused batch by batch);
+* ``reussite validated``: ``load_cohort`` → fully validated pathways (the above, then the
+  replay of each pathway's events through every lifecycle rule);
 * ``pydantic``: a pydantic v2 model of the same document (strict, extra keys forbidden,
   events a discriminated union), ``model_validate_json`` per line; types only;
 * ``msgspec``: msgspec structs of the same document (tagged union, unknown fields
@@ -248,12 +245,10 @@ def typed_decoder() -> Decoder:
     return decode
 
 
-def validated_decoder(header: bytes, *, bulk: bool = True) -> Decoder:
-    """``load_cohort`` read by ``Cohort.read_all()`` (``bulk``) or ``list(cohort)``."""
-
+def validated_decoder(header: bytes) -> Decoder:
     def decode(lines: list[bytes]) -> list[r.Pathway]:
         with load_cohort(io.BytesIO(header + b"".join(lines))) as cohort:
-            return cohort.read_all() if bulk else list(cohort)
+            return list(cohort)
 
     return decode
 
@@ -337,7 +332,6 @@ def main(argv: list[str] | None = None) -> int:
     contenders: dict[str, Decoder] = {
         "reussite typed": typed_decoder(),
         "reussite fully validated": validated_decoder(header.encode()),
-        "reussite fully validated, list(cohort)": validated_decoder(header.encode(), bulk=False),
         "cattrs plain converter": plain_cattrs_decoder(),
         "msgspec into the attrs classes": msgspec_attrs_decoder(),  # a runtime dependency
     }
@@ -355,7 +349,6 @@ def main(argv: list[str] | None = None) -> int:
 
     # Correctness first: the same bytes decode everywhere, and reussite gives them back.
     assert contenders["reussite fully validated"](lines) == pathways
-    assert contenders["reussite fully validated, list(cohort)"](lines) == pathways
     typed = contenders["reussite typed"](lines)
     assert contenders["cattrs plain converter"](lines) == typed
     assert contenders["msgspec into the attrs classes"](lines) == typed
@@ -395,17 +388,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nnot installed (pip install -e '.[bench]'): {', '.join(missing)}")
         return 0
 
-    typed, full = rows["reussite typed"], rows["reussite fully validated"]
-    by_list = rows["reussite fully validated, list(cohort)"]
-    plain, floor = rows["cattrs plain converter"], rows["msgspec into the attrs classes"]
-    pyd, msg, untracked = (rows[n] for n in ("pydantic", "msgspec", "msgspec gc=False structs"))
+    typed, full, plain, floor, pyd, msg, untracked = (rows[n] for n in contenders)
     print()
     print("| ratio | GC on | GC off | target (issue 20) | met |")
     print("|---|---:|---:|---|---|")
     targets: tuple[tuple[str, Any, Any, tuple[float, float] | None], ...] = (
         ("typed / msgspec gc=False structs", typed, untracked, (3.0, 3.0)),
         ("fully validated / pydantic", full, pyd, (0.5, 1.0)),
-        ("fully validated, list(cohort) / pydantic", by_list, pyd, None),
         ("typed / pydantic", typed, pyd, None),
         ("typed / msgspec (gc=True structs)", typed, msg, None),
         ("msgspec gc=True / gc=False structs", msg, untracked, None),

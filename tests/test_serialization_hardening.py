@@ -268,6 +268,13 @@ def test_an_overlong_line_is_refused_unread_and_the_next_lines_are_kept() -> Non
         "(raise it with max_bytes= or max_line_bytes= if the data are right) @ $",
     )
     assert stream.longest <= 100_001  # never held whole
+    for source in (
+        [lines[0], lines[1], huge, lines[2]],
+        iter([lines[0], lines[1], huge, lines[2]]),
+    ):
+        with load_cohort(source, on_error="collect", max_line_bytes=100_000) as cohort:
+            assert len(list(cohort)) == 2  # a list or a generator of bytes: the same bound
+        assert cohort.errors == [failure]
 
 
 def test_a_text_line_is_measured_in_utf8_bytes() -> None:

@@ -285,20 +285,72 @@ def test_a_process_forked_inside_a_pause_leaves_it_whole() -> None:
     assert gc.isenabled()
 
 
-def test_a_bad_line_leaves_no_garbage_cycle_behind() -> None:
+def _without_recorded_on(value: object) -> object:
+    """A value as version 3 wrote it (no ``recorded_on`` anywhere)."""
+    if isinstance(value, dict):
+        return {k: _without_recorded_on(v) for k, v in value.items() if k != "recorded_on"}
+    if isinstance(value, list):
+        return [_without_recorded_on(v) for v in value]
+    return value
+
+
+def _bad_line(kind: str) -> bytes:
+    if kind == "not json":
+        return b"{not json\n"
+    if kind == "not an object":
+        return b"[1]\n"
+    if kind == "too long":
+        return b'{"id": "' + b"x" * 30_000 + b'"}\n'
+    if kind == "not utf-8":
+        return b"\xff\xfe\n"
+    value = json.loads(BODY[5])
+    if kind == "bad date":
+        value["events"][0]["child"]["birth_date"] = "2018-02-30"
+    elif kind == "unknown key":
+        value["bogus"] = 1
+    elif kind == "refused by the lifecycle":
+        del value["events"][1]
+    elif kind == "the same pathway twice":
+        return BODY[0]
+    return (json.dumps(value, separators=(",", ":")) + "\n").encode()
+
+
+_BAD_KINDS = (
+    "not json",
+    "not an object",
+    "too long",
+    "not utf-8",
+    "bad date",
+    "unknown key",
+    "refused by the lifecycle",
+    "the same pathway twice",
+)
+
+
+@pytest.mark.parametrize("alone", [False, True])
+@pytest.mark.parametrize("version", [3, 4])
+@pytest.mark.parametrize("kind", _BAD_KINDS)
+def test_a_bad_line_leaves_no_garbage_cycle_behind(kind: str, version: int, alone: bool) -> None:
     """A problem is kept without its traceback: nothing for the collector to reclaim."""
-    bad = [HEADER, *BODY[:3], b'{"id": "broken"}\n', *BODY[3:20], b"[1]\n"]
-    refused = json.loads(BODY[5])
-    del refused["events"][1]  # a pathway the lifecycle refuses
-    bad.insert(10, (json.dumps(refused, separators=(",", ":")) + "\n").encode())
-    bad.append(b"{not json\n")
+    body = BODY[:12]
+    if alone:  # the file's only line (or, for a duplicate, the second of two)
+        body = BODY[:1] if kind == "the same pathway twice" else []
+    header = HEADER
+    if version == 3:
+        old = json.loads(HEADER)
+        old["version"] = 3
+        header = (json.dumps(old) + "\n").encode()
+        body = [
+            (json.dumps(_without_recorded_on(json.loads(line))) + "\n").encode() for line in body
+        ]
+    lines = [header, *body[:6], _bad_line(kind), *body[6:]]
     for _ in range(2):  # the first read fills caches once for all
         gc.collect()
         gc.disable()
         try:
-            with load_cohort(bad, on_error="collect") as cohort:
-                assert len(list(cohort)) == 20
-                assert cohort.error_count == 4
+            with load_cohort(lines, on_error="collect", max_line_bytes=20_000) as cohort:
+                assert len(list(cohort)) == len(body)
+                assert cohort.error_count == 1
             del cohort
         finally:
             gc.enable()
@@ -386,54 +438,3 @@ def test_a_generator_suspended_in_the_callers_exception_is_not_closed() -> None:
         _read_two_bad_lines()
     assert suspended.gi_frame is not None  # not closed
     assert next(suspended) is None
-
-
-# --- bulk loading: the collector paused over the whole read -------------------------------
-
-
-def test_read_all_pauses_the_collector_over_the_whole_read(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import reussite.serialization._cohort as module
-
-    during: list[bool] = []
-    read = module.Cohort._next_line
-
-    def spy(self: module.Cohort) -> object:
-        during.append(gc.isenabled())  # lines are read with the collector on otherwise
-        return read(self)
-
-    monkeypatch.setattr(module.Cohort, "_next_line", spy)
-    with load_cohort(sample_path("cohort")) as cohort:
-        first = next(cohort)
-        assert all(during)  # batch by batch: the lines were read with the collector on
-        during.clear()
-        rest = cohort.read_all()
-        assert gc.isenabled()
-    assert during
-    assert not any(during)
-    with load_cohort(sample_path("cohort")) as cohort:
-        assert [first, *rest] == list(cohort)
-    assert cohort.read_all() == []  # nothing more once read
-
-
-def test_read_all_gives_the_collector_back_after_an_error() -> None:
-    bad = [HEADER, *BODY[:5], b'{"id": "broken"}\n', *BODY[5:10]]
-    with load_cohort(bad) as cohort, pytest.raises(InvalidInput, match="line 7"):
-        cohort.read_all()
-    assert gc.isenabled()
-    with load_cohort(bad, on_error="collect") as cohort:
-        assert len(cohort.read_all()) == 10
-        assert cohort.error_count == 1
-        assert cohort.errors[0].line == 7
-    assert gc.isenabled()
-
-
-def test_read_all_leaves_a_collector_switched_off_off() -> None:
-    gc.disable()
-    try:
-        with load_cohort(sample_path("cohort")) as cohort:
-            assert len(cohort.read_all()) == len(BODY)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

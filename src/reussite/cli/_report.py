@@ -212,7 +212,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     school_year, calendar_year = SchoolYear(2017), CalendarYear(2017)
     with load_cohort(sample_path("cohort")) as cohort:
-        pathways = cohort.read_all()
+        pathways = list(cohort)
         programme = cohort.programme
     report = annual_report(pathways, school_year, as_of=school_year.end, programme=programme)
     if args.format != "text":

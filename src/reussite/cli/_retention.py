@@ -231,7 +231,7 @@ def _retention(args: argparse.Namespace) -> int:
     previous = _read_traces(args.previous_traces)
     try:
         with reading(args.file) as stream, load_cohort(stream) as cohort:
-            pathways = cohort.read_all()
+            pathways = list(cohort)
             programme = cohort.programme
         if args.purge:
             done = purge_cohort(pathways, as_of=as_of, schedule=schedule, k=args.k, traces=previous)

@@ -315,6 +315,8 @@ class Cohort:
             if isinstance(raw, bytes):
                 data = raw.rstrip(b"\r\n")
                 if data.strip(b" \t"):
+                    if len(data) > self._limit:  # an item of a list (a stream's are bounded)
+                        raise too_large(len(raw), self._limit)  # counted as a stream does
                     return data
             elif isinstance(raw, str):
                 text = raw.rstrip("\r\n")
@@ -354,34 +356,6 @@ class Cohort:
 
     def __iter__(self) -> Iterator[Pathway]:
         return self
-
-    def read_all(self) -> list[Pathway]:
-        """Every pathway not yet handed back, in a list: bulk loading into memory.
-
-        The same pathways as ``list(cohort)``, with the cyclic garbage collector paused
-        for the whole read instead of batch by batch: nothing but the reader runs
-        meanwhile, and the pathways it makes are walked once young and once middle-aged
-        when the collector resumes, instead of again by every full collection as the
-        list grows (``list(cohort)`` costs 1.3 to 1.6 times as much with the collector
-        on as off from 30,000 pathways; this, about the same either way: see
-        ``docs/performance.md``). The collector is resumed on every way out, an error
-        included; one switched off by the caller stays off; readers in several threads
-        share the pause (the collector resumes when the last is done). The reader makes
-        no garbage cycle, so nothing waits for the collector meanwhile.
-
-        Raises:
-            InvalidInput: as iterating does, in ``"raise"`` mode (the pathways read before
-                the bad line are not returned; read them one by one to keep them).
-
-        >>> import reussite as r
-        >>> from reussite.serialization import load_cohort
-        >>> with load_cohort(r.sample_path("cohort")) as cohort:
-        ...     pathways = cohort.read_all()
-        >>> len(pathways)
-        294
-        """
-        with collector_paused():
-            return list(self)
 
     def __next__(self) -> Pathway:
         while not self._done:

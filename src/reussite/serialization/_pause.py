@@ -7,13 +7,10 @@ a cohort into a list cost up to twice as much with the collector on as off. Paus
 over a batch of lines, it walks them once young and once in the middle generation,
 instead of at every young collection while they are made. What it cannot spare is the
 full collections, which walk everything a growing list of pathways holds each time it
-grows by a quarter, since the caller's code runs between two batches:
-:meth:`~._cohort.Cohort.read_all`, where it does not, holds the pause over the whole
-read.
+grows by a quarter: the caller's to pause or avoid (``docs/performance.md`` shows how).
 
 The pause is the reader's own business, never the caller's setting: it covers the
 decoding of one batch only (a bounded number of lines, see :class:`~._cohort.Cohort`),
-or a whole :meth:`~._cohort.Cohort.read_all`,
 and the collector is resumed before any pathway is handed back, on every way out
 (an error included). A collector that was off stays off. Readers in several threads
 share one pause: the collector resumes when the last of them is done. Only a program
@@ -71,7 +68,7 @@ class _Pause:
         it back on. It is given back its state from before the pause.
         """
         self.lock = threading.Lock()
-        if self.resume:  # the collector was on before a pause still held (or ending)
+        if self.holders and self.resume:
             gc.enable()
         self.holders = 0
         self.resume = False
