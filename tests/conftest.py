@@ -346,3 +346,12 @@ class InlinePool:
         future: Future[Any] = Future()
         future.set_result(fn(*args, **kwargs))
         return future
+
+
+def without_recording(value: Any) -> Any:
+    """``value`` (parsed JSON) without the ``recorded_on`` keys version 4 added."""
+    if isinstance(value, dict):
+        return {k: without_recording(v) for k, v in value.items() if k != "recorded_on"}
+    if isinstance(value, list):
+        return [without_recording(v) for v in value]
+    return value

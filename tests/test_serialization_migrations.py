@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
 
 import pytest
 
 import reussite as r
-from conftest import D, make_programme, to_state
+from conftest import D, make_programme, to_state, without_recording
 from reussite.samples import sample_path
 from reussite.serialization import SCHEMA_VERSION, dump_pathway, load_cohort, load_pathway
-
-
-def without_recording(value: Any) -> Any:
-    """``value`` (parsed JSON) without the ``recorded_on`` keys version 4 added."""
-    if isinstance(value, dict):
-        return {k: without_recording(v) for k, v in value.items() if k != "recorded_on"}
-    if isinstance(value, list):
-        return [without_recording(v) for v in value]
-    return value
 
 
 def as_version(document: str, version: int) -> dict[str, object]:

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from conftest import without_recording
 from reussite.errors import InvalidInput, InvalidValue
 from reussite.samples import sample_path
 from reussite.serialization import _pause, load_cohort
@@ -285,15 +286,6 @@ def test_a_process_forked_inside_a_pause_leaves_it_whole() -> None:
     assert gc.isenabled()
 
 
-def _without_recorded_on(value: object) -> object:
-    """A value as version 3 wrote it (no ``recorded_on`` anywhere)."""
-    if isinstance(value, dict):
-        return {k: _without_recorded_on(v) for k, v in value.items() if k != "recorded_on"}
-    if isinstance(value, list):
-        return [_without_recorded_on(v) for v in value]
-    return value
-
-
 def _bad_line(kind: str) -> bytes:
     if kind == "not json":
         return b"{not json\n"
@@ -340,9 +332,7 @@ def test_a_bad_line_leaves_no_garbage_cycle_behind(kind: str, version: int, alon
         old = json.loads(HEADER)
         old["version"] = 3
         header = (json.dumps(old) + "\n").encode()
-        body = [
-            (json.dumps(_without_recorded_on(json.loads(line))) + "\n").encode() for line in body
-        ]
+        body = [(json.dumps(without_recording(json.loads(line))) + "\n").encode() for line in body]
     lines = [header, *body[:6], _bad_line(kind), *body[6:]]
     for _ in range(2):  # the first read fills caches once for all
         gc.collect()
