@@ -428,3 +428,44 @@ def test_a_generator_suspended_in_the_callers_exception_is_not_closed() -> None:
         _read_two_bad_lines()
     assert suspended.gi_frame is not None  # not closed
     assert next(suspended) is None
+
+
+class _FailingStream(io.BytesIO):
+    """A binary stream whose disk fails at its 20th line."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.calls = 0
+
+    def readline(self, size: int | None = -1) -> bytes:
+        self.calls += 1
+        if self.calls == 20:
+            raise OSError("the disk failed")
+        return super().readline(size)
+
+
+@pytest.mark.parametrize("failure", ["an item that is not a line", "a failing stream"])
+def test_a_failing_source_leaves_no_garbage_cycle_and_keeps_its_traceback(failure: str) -> None:
+    expected: type[Exception] = InvalidValue if failure.startswith("an item") else OSError
+
+    def read() -> None:
+        if failure.startswith("an item"):
+            source: object = [*LINES[:30], {"not": "a line"}, *LINES[30:]]
+        else:
+            source = _FailingStream(b"".join(LINES))
+        with load_cohort(source) as cohort:  # type: ignore[arg-type]
+            for _ in cohort:
+                pass
+
+    for _ in range(2):  # the first read fills caches once for all
+        gc.collect()
+        gc.disable()
+        try:
+            with pytest.raises(expected) as raised:
+                read()
+            frames = [entry.name for entry in raised.traceback]
+            assert "_next_line" in frames  # where it came from, for the caller to see
+            del raised
+        finally:
+            gc.enable()
+    assert gc.collect() == 0

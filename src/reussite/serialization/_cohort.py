@@ -358,6 +358,7 @@ class Cohort:
         return self
 
     def __next__(self) -> Pathway:
+        item: Pathway | BaseException | None = None
         while not self._done:
             if not self._batch:
                 if self._exhausted:
@@ -388,6 +389,7 @@ class Cohort:
                 if isinstance(error, _ReadingStopped):
                     break
             except BaseException:
+                item = None  # the traceback holds this frame: it must not hold the error
                 self._done = True
                 self.close()
                 raise
@@ -417,8 +419,9 @@ class Cohort:
             try:
                 text = self._next_line()
             except Exception as error:  # raised in its turn, after the lines before it
-                kept = error.detached(outer) if isinstance(error, Problems) else error
-                texts.append((self._read, kept))
+                texts.append(
+                    (self._read, error.detached(outer) if isinstance(error, Problems) else error)
+                )
                 if not isinstance(error, Problems) or self._on_error == "raise":
                     self._exhausted = True  # an error of the source, or the first problem
                     break
@@ -431,26 +434,33 @@ class Cohort:
                 break
             texts.append((self._read, text))
             size += len(text)
-        batch = self._batch
-        with collector_paused() if len(texts) > 1 else contextlib.nullcontext():
-            for line, item in texts:
-                if isinstance(item, Exception):
-                    batch.append((line, item))
-                    continue
-                try:
-                    record = record_from_text(
-                        item,
-                        fast=self._fast,
-                        detailed=self._detailed,
-                        version=self.version,
-                        where="line",
-                    )
-                    batch.append((line, pathway_from_record(record, self.programme)))
-                except Problems as error:
-                    batch.append((line, error.detached(outer)))
-                    if self._on_error == "raise":
-                        self._exhausted = True  # nothing after the first problem is kept
-                        return
+        try:
+            batch = self._batch
+            item: str | bytes | Exception | None = None
+            with collector_paused() if len(texts) > 1 else contextlib.nullcontext():
+                for line, item in texts:
+                    if isinstance(item, Exception):
+                        batch.append((line, item))
+                        continue
+                    try:
+                        record = record_from_text(
+                            item,
+                            fast=self._fast,
+                            detailed=self._detailed,
+                            version=self.version,
+                            where="line",
+                        )
+                        batch.append((line, pathway_from_record(record, self.programme)))
+                    except Problems as error:
+                        batch.append((line, error.detached(outer)))
+                        if self._on_error == "raise":
+                            self._exhausted = True  # nothing after the first problem is kept
+                            return
+        finally:
+            # An error raised from this batch holds this frame in its traceback: let the
+            # frame hold neither the batch's text nor the error (no cycle).
+            texts.clear()
+            item = None
 
     def close(self) -> None:
         """Stop the cohort; close the file if it opened it (a stream given is left open).
