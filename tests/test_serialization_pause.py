@@ -7,14 +7,13 @@ number follow what was handed back, not what was decoded ahead.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import io
 import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -185,9 +184,8 @@ def test_the_pause_nests_and_survives_an_error() -> None:
     assert gc.isenabled()
 
 
-@contextlib.contextmanager
-def _held_by_another_thread() -> Iterator[None]:
-    """A reader in another thread holds the pause until the context ends."""
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
     inside, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -199,15 +197,6 @@ def _held_by_another_thread() -> Iterator[None]:
     holder.start()
     try:
         assert inside.wait(10)
-        yield
-    finally:
-        release.set()
-        holder.join()
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
-def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
-    with _held_by_another_thread():
         assert not gc.isenabled()
         read, write = os.pipe()
         pid = os.fork()
@@ -218,6 +207,9 @@ def test_a_process_forked_during_a_batch_gets_the_collector_back() -> None:
         assert os.read(read, 1) == b"1"
         os.close(read)
         os.waitpid(pid, 0)
+    finally:
+        release.set()
+        holder.join()
     assert gc.isenabled()
 
 
@@ -307,6 +299,19 @@ def _bad_line(kind: str) -> bytes:
     return (json.dumps(value, separators=(",", ":")) + "\n").encode()
 
 
+def _garbage_after(read: Callable[[], None]) -> int:
+    """What the collector finds after ``read`` ran with it off (twice: the first run fills
+    caches once for all)."""
+    for _ in range(2):
+        gc.collect()
+        gc.disable()
+        try:
+            read()
+        finally:
+            gc.enable()
+    return gc.collect()
+
+
 _BAD_KINDS = (
     "not json",
     "not an object",
@@ -334,17 +339,13 @@ def test_a_bad_line_leaves_no_garbage_cycle_behind(kind: str, version: int, alon
         header = (json.dumps(old) + "\n").encode()
         body = [(json.dumps(without_recording(json.loads(line))) + "\n").encode() for line in body]
     lines = [header, *body[:6], _bad_line(kind), *body[6:]]
-    for _ in range(2):  # the first read fills caches once for all
-        gc.collect()
-        gc.disable()
-        try:
-            with load_cohort(lines, on_error="collect", max_line_bytes=20_000) as cohort:
-                assert len(list(cohort)) == len(body)
-                assert cohort.error_count == 1
-            del cohort
-        finally:
-            gc.enable()
-    assert gc.collect() == 0
+
+    def read() -> None:
+        with load_cohort(lines, on_error="collect", max_line_bytes=20_000) as cohort:
+            assert len(list(cohort)) == len(body)
+            assert cohort.error_count == 1
+
+    assert _garbage_after(read) == 0
 
 
 _STEPS = ("isenabled", "disable", "enable")
@@ -430,6 +431,12 @@ def test_a_generator_suspended_in_the_callers_exception_is_not_closed() -> None:
     assert next(suspended) is None
 
 
+def _read_all(source: object) -> None:
+    with load_cohort(source) as cohort:  # type: ignore[arg-type]
+        for _ in cohort:
+            pass
+
+
 class _FailingStream(io.BytesIO):
     """A binary stream whose disk fails at its 20th line."""
 
@@ -453,19 +460,10 @@ def test_a_failing_source_leaves_no_garbage_cycle_and_keeps_its_traceback(failur
             source: object = [*LINES[:30], {"not": "a line"}, *LINES[30:]]
         else:
             source = _FailingStream(b"".join(LINES))
-        with load_cohort(source) as cohort:  # type: ignore[arg-type]
-            for _ in cohort:
-                pass
+        with pytest.raises(expected) as raised:
+            _read_all(source)
+        frames = [entry.name for entry in raised.traceback]
+        assert "_next_line" in frames  # where it came from, for the caller to see
+        del raised  # this frame, in the error's traceback, would hold it: the test's cycle
 
-    for _ in range(2):  # the first read fills caches once for all
-        gc.collect()
-        gc.disable()
-        try:
-            with pytest.raises(expected) as raised:
-                read()
-            frames = [entry.name for entry in raised.traceback]
-            assert "_next_line" in frames  # where it came from, for the caller to see
-            del raised
-        finally:
-            gc.enable()
-    assert gc.collect() == 0
+    assert _garbage_after(read) == 0

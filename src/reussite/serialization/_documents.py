@@ -14,7 +14,6 @@ the reader supplies it (``programme=``), as in a cohort file whose header carrie
 from __future__ import annotations
 
 import functools
-import sys
 from typing import Any, Literal, TypeVar, overload
 
 import attrs
@@ -26,7 +25,7 @@ from ..lifecycle import apply, open_pathway, replay
 from ..pathway import Pathway, State
 from ..programme import Programme
 from ._converter import converters, make_converter
-from ._errors import Problems, error_lines, let_go, show
+from ._errors import Problems, error_lines, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version, upgrade
 from ._mirror import Mirror
@@ -140,24 +139,19 @@ def structure(value: Any, type_: Any, fast: Converter, detailed: Converter) -> A
     Raises:
         Problems: every problem found, located.
     """
-    outer = sys.exc_info()[1]  # the caller's own, if it reads us while handling one
     try:
         return fast.structure(value, type_)
     except (InvalidInput, Problems):
         raise
     except Exception as error:
         if fast is detailed:
-            lines = error_lines(error)
-            let_go(error, outer)
-            raise Problems(lines) from None
+            raise Problems(error_lines(error)) from None
         try:
             # The fast path is meant to refuse only what this refuses; should it ever
             # refuse more, the value is still read (a test holds the two together).
             return detailed.structure(value, type_)
         except Exception as located:
-            lines = error_lines(located)
-            let_go(located, outer)
-            raise Problems(lines) from None
+            raise Problems(error_lines(located)) from None
 
 
 def _envelope_version(value: dict[str, Any]) -> int:
