@@ -3,20 +3,24 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import json
 import tempfile
 from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import reussite as r
 import reussite.strategies as rs
+from conftest import InlinePool
 from reussite.cli import main
 from reussite.indicators import annual_report
 from reussite.periods import SchoolYear
 from reussite.privacy import export_pseudonymised
-from reussite.serialization import load_cohort
+from reussite.samples import sample_path
+from reussite.serialization import _shards, load_cohort, map_cohort
 from test_indicators_cohorts import followed
 from test_serialization import cohort_text
 
@@ -59,9 +63,49 @@ def test_a_reentry_must_name_an_ended_pathway_of_the_same_child():
     other = reentry(followed("p-3", D(2018, 5, 2), child="enf-9"), "p-1")
     with pytest.raises(r.RegisterConflict, match=r"R-REENTRY.*child 'enf-1'"):
         r.check_register([first, other])
+    register = r.Register()
+    register.check(other, line=2)
     with pytest.raises(r.RegisterConflict, match="R-REENTRY") as refused:
-        r.check_register([other, first])  # the earlier one, met second, is refused
-    assert refused.value.pathway_id == "p-1"
+        register.check(first, line=3)  # the re-entry, met first, is the one refused
+    conflict = refused.value
+    assert (conflict.pathway_id, conflict.other_id, conflict.line) == ("p-3", "p-1", 2)
+    assert conflict.recorded
+    assert conflict.also == ()
+    assert register.pathways == {first.programme.id: {"p-1": first.child.id}}
+    assert len(register.children[first.programme.id]) == 1  # the re-entry's child is gone
+    in_order = r.Register()
+    in_order.check(first, line=3)
+    with pytest.raises(r.RegisterConflict, match="R-REENTRY") as refused:
+        in_order.check(other, line=2)
+    assert str(refused.value) == str(conflict)  # the same words, whichever came first
+    assert not refused.value.recorded
+
+
+def test_a_pathway_showing_two_reentries_wrong_names_both_and_keeps_the_good_one():
+    first = followed("p-1", D(2017, 10, 2), exit_on=D(2018, 3, 1))
+    good = reentry(followed("p-2", D(2018, 5, 2)), "p-1")
+    wrong = [reentry(followed(f"p-{n}", D(2018, 5, 2), child=f"enf-{n}"), "p-1") for n in (3, 4)]
+    register = r.Register()
+    for line, p in enumerate([wrong[0], good, wrong[1]], start=2):
+        register.check(p, line=line)
+    with pytest.raises(r.RegisterConflict) as refused:
+        register.check(first, line=5)
+    assert [(c.pathway_id, c.line) for c in (refused.value, *refused.value.also)] == [
+        ("p-3", 2),
+        ("p-4", 4),
+    ]
+    assert sorted(register.pathways[first.programme.id]) == ["p-1", "p-2"]
+    assert register.waiting == {}
+
+
+def test_two_overlapping_pathways_are_each_named_with_their_own_dates():
+    later = followed("p-1", D(2017, 12, 4))  # referred 2017-11-04, open
+    earlier = followed("p-2", D(2017, 10, 2), exit_on=D(2018, 3, 1))  # referred 2017-09-02
+    with pytest.raises(r.RegisterConflict) as refused:
+        r.check_register([later, earlier])
+    text = str(refused.value)
+    assert "pathway 'p-1', referred on 2017-11-04 and still open" in text
+    assert "pathway 'p-2' is referred on 2017-09-02 and ended on 2018-03-01" in text
 
 
 def test_a_reentry_naming_itself_is_refused_when_opened():
@@ -213,3 +257,76 @@ def test_a_register_is_rebuilt_from_its_children():
     assert again == register
     with pytest.raises(r.RegisterConflict, match="R-UNIQUE-PATHWAY"):
         again.check(other)
+
+
+SEED_HEADER, *SEED_LINES = sample_path("cohort").read_bytes().splitlines(keepends=True)
+
+
+def _seed_line(pathway_id: str) -> bytes:
+    (line,) = (x for x in SEED_LINES if x.startswith(f'{{"id":"{pathway_id}"'.encode()))
+    return line
+
+
+# par-0001-b, re-entry of par-0001's child, made to name par-0050, another child's pathway
+_WRONG_REENTRY = _seed_line("par-0001-b").replace(
+    b'"previous_pathway_id":"par-0001"', b'"previous_pathway_id":"par-0050"'
+)
+_LINES = {
+    "par-0001": _seed_line("par-0001"),
+    "par-0001-b": _WRONG_REENTRY,
+    "par-0050": _seed_line("par-0050"),
+    "par-0004": _seed_line("par-0004"),
+    "par-0004-b": _seed_line("par-0004-b"),  # a good re-entry
+    "par-0002": _seed_line("par-0002"),
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(order=st.permutations(sorted(_LINES)))
+def test_a_wrong_reentry_is_the_pathway_refused_in_any_order_by_every_reader(
+    order,
+):
+    """Issue 14: which pathways are kept does not depend on the file's order."""
+    assert _seed_line("par-0001-b") != _WRONG_REENTRY
+    text = SEED_HEADER + b"".join(_LINES[i] for i in order)
+    line = order.index("par-0001-b") + 2
+    with load_cohort(io.BytesIO(text), on_error="collect") as cohort:
+        kept = [p.id for p in cohort]
+    assert sorted(set(kept) - set(cohort.withdrawn)) == sorted(set(_LINES) - {"par-0001-b"})
+    assert [e.line for e in cohort.errors] == [line]
+    (message,) = cohort.errors[0].errors
+    assert message.startswith("[R-REENTRY] pathway 'par-0001-b': pathway 'par-0001-b' (child ")
+    assert "names 'par-0050' as its earlier pathway, which is child 'enf-0050''s (line " in message
+    assert f"(line {order.index('par-0050') + 2}) @ $" in message
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cohorte.jsonl"
+        path.write_bytes(text)
+        with pytest.MonkeyPatch.context() as patch:  # shards of a line or two, in process
+            patch.setattr(_shards, "ProcessPoolExecutor", InlinePool)
+            patch.setattr(_shards, "_MIN_SHARD", 1)
+            for jobs in (1, 3):
+                read = map_cohort(path, _count, jobs=jobs, on_error="collect")
+                assert (read.valid, read.errors, read.error_count) == (5, tuple(cohort.errors), 1)
+                assert read.withdrawn == tuple(cohort.withdrawn)
+        with pytest.raises(r.InvalidInput) as refused:
+            list(load_cohort(path))
+        assert str(refused.value).endswith(f"{message} (line {line})")
+
+
+def _count(pathways, programme):
+    return sum(1 for _ in pathways)
+
+
+def test_validate_counts_a_wrong_reentry_met_first_as_refused_with_any_jobs(capsys, tmp_path):
+    path = tmp_path / "cohorte.jsonl"
+    others = [x for x in SEED_LINES if x != _seed_line("par-0001-b")]
+    path.write_bytes(SEED_HEADER + _WRONG_REENTRY + b"".join(others))
+    outputs = []
+    for jobs in ("1", "2"):  # real worker processes
+        assert main(["validate", str(path), "--format", "json", "--jobs", jobs]) == 1
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    validated = json.loads(outputs[0])
+    assert (validated["valid"], validated["invalid"]) == (293, 1)
+    assert "[R-REENTRY] pathway 'par-0001-b'" in outputs[0]
+    assert '"line": 2' in outputs[0]

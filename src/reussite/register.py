@@ -16,7 +16,10 @@ pathway (its id, the child, its dates), never the pathways themselves:
 (:func:`~reussite.serialization.load_cohort`) checks a file as it streams, with located
 errors; :func:`~reussite.indicators.annual_report` (its tally keeps a register, merged
 with it) and :func:`~reussite.privacy.export_pseudonymised` check what they are given.
-Of two pathways in conflict, the second met is refused, naming the first.
+Of two pathways in conflict, the second met is refused, naming the first; but a
+re-entry is the one refused by ``R-REENTRY`` whichever comes first (the rule is about the
+earlier pathway it names): when it came first, the pathway that shows it wrong is recorded
+and the conflict says so (:attr:`RegisterConflict.recorded`).
 
 >>> from reussite.samples import sample_path
 >>> from reussite.serialization import load_cohort
@@ -51,16 +54,34 @@ class RegisterConflict(ReussiteError, ValueError):
 
     Attributes:
         rule: the rule's stable code (``"R-ONE-OPEN-PATHWAY"``).
-        pathway_id: the pathway refused (the second met).
+        pathway_id: the pathway refused: the second met, or a re-entry whatever the order.
         other_id: the pathway it conflicts with, if one.
         detail: what exactly is wrong.
+        line: the line the refused pathway was met on (``0`` when not read from a file).
+        recorded: ``True`` when the pathway being checked was recorded all the same: it
+            showed wrong a re-entry met before it (``pathway_id``), which the register
+            has dropped; ``False`` when the pathway being checked is the one refused.
+        also: the other re-entries the same pathway showed wrong (rare), each dropped.
     """
 
-    def __init__(self, *, rule: str, pathway_id: str, other_id: str | None, detail: str) -> None:
+    def __init__(
+        self,
+        *,
+        rule: str,
+        pathway_id: str,
+        other_id: str | None,
+        detail: str,
+        line: int = 0,
+        recorded: bool = False,
+        also: tuple[RegisterConflict, ...] = (),
+    ) -> None:
         self.rule = rule
         self.pathway_id = pathway_id
         self.other_id = other_id
         self.detail = detail
+        self.line = line
+        self.recorded = recorded
+        self.also = also
         super().__init__(f"[{rule}] pathway {pathway_id!r}: {detail}")
 
 
@@ -135,7 +156,10 @@ class Register:
 
         Raises:
             RegisterConflict: naming the rule, the pathway and the one it conflicts with;
-                the register is left unchanged.
+                the register is left unchanged. When ``recorded`` is true, ``pathway``
+                was added all the same: it showed wrong a re-entry met before it (the
+                conflict's ``pathway_id``, and those in ``also``), taken out of the
+                register.
             InvalidValue: if ``pathway`` is not a :class:`~reussite.Pathway`.
         """
         if type(pathway) is not Pathway and not isinstance(pathway, Pathway):
@@ -190,7 +214,7 @@ class Register:
         """:meth:`check` for an :meth:`entry`: the same rules, the same messages.
 
         Raises:
-            RegisterConflict: as :meth:`check`; the register is left unchanged.
+            RegisterConflict: as :meth:`check` (``recorded`` included).
         """
         programme_id, child_id, birth, (pathway_id, referred, ended, previous, line) = entry
         same = self._dates.setdefault  # shared dates, as check keeps them
@@ -204,7 +228,7 @@ class Register:
         self._add(programme_id, child_id, same(birth, birth), span)
 
     def _add(self, programme_id: str, child_id: str, birth: dt.date, span: Span) -> None:
-        pathway_id, _, _, previous, _ = span
+        pathway_id, _, _, previous, line = span
         ids = self.pathways.setdefault(programme_id, {})
         children = self._records.setdefault(programme_id, {})
         owner = ids.get(pathway_id)
@@ -218,6 +242,7 @@ class Register:
                     f"{_at(self._where(programme_id, owner, pathway_id))}, for child "
                     f"{owner!r}): each pathway appears once in the data (and in one shard)"
                 ),
+                line=line,
             )
         known = children.get(child_id)
         spans: tuple[Span, ...] = ()
@@ -233,39 +258,65 @@ class Register:
                         f"child {child_id!r} has another birth date in pathway {first[0]!r}"
                         f"{_at(first[4])}: a child id names one child (correct one of them)"
                     ),
+                    line=line,
                 )
             for other in spans:
                 self._compare(child_id, span, other)
-        waiting = self.waiting.get((programme_id, pathway_id), ())
-        for other_child, other in waiting:  # met earlier, naming this one as their earlier
-            self._fits(programme_id, child_id, span, other_child, other, blame=span)
         pending = previous is not None and not self._reentry(programme_id, child_id, span)
         # nothing raised: record it
         children[child_id] = (birth, (*spans, span)) if spans else (birth, *span)
         ids[pathway_id] = child_id
-        if waiting:
-            del self.waiting[(programme_id, pathway_id)]
         if pending:
             assert previous is not None
             named = self.waiting.setdefault((programme_id, previous), ())
             self.waiting[(programme_id, previous)] = (*named, (child_id, span))
+        waiting = self.waiting.pop((programme_id, pathway_id), ())
+        refused: list[RegisterConflict] = []
+        for other_child, other in waiting:  # met earlier, naming this one as their earlier
+            try:
+                self._fits(programme_id, child_id, span, other_child, other)
+            except RegisterConflict as conflict:  # the re-entry is wrong, not this one
+                self._drop(programme_id, other_child, other[0])
+                refused.append(conflict)
+        if refused:
+            first_refused, *others = refused
+            raise RegisterConflict(
+                rule=first_refused.rule,
+                pathway_id=first_refused.pathway_id,
+                other_id=first_refused.other_id,
+                detail=first_refused.detail,
+                line=first_refused.line,
+                recorded=True,
+                also=tuple(others),
+            )
+
+    def _drop(self, programme_id: str, child_id: str, pathway_id: str) -> None:
+        """Take a pathway out of the register (a re-entry refused once its earlier came)."""
+        del self.pathways[programme_id][pathway_id]
+        records = self._records[programme_id]
+        birth, spans = _several(records[child_id])
+        kept = tuple(span for span in spans if span[0] != pathway_id)
+        if kept:
+            records[child_id] = _compact((birth, kept))
+        else:
+            del records[child_id]
 
     def _compare(self, child_id: str, span: Span, other: Span) -> None:
         """``R-ONE-OPEN-PATHWAY``: the two pathways of one child do not overlap."""
         first, second = (other, span) if other[1] <= span[1] else (span, other)
         if (first[2] or _OPEN) < second[1]:
             return
-        ended = f"ended on {first[2]}" if first[2] is not None else "still open"
         raise RegisterConflict(
             rule="R-ONE-OPEN-PATHWAY",
             pathway_id=span[0],
             other_id=other[0],
             detail=(
                 f"child {child_id!r} already has pathway {other[0]!r}{_at(other[4])}, "
-                f"referred on {first[1]} and {ended}, when pathway {second[0]!r} was "
-                f"referred on {second[1]}: a child has one open pathway at a time (a new "
-                "referral comes after the earlier pathway ended)"
+                f"{_dates(other)}, and pathway {span[0]!r} is {_dates(span)}: the two "
+                "overlap, and a child has one open pathway at a time (a new referral comes "
+                "after the earlier pathway ended)"
             ),
+            line=span[4],
         )
 
     def _reentry(self, programme_id: str, child_id: str, span: Span) -> bool:
@@ -279,17 +330,13 @@ class Register:
         return True
 
     def _fits(
-        self,
-        programme_id: str,
-        earlier_child: str,
-        earlier: Span,
-        child_id: str,
-        later: Span,
-        *,
-        blame: Span | None = None,
+        self, programme_id: str, earlier_child: str, earlier: Span, child_id: str, later: Span
     ) -> None:
-        refused = blame or later
-        other = later if blame is not None else earlier
+        """``R-REENTRY``: re-entry ``later`` may name ``earlier``; else ``later`` is refused.
+
+        The re-entry is the pathway refused whichever of the two was met first: the rule
+        is about the earlier pathway it names.
+        """
         if earlier_child != child_id:
             detail = (
                 f"pathway {later[0]!r} (child {child_id!r}) names {earlier[0]!r} as its "
@@ -306,9 +353,10 @@ class Register:
             return
         raise RegisterConflict(
             rule="R-REENTRY",
-            pathway_id=refused[0],
-            other_id=other[0],
-            detail=f"{detail}{_at(other[4], ' (', ')')}",
+            pathway_id=later[0],
+            other_id=earlier[0],
+            detail=f"{detail}{_at(earlier[4], ' (', ')')}",
+            line=later[4],
         )
 
     def _span(self, programme_id: str, child_id: str, pathway_id: str) -> Span:
@@ -354,6 +402,12 @@ def _compact(record: Single | Several) -> Single | Several:
     if len(record) == 2 and len(record[1]) == 1:
         return (record[0], *record[1][0])
     return record
+
+
+def _dates(span: Span) -> str:
+    """A pathway's dates, for a message: ``referred on …, ended on …`` (or still open)."""
+    ended = f"ended on {span[2]}" if span[2] is not None else "still open"
+    return f"referred on {span[1]} and {ended}"
 
 
 def _at(line: int, before: str = " (", after: str = ")") -> str:

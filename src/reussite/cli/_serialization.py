@@ -175,7 +175,7 @@ def _check_cohort(
         problems.extend((1, library_message(_without_line(line))) for line in error.errors)
         return 0, 1
     with cohort:
-        valid = sum(1 for _ in cohort)
+        valid = sum(1 for _ in cohort) - len(cohort.withdrawn)  # refused by a later line
     for failure in cohort.errors:  # the first ones: the reader keeps a bounded number
         problems.extend((failure.line, library_message(line)) for line in failure.errors)
     return valid, cohort.error_count

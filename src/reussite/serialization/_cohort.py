@@ -11,6 +11,7 @@ being held whole; in ``"collect"`` mode the lines kept in error are bounded too
 
 from __future__ import annotations
 
+import bisect
 import collections
 import contextlib
 import io
@@ -91,6 +92,19 @@ class LineError:
 
     line: int
     errors: tuple[str, ...]
+
+
+def _line_of(error: LineError) -> int:
+    return error.line
+
+
+def withdrawals(conflict: RegisterConflict) -> list[LineError]:
+    """The errors of the re-entries a register conflict with ``recorded`` set refuses.
+
+    Each on its own line (the re-entry's), with the message it would have had if the
+    pathway it names had come first.
+    """
+    return [LineError(c.line, (f"{c} @ $",)) for c in (conflict, *conflict.also)]
 
 
 def dump_cohort(
@@ -233,6 +247,13 @@ class Cohort:
             the cohort was opened with ``check_register=False``).
         errors: the lines that failed, in ``"collect"`` mode (the first ``max_errors``).
         error_count: how many lines failed, kept in :attr:`errors` or not.
+        withdrawn: in ``"collect"`` mode, the ids of pathways handed back then refused by
+            a later line: a re-entry naming a pathway met after it, which turns out to be
+            another child's or not ended before the re-entry (``R-REENTRY``); their lines
+            are in :attr:`errors`. Drop them from what you kept
+            (``[p for p in kept if p.id not in cohort.withdrawn]``), or write files with
+            each pathway after the one it names, as :func:`dump_cohort` of pathways in
+            referral order does.
         source: the file's name, when known.
         line: the line of the last pathway or error handed back (once the iteration is
             over, the file's last line).
@@ -263,6 +284,7 @@ class Cohort:
         self.source = source
         self.errors: list[LineError] = []
         self.error_count = 0
+        self.withdrawn: list[str] = []
         self.line = 0
         self._lines = lines
         self._on_error = on_error
@@ -374,7 +396,9 @@ class Cohort:
                     try:
                         self.register.check(item, line=self.line)
                     except RegisterConflict as conflict:
-                        raise Problems([f"{conflict} @ $"]) from None
+                        if not conflict.recorded:
+                            raise Problems([f"{conflict} @ $"]) from None
+                        self._withdraw(conflict)
                 return item
             except Problems as error:
                 error.__traceback__ = None  # it held this frame, which holds it: no cycle
@@ -396,6 +420,26 @@ class Cohort:
         self._done = True
         self.close()
         raise StopIteration
+
+    def _withdraw(self, conflict: RegisterConflict) -> None:
+        """Re-entries handed back earlier that the pathway just read showed wrong.
+
+        In ``"raise"`` mode, the error of the first one's line; in ``"collect"`` mode each
+        is an error of its own line (in line order among :attr:`errors`) and its id goes
+        to :attr:`withdrawn`.
+        """
+        late = withdrawals(conflict)
+        if self._on_error == "raise":
+            self._done = True
+            self.close()
+            raise InvalidInput(
+                (f"{line} (line {late[0].line})" for line in late[0].errors), source=self.source
+            )
+        for error, refused in zip(late, (conflict, *conflict.also), strict=True):
+            self.error_count += 1
+            self.withdrawn.append(refused.pathway_id)
+            bisect.insort(self.errors, error, key=_line_of)
+            del self.errors[self._max_errors :]
 
     def _fill(self) -> None:
         """Decode the next batch of lines, with the collector paused while they are decoded.

@@ -33,6 +33,7 @@ from ._cohort import (
     _Overlong,
     _stream_lines,
     load_cohort,
+    withdrawals,
 )
 from ._documents import MAX_BYTES, UnknownKeys, check_bound, forbids
 
@@ -64,6 +65,10 @@ class ShardedCohort(Generic[T]):
             file's order, numbered as in the whole file.
         error_count: how many lines were refused, kept in :attr:`errors` or not.
         register: the register of the valid pathways.
+        withdrawn: in ``"collect"`` mode, the pathways ``accepted`` was told of, then
+            refused by a later line (a re-entry naming a pathway met after it: see
+            :attr:`Cohort.withdrawn <reussite.serialization.Cohort.withdrawn>`); they are
+            neither valid nor in the register.
     """
 
     programme: Programme
@@ -72,6 +77,7 @@ class ShardedCohort(Generic[T]):
     errors: tuple[LineError, ...]
     error_count: int
     register: Register
+    withdrawn: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -336,6 +342,7 @@ def _merge(
     errors: list[LineError] = []
     results: list[Any] = []
     error_count = valid = 0
+    withdrawn: list[str] = []
     offset = 0  # the lines of the shards before this one
     for shard in shards:
         results.append(shard.result)
@@ -345,15 +352,21 @@ def _merge(
             try:
                 register.check_entry((programme_id, child_id, birth, (*span[:4], line)))
             except RegisterConflict as conflict:
-                error = LineError(line, (f"{conflict} @ $",))
+                late = withdrawals(conflict) if conflict.recorded else []
                 if on_error == "raise":
+                    error = late[0] if late else LineError(line, (f"{conflict} @ $",))
                     raise _invalid(source, error) from None
-                errors.append(error)
-                error_count += 1
-            else:
-                valid += 1
-                if accepted is not None:
-                    accepted(shard.result, position)
+                if not late:
+                    errors.append(LineError(line, (f"{conflict} @ $",)))
+                    error_count += 1
+                    continue
+                errors.extend(late)  # re-entries accepted earlier, refused now
+                error_count += len(late)
+                valid -= len(late)
+                withdrawn.extend(c.pathway_id for c in (conflict, *conflict.also))
+            valid += 1
+            if accepted is not None:
+                accepted(shard.result, position)
         if first_error is not None and on_error == "raise":
             raise _invalid(source, attrs.evolve(shard.errors[0], line=first_error))
         errors.extend(attrs.evolve(e, line=e.line + offset) for e in shard.errors)
@@ -367,6 +380,7 @@ def _merge(
         errors=tuple(errors[:max_errors]),
         error_count=error_count,
         register=register,
+        withdrawn=tuple(withdrawn),
     )
 
 
