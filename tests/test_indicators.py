@@ -689,6 +689,34 @@ def test_caseload_is_time_weighted_by_dated_referents():
     assert [c["referent"] for c in json.loads(rep.to_json())["caseloads"]] == ["ref-a", "ref-b"]
 
 
+def test_the_seed_ratio_reads_the_referents_dates_whether_the_programme_is_given_or_not():
+    """Review of issue 14: with ``programme=`` (as the command line always passes it) the
+    ratio divided by the FTE each referent declared, whatever their dates."""
+    programme = attrs.evolve(
+        PROGRAMME,
+        referents=(
+            r.Referent(
+                id="ref-a", name="A", fte=1.0, fte_changes=(r.FteChange(on=D(2018, 1, 1), fte=0.5),)
+            ),
+            r.Referent(id="ref-b", name="B", fte=0.8, left_on=D(2018, 3, 31)),
+            r.Referent(id="ref-c", name="C", fte=1.0, joined_on=D(2018, 9, 1)),  # after the year
+        ),
+    )
+    pathways = [
+        followed(f"p-{i}", D(2017, 10, 2), child=f"enf-{i}", programme=programme) for i in range(3)
+    ]
+    given, found = report(pathways, programme=programme), report(pathways)
+    assert given.figure("children_per_referent_fte") == found.figure("children_per_referent_fte")
+    assert given.figure("children_per_referent_fte").denominator == 0.5
+    assert given.value("children_per_referent_fte") == pytest.approx(6.0)
+    assert "Référents de parcours                            1 (0,50 ETP)" in given.to_text()
+    early = report(pathways, as_of=D(2018, 2, 1), programme=programme)  # the as-of date first
+    assert early.figure("children_per_referent_fte").denominator == pytest.approx(1.3)
+    gone = attrs.evolve(programme, referents=programme.referents[1:2])
+    moved = [attrs.evolve(p, programme=gone) for p in pathways]
+    assert report(moved, programme=gone).value("children_per_referent_fte") is NOT_APPLICABLE
+
+
 def test_caseload_without_referents_at_work_is_not_applicable():
     gone = r.Referent(id="ref-a", name="A", joined_on=D(2015, 1, 1), left_on=D(2016, 12, 31))
     empty = attrs.evolve(PROGRAMME, referents=(gone,))

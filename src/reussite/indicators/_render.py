@@ -145,8 +145,10 @@ def to_text(report: Report, *, detail: bool = True) -> str:
     lines += [f"  {label:<{width}} {value}" for label, value in _box(report)]
     programme = report.tally.programme
     if programme is not None and programme.referents:
-        fte = number_fr(programme.referent_fte, 2)
-        lines.append(f"  {'Référents de parcours':<{width}} {len(programme.referents)} ({fte} ETP)")
+        on = min(report.period.end, report.as_of)  # the referents in post then, as the ratio
+        in_post = sum(1 for referent in programme.referents if referent.fte_on(on) > 0)
+        fte = number_fr(programme.referent_fte_on(on), 2)
+        lines.append(f"  {'Référents de parcours':<{width}} {in_post} ({fte} ETP)")
     if not detail:
         return "\n".join(lines) + "\n"
     lines += ["", "Détail des indicateurs (numérateur / dénominateur)"]

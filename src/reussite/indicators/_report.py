@@ -219,7 +219,7 @@ def _figures(t: Tally) -> tuple[Figure, ...]:
             with_individual += n
     communes, sources, sexes, ages, levels, areas = columns
     fte = (
-        t.programme.referent_fte
+        t.programme.referent_fte_on(min(t.period.end, t.as_of))
         if t.programme is not None
         else math.fsum(fte for _, fte in t.programmes.values())
     )

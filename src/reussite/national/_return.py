@@ -536,22 +536,41 @@ def check_return_codes(ret: PreReturn, survey: SurveyEdition) -> None:
 
 
 def referent_fte_hundredths(programme: Programme, period: SchoolYear) -> int:
-    """The referents' FTE of the programme over the school year, in hundredths.
+    """The referents' mean FTE over the school year, in hundredths (*ETP de référents*).
 
-    Today the sum of the referents' declared FTE (:attr:`Programme.referent_fte`), not
-    prorated over ``period``; the one place to switch to a time-weighted figure.
+    Rule: each referent's dated FTE (joined, left, working time changed), day by day over
+    ``period``, summed and divided by its days (:meth:`Programme.referent_fte_days`);
+    undated referents give their declared FTE.
 
-    >>> import attrs, reussite as r
+    >>> import attrs, datetime as dt, reussite as r
     >>> from reussite.serialization import load_cohort
     >>> with load_cohort(r.sample_path("cohort")) as cohort:
     ...     programme = cohort.programme
     >>> referents = (r.Referent(id="r1", name="A", fte=0.8), r.Referent(id="r2", name="B", fte=0.5))
     >>> referent_fte_hundredths(attrs.evolve(programme, referents=referents), SchoolYear(2014))
     130
+    >>> half = r.Referent(id="r3", name="C", left_on=dt.date(2015, 3, 1))  # 182 days of 365
+    >>> referent_fte_hundredths(attrs.evolve(programme, referents=(half,)), SchoolYear(2014))
+    50
     """
-    del period  # kept for the time-weighted figure
-    fte = Decimal(repr(programme.referent_fte)) * 100
+    days = (period.end - period.start).days + 1
+    fte = Decimal(repr(programme.referent_fte_days(period.start, period.end))) * 100 / days
     return int(fte.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def referent_posts(programme: Programme, period: SchoolYear) -> int:
+    """The referents in post on some day of the school year (*postes de référents*).
+
+    >>> import attrs, datetime as dt, reussite as r
+    >>> gone = r.Referent(id="r1", name="A", left_on=dt.date(2014, 8, 31))
+    >>> came = r.Referent(id="r2", name="B", joined_on=dt.date(2015, 8, 31))
+    >>> from reussite.serialization import load_cohort
+    >>> with load_cohort(r.sample_path("cohort")) as cohort:
+    ...     programme = attrs.evolve(cohort.programme, referents=(gone, came))
+    >>> referent_posts(programme, SchoolYear(2014))
+    1
+    """
+    return sum(1 for r in programme.referents if r.fte_days(period.start, period.end) > 0)
 
 
 class _Observer:
@@ -702,9 +721,8 @@ def build_return(
             if f.indicator.id == indicator and f.category is not None and f.numerator
         )
 
-    referent_posts = len(programme.referents)
     referent_fte = referent_fte_hundredths(programme, school_year)
-    posts: dict[str, int] = {"referent": referent_posts}
+    posts: dict[str, int] = {"referent": referent_posts(programme, school_year)}
     fte: dict[str, int] = {"referent": referent_fte}
     for post in declared.posts or ():
         posts[post.function] = post.posts
