@@ -16,8 +16,10 @@ def test_invalid_input_lists_each_located_problem():
 def test_version_conflict_and_lifecycle_messages():
     assert "reload it" in str(r.VersionConflict(pathway_id="p", expected=1, actual=2))
     assert "  - a\n  - b" in str(r.InvalidLifecycle(["a", "b"]))
-    refused = r.EventRefused(rule="R-X", state=None, event=None, allowed=(), detail="d")
-    assert "NoneType refused in state None: d. Events accepted in this state: none" in str(refused)
+    refused = r.EventRefused(rule="R-X", state="x", event=None, allowed=(), detail="d")
+    assert "NoneType refused in state 'x': d. Events accepted in this state: none" in str(refused)
+    opening = r.EventRefused(rule="R-X", state=None, event=None, allowed=(), detail="d")
+    assert str(opening) == "[R-X] NoneType refused, opening the pathway: d."  # no state None
 
 
 # --- messages in the caller's terms, without personal data ------------------------------

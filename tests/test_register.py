@@ -153,6 +153,58 @@ def test_the_register_refuses_what_is_not_a_pathway():
         r.Register().merge("x")  # type: ignore[arg-type]
 
 
+_P = followed("p-1", D(2017, 10, 2))
+_ENTRY = r.Register.entry(_P, line=2)
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: r.check_register(None), "check_register.pathways"),
+        (lambda: r.check_register(_P), "check_register.pathways"),
+        (lambda: r.Register().check(_P, line="x"), "Register.check.line"),
+        (lambda: r.Register().check(_P, line=-1), "Register.check.line"),
+        (lambda: r.Register().check_entry(None), "Register.check_entry"),
+        (lambda: r.Register().check_entry(_ENTRY[:3]), "Register.check_entry"),
+        (lambda: r.Register().check_entry((*_ENTRY[:2], "2010-01-01", _ENTRY[3])), "check_entry"),
+        (
+            lambda: r.Register().check_entry(
+                (*_ENTRY[:3], (_ENTRY[3][0], "2017-09-02", *_ENTRY[3][2:]))
+            ),
+            "Register.check_entry",
+        ),
+        (lambda: r.Register(children=1), "Register.children"),
+        (lambda: r.Register(children={"pre": 1}), "Register.children"),
+        (lambda: r.Register(pathways={"pre": {"p-1": 3}}), "Register.pathways"),
+        (lambda: r.Register(waiting=[]), "Register.waiting"),
+        (
+            lambda: annual_report([], SchoolYear(2017), as_of=D(2018, 8, 31), check_register="yes"),
+            "check_register",
+        ),
+        (lambda: r.Referent(id="ref-1", name="A").fte_on(None), "Referent.fte_on.on"),
+        (
+            lambda: r.Referent(id="ref-1", name="A").fte_days("2018-01-01", D(2018, 2, 1)),
+            "fte_days.start",
+        ),
+        (
+            lambda: _P.programme.referent_fte_on(dt.datetime(2018, 1, 1, tzinfo=dt.UTC)),
+            "Referent.fte_on.on",
+        ),
+    ],
+)
+def test_bad_arguments_get_a_located_error_not_a_python_one(call, argument):
+    """Review of issue 14: these raised TypeError or AttributeError, or were accepted."""
+    with pytest.raises(r.InvalidValue, match=argument.replace(".", r"\.")):
+        call()
+
+
+def test_a_well_formed_entry_is_checked_as_its_pathway():
+    register = r.Register()
+    register.check_entry(_ENTRY)
+    with pytest.raises(r.RegisterConflict, match=r"R-UNIQUE-PATHWAY.*\(the first time \(line 2\)"):
+        register.check(_P, line=5)
+
+
 @settings(max_examples=40, deadline=None)
 @given(rs.invalid_cohorts())
 def test_every_entry_point_refuses_an_invalid_cohort_the_same_way(case):

@@ -218,6 +218,9 @@ class EventRefused(ReussiteError):
         state_name = getattr(state, "value", state)
         event_name = getattr(event, "tag", type(event).__name__)
         accepted = ", ".join(self.allowed) if self.allowed else "none (final state)"
+        if state is None:  # no pathway yet: the referral that would open it
+            super().__init__(f"[{rule}] {event_name} refused, opening the pathway: {detail}.")
+            return
         super().__init__(
             f"[{rule}] {event_name} refused in state {state_name!r}: {detail}. "
             f"Events accepted in this state: {accepted}."

@@ -31,7 +31,7 @@ import attrs
 from . import _sensitivity as sens
 from . import _validate as v
 from ._enum import LabelledEnum
-from .calendar import age_on
+from .calendar import _check_dates, age_on
 from .codes import PriorityEducation
 from .errors import InvalidValue
 from .people import Child
@@ -118,6 +118,8 @@ class Referent:
 
     def fte_on(self, on: dt.date) -> float:
         """The referent's FTE on ``on`` (0 before joining and after leaving)."""
+        if type(on) is not dt.date:
+            _check_dates("Referent.fte_on", on=on)
         if (self.joined_on is not None and on < self.joined_on) or (
             self.left_on is not None and on > self.left_on
         ):
@@ -135,6 +137,8 @@ class Referent:
         Rule: a full-time referent present every day of a 365-day year gives 365 FTE-days;
         ``0.0`` when ``end`` is before ``start``.
         """
+        if type(start) is not dt.date or type(end) is not dt.date:
+            _check_dates("Referent.fte_days", start=start, end=end)
         first = start if self.joined_on is None else max(start, self.joined_on)
         last = end if self.left_on is None else min(end, self.left_on)
         if last < first:

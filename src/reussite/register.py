@@ -131,6 +131,14 @@ class Register:
     pathway would cost a third of the register's memory)."""
 
     def __attrs_post_init__(self) -> None:
+        for name, value, item, form in (
+            ("children", self._records, tuple, "(birth date, spans)"),
+            ("pathways", self.pathways, str, "child id"),
+        ):
+            if not _is_records(value, item):
+                raise InvalidValue("Register", name, value, f"a dict: programme id -> id -> {form}")
+        if type(self.waiting) is not dict:
+            raise InvalidValue("Register", "waiting", self.waiting, "a dict")
         self._records = {
             programme_id: {child_id: _compact(record) for child_id, record in records.items()}
             for programme_id, records in self._records.items()
@@ -164,6 +172,8 @@ class Register:
         """
         if type(pathway) is not Pathway and not isinstance(pathway, Pathway):
             raise InvalidValue("Register", "check", pathway, "a reussite.Pathway")
+        if type(line) is not int or line < 0:
+            raise InvalidValue("Register.check", "line", line, "an integer >= 0")
         programme_id = pathway.programme.id
         child = pathway.child
         same = self._dates.setdefault
@@ -215,7 +225,16 @@ class Register:
 
         Raises:
             RegisterConflict: as :meth:`check` (``recorded`` included).
+            InvalidValue: if ``entry`` is not of the form :meth:`entry` gives.
         """
+        if not _is_entry(entry):
+            raise InvalidValue(
+                "Register",
+                "check_entry",
+                entry,
+                "(programme id, child id, birth date, (pathway id, referral date, end date "
+                "or None, earlier pathway id or None, line)), as Register.entry gives",
+            )
         programme_id, child_id, birth, (pathway_id, referred, ended, previous, line) = entry
         same = self._dates.setdefault  # shared dates, as check keeps them
         span: Span = (
@@ -390,6 +409,35 @@ class Register:
         return merged
 
 
+def _is_entry(entry: object) -> bool:
+    """Whether ``entry`` has the form of :meth:`Register.entry`, every item of its type."""
+    if type(entry) is not tuple or len(entry) != 4 or type(entry[3]) is not tuple:
+        return False
+    programme_id, child_id, birth, span = entry
+    if len(span) != 5:
+        return False
+    pathway_id, referred, ended, previous, line = span
+    return (
+        type(programme_id) is str
+        and type(child_id) is str
+        and type(birth) is dt.date
+        and type(pathway_id) is str
+        and type(referred) is dt.date
+        and (ended is None or type(ended) is dt.date)
+        and (previous is None or type(previous) is str)
+        and type(line) is int
+        and line >= 0
+    )
+
+
+def _is_records(value: object, item: type) -> bool:
+    """Whether ``value`` is ``{programme id: {id: item}}`` (the register's tables)."""
+    return type(value) is dict and all(
+        type(k) is str and type(v) is dict and all(type(x) is item for x in v.values())
+        for k, v in value.items()
+    )
+
+
 def _several(record: Single | Several) -> Several:
     """A child's record in the general form: ``(birth date, spans)``."""
     if len(record) == 2:
@@ -423,8 +471,11 @@ def check_register(pathways: Iterable[Pathway]) -> Register:
 
     Raises:
         RegisterConflict: at the first pathway in conflict with one met before it.
-        InvalidValue: if an item is not a :class:`~reussite.Pathway`.
+        InvalidValue: if ``pathways`` is not an iterable, or an item not a
+            :class:`~reussite.Pathway`.
     """
+    if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
+        raise InvalidValue("check_register", "pathways", pathways, "an iterable of Pathway")
     register = Register()
     for pathway in pathways:
         register.check(pathway)

@@ -578,6 +578,8 @@ def annual_report(
         raise InvalidValue("annual_report", "programme", programme, "a Programme or None")
     if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
         raise InvalidValue("annual_report", "pathways", pathways, "an iterable of Pathway")
+    if type(check_register) is not bool:
+        raise InvalidValue("annual_report", "check_register", check_register, "True or False")
     tally = Tally(
         period=period,
         as_of=as_of,
