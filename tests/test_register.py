@@ -382,3 +382,70 @@ def test_validate_counts_a_wrong_reentry_met_first_as_refused_with_any_jobs(caps
     assert (validated["valid"], validated["invalid"]) == (293, 1)
     assert "[R-REENTRY] pathway 'par-0001-b'" in outputs[0]
     assert '"line": 2' in outputs[0]
+
+
+def _retyped(p: r.Pathway, child: r.Pathway, on: dt.date) -> r.Pathway:
+    """``p`` with its referral corrected on ``on`` to name ``child``'s child and family."""
+    referral = p.history[0]
+    fixed = attrs.evolve(referral, child=child.child, family=child.family, recorded_on=None)
+    return r.apply(
+        p, r.Corrected(on=on, corrected_version=1, replacement=fixed, reason="x", by="c")
+    )
+
+
+@pytest.mark.parametrize("created", [True, False], ids=["conflict-after", "conflict-before"])
+def test_the_register_checks_the_data_as_known_on_the_date_read(created, tmp_path, capsys):
+    """Review of issue 14: the register checked the pathways as corrected today while the
+    report read them as known on D, so a report of D could not be reproduced (a conflict
+    made after D), or data refused on D were counted (a conflict put right after D)."""
+    day = D(2018, 9, 15)
+    a = followed("p-1", D(2017, 10, 2))
+    b = followed("p-2", D(2018, 1, 8), child="enf-2")
+    if created:  # b is a's child since a correction recorded after the day
+        b = _retyped(b, a, D(2018, 10, 1))
+    else:  # b was typed as a's child, put right after the day
+        wrong = _retyped(followed("p-2", D(2018, 1, 8), child="enf-2"), a, D(2018, 1, 9))
+        b = _retyped(wrong, followed("p-2", D(2018, 1, 8), child="enf-2"), D(2018, 10, 1))
+    known = [r.as_known_on(p, day) for p in (a, b)]
+    assert all(p is not None for p in known)
+    year = SchoolYear(2017)
+
+    def outcome(read):
+        try:
+            return read()
+        except (r.RegisterConflict, r.InvalidInput) as error:
+            return "R-ONE-OPEN-PATHWAY" in str(error)
+
+    cut = outcome(lambda: annual_report(known, year, as_of=year.end).figures)  # a copy on D
+    assert cut is True if not created else isinstance(cut, tuple)
+    full = tmp_path / "full.jsonl"
+    full.write_text(cohort_text([a, b]), encoding="utf-8")
+    readings = [
+        lambda: annual_report([a, b], year, as_of=year.end, known_on=day).figures,
+        lambda: (
+            annual_report(
+                load_cohort(full, known_on=day), year, as_of=year.end, check_register=False
+            ).figures
+        ),
+    ]
+    for read in readings:
+        assert outcome(read) == cut
+    outputs = []
+    for jobs in ("1", "2"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_shards, "ProcessPoolExecutor", InlinePool)
+            patch.setattr(_shards, "_MIN_SHARD", 1)
+            argv = [
+                "report",
+                str(full),
+                "--school-year",
+                "2017",
+                "--known-on",
+                f"{day}",
+                "--format",
+                "csv",
+            ]
+            status = main([*argv, "--jobs", jobs])
+        outputs.append((status, capsys.readouterr()))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == (0 if created else 1)

@@ -159,7 +159,7 @@ def _report(args: argparse.Namespace) -> int:
     if jobs > 1:
         _print(_sharded(args, period, as_of, jobs), args.format)
         return EXIT_OK
-    with reading(args.file) as stream, load_cohort(stream) as cohort:
+    with reading(args.file) as stream, load_cohort(stream, known_on=args.known_on) as cohort:
         # the cohort checks the register as it reads, naming lines: not twice
         report = annual_report(
             cohort,
@@ -201,7 +201,9 @@ def _sharded(args: argparse.Namespace, period: Period, as_of: dt.date, jobs: int
     work = functools.partial(_shard_report, period=period, as_of=as_of, known_on=args.known_on)
     progress = sharded_progress(args.file)
     try:
-        read = map_cohort(args.file, work, jobs=jobs, progress=progress.advance)
+        read = map_cohort(
+            args.file, work, jobs=jobs, progress=progress.advance, known_on=args.known_on
+        )
     finally:
         progress.close()
     return functools.reduce(Report.merge, read.results)

@@ -351,14 +351,14 @@ class Tally:
                     raise InvalidValue(
                         "annual_report", "pathways", p, "an iterable of reussite.Pathway"
                     )
-                if check is not None:
-                    check(p)
                 if known_on is not None:
                     known = as_known_on(p, known_on)
                     if known is None:  # its referral was not yet recorded
                         not_yet_known += 1
                         continue
                     p = known
+                if check is not None:  # the register of the data as known then
+                    check(p)
                 referral = p.referral
                 referral_on = referral.on
                 if referral_on > as_of:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import collections
 import contextlib
+import datetime as dt
 import io
 import os
 import sys
@@ -24,6 +25,7 @@ from typing import IO, Any, Literal
 import attrs
 
 from ..errors import InvalidInput, InvalidValue
+from ..lifecycle import as_known_on
 from ..pathway import Pathway
 from ..programme import Programme
 from ..register import Register, RegisterConflict
@@ -255,6 +257,7 @@ class Cohort:
             each pathway after the one it names, as :func:`dump_cohort` of pathways in
             referral order does.
         source: the file's name, when known.
+        known_on: the date the file is read as known on (``None``: as it is).
         line: the line of the last pathway or error handed back (once the iteration is
             over, the file's last line).
 
@@ -280,6 +283,7 @@ class Cohort:
         restore: Any = None,
         check_register: bool = True,
         batched: bool = False,
+        known_on: dt.date | None = None,
     ) -> None:
         self.source = source
         self.errors: list[LineError] = []
@@ -299,6 +303,7 @@ class Cohort:
         self._exhausted = False
         self._batch_lines = _BATCH_LINES if batched else 1
         self.register: Register | None = Register() if check_register else None
+        self.known_on = known_on
         try:
             self.programme, self.version = self._header()
         except BaseException:
@@ -392,6 +397,11 @@ class Cohort:
             try:
                 if not isinstance(item, Pathway):
                     raise item
+                if self.known_on is not None:
+                    known = as_known_on(item, self.known_on)
+                    if known is None:  # its referral was recorded later: not in the file then
+                        continue
+                    item = known
                 if self.register is not None:
                     try:
                         self.register.check(item, line=self.line)
@@ -602,6 +612,7 @@ def load_cohort(
     max_line_bytes: int = MAX_BYTES,
     max_errors: int = MAX_ERRORS,
     check_register: bool = True,
+    known_on: dt.date | None = None,
 ) -> Cohort:
     """Open a cohort file and read its header; iterate the result for the pathways.
 
@@ -631,6 +642,11 @@ def load_cohort(
             are read (:mod:`reussite.register`), a failing line being an error like any
             other; ``False`` leaves them to the caller (a shard of a file, whose register
             is merged elsewhere).
+        known_on: read the file as the tracking tool knew it on this date: each pathway
+            as known then (:func:`~reussite.as_known_on`: events recorded later left
+            out), a pathway whose referral was recorded later skipped; the rules between
+            pathways are checked on what was known, so the file reads as a copy of it
+            made on that date would (every line is still checked in full first).
 
     Raises:
         InvalidInput: if the header cannot be read (whatever ``on_error``), or in
@@ -647,8 +663,11 @@ def load_cohort(
         raise InvalidValue("load_cohort", "max_errors", max_errors, "an integer >= 0")
     if type(check_register) is not bool:
         raise InvalidValue("load_cohort", "check_register", check_register, "True or False")
+    if known_on is not None and type(known_on) is not dt.date:
+        raise InvalidValue("load_cohort", "known_on", known_on, "a datetime.date or None")
     options: dict[str, Any] = {
         "check_register": check_register,
+        "known_on": known_on,
         "on_error": on_error,
         "forbid_extra_keys": forbid,
         "max_line_bytes": limit,

@@ -10,6 +10,7 @@ counts and results are those of one process reading the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import os
@@ -170,6 +171,7 @@ def map_cohort(
     max_errors: int = MAX_ERRORS,
     progress: Callable[[int], None] | None = None,
     accepted: Callable[[T, int], None] | None = None,
+    known_on: dt.date | None = None,
 ) -> ShardedCohort[T]:
     """Read a cohort file with ``jobs`` processes, each giving its shard to ``work``.
 
@@ -211,6 +213,7 @@ def map_cohort(
             ``work``'s result for its shard and the pathway's rank among those ``work``
             was given there; what ``work`` made of the others is to be dropped. In
             ``"raise"`` mode it is not called after the first problem.
+        known_on: read the file as known on this date, as :func:`load_cohort` does.
 
     Raises:
         InvalidInput: if the header cannot be read, or in ``"raise"`` mode at the first
@@ -240,10 +243,13 @@ def map_cohort(
         header = (stream.tell(), cohort.line)
         size = os.fstat(stream.fileno()).st_size
     ranges = _ranges(size, header[0], jobs)
+    if known_on is not None and type(known_on) is not dt.date:
+        raise InvalidValue("map_cohort", "known_on", known_on, "a datetime.date or None")
     options: dict[str, Any] = {
         "forbid_extra_keys": forbid,
         "max_line_bytes": limit,
         "max_errors": 1 if on_error == "raise" else max_errors,
+        "known_on": known_on,
     }
     merge = functools.partial(
         _merge, name, programme, on_error=on_error, max_errors=max_errors, accepted=accepted
