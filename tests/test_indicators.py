@@ -25,7 +25,7 @@ from reussite.indicators import (
     format_fr,
 )
 from reussite.periods import CalendarYear, DateRange, SchoolYear
-from test_indicators_cohorts import PROGRAMME, action, followed, pathway
+from test_indicators_cohorts import PROGRAMME, action, decision, followed, pathway
 
 D = dt.date
 SY17, SY18 = SchoolYear(2017), SchoolYear(2018)
@@ -720,12 +720,61 @@ def test_the_seed_ratio_reads_the_referents_dates_whether_the_programme_is_given
 def test_caseload_without_referents_at_work_is_not_applicable():
     gone = r.Referent(id="ref-a", name="A", joined_on=D(2015, 1, 1), left_on=D(2016, 12, 31))
     empty = attrs.evolve(PROGRAMME, referents=(gone,))
-    rep = report([followed("p-1", D(2017, 10, 2), programme=empty)])
+    # admitted while she was in post, still followed after she left: no change recorded
+    rep = report([followed("p-1", D(2016, 10, 3), programme=empty)])
     assert rep.value("caseload_per_referent_fte") is NOT_APPLICABLE
     assert rep.value("children_per_referent_fte") is NOT_APPLICABLE
     (only,) = rep.caseloads()
     assert only.fte_days == 0.0
     assert only.per_fte is NOT_APPLICABLE
+    assert only.child_days_out_of_post == only.child_days == only.days
+
+
+def test_a_referent_not_in_post_cannot_be_named():
+    """Review of issue 14: the referents are date-effective in the rules, not only in the
+    figures (like the territory, read on the event's date)."""
+    later = r.Referent(id="ref-c", name="C", joined_on=D(2018, 1, 1), left_on=D(2018, 6, 30))
+    programme = attrs.evolve(PROGRAMME, referents=(*PROGRAMME.referents, later))
+    p = followed("p-1", D(2017, 10, 2), programme=programme)
+    for on in (D(2017, 12, 31), D(2018, 7, 1)):
+        with pytest.raises(r.EventRefused, match=r"R-REFERENT.*'ref-c' is not in post on"):
+            r.apply(p, r.ReferentChanged(on=on, referent_id="ref-c"))
+    assert (
+        r.apply(p, r.ReferentChanged(on=D(2018, 1, 1), referent_id="ref-c")).referent_id == "ref-c"
+    )
+    assessed = r.apply(
+        pathway(
+            "p-2", child="enf-2", referred=D(2017, 9, 1), consent=D(2017, 9, 2), programme=programme
+        ),
+        r.Assessed(assessment=r.Assessment(on=D(2017, 9, 20))),
+    )
+    with pytest.raises(r.EventRefused, match=r"R-REFERENT.*in post from 2018-01-01 to 2018-06-30"):
+        r.apply(assessed, r.Admitted(decision=decision(D(2017, 10, 1)), referent_id="ref-c"))
+
+
+def test_children_left_with_a_referent_who_left_count_apart_from_their_caseload():
+    """Review of issue 14: a departed referent's children kept adding to their per-FTE
+    figure, with no FTE behind those days and no definition saying so."""
+    leaving = r.Referent(id="ref-a", name="A", fte=1.0, left_on=D(2018, 2, 28))
+    other = r.Referent(id="ref-b", name="B", fte=1.0)
+    programme = attrs.evolve(PROGRAMME, referents=(leaving, other))
+    kept = followed("p-1", D(2017, 10, 2), programme=programme)  # never handed over
+    handed = r.apply(
+        followed("p-2", D(2017, 10, 2), programme=programme, child="enf-2"),
+        r.ReferentChanged(on=D(2018, 3, 1), referent_id="ref-b"),
+    )
+    rep = report([kept, handed], as_of=SY17.end)
+    a, b = rep.caseloads()
+    after = (SY17.end - D(2018, 2, 28)).days  # 1 March to 31 August
+    assert a.child_days_out_of_post == after  # the pathway kept, after she left
+    assert b.child_days_out_of_post == 0
+    assert a.per_fte == pytest.approx((a.child_days - after) / a.fte_days)
+    figure = rep.figure("caseload_per_referent_fte")  # the programme's: every child-day
+    assert figure.numerator == a.child_days + b.child_days
+    assert f"ref-a : {after} jours-enfants hors de son poste" in rep.to_text()
+    assert json.loads(rep.to_json())["caseloads"][0]["child_days_out_of_post"] == after
+    halves = report([kept], as_of=SY17.end).merge(report([handed], as_of=SY17.end))
+    assert halves.caseloads() == rep.caseloads()
 
 
 def test_reports_known_on_different_dates_do_not_merge():

@@ -123,8 +123,10 @@ RULES: Mapping[str, Rule] = MappingProxyType(
             ),
             Rule(
                 "R-REFERENT",
-                "a pathway has one referent, who is a referent of the programme",
-                "un parcours a un référent unique, référent du programme",
+                "a pathway has one referent, a referent of the programme in post on the "
+                "day they are named",
+                "un parcours a un référent unique, référent du programme en poste le jour "
+                "où il est désigné",
             ),
             Rule(
                 "R-ACTIVE-PLAN",
@@ -335,9 +337,17 @@ def _eligibility(p: Pathway, e: Event) -> str | None:
 
 def _referent(p: Pathway, e: Event) -> str | None:
     assert isinstance(e, _NAMING_A_REFERENT)
-    if p.programme.referent(e.referent_id) is None:
+    referent = p.programme.referent(e.referent_id)
+    if referent is None:
         known = ", ".join(r.id for r in p.programme.referents) or "none declared"
         return f"{e.referent_id!r} is not a referent of the programme (referents: {known})"
+    on = e.on
+    if (referent.joined_on is not None and on < referent.joined_on) or (
+        referent.left_on is not None and on > referent.left_on
+    ):
+        since = "" if referent.joined_on is None else f" from {referent.joined_on}"
+        until = "" if referent.left_on is None else f" to {referent.left_on}"
+        return f"{e.referent_id!r} is not in post on {on} (in post{since}{until})"
     if isinstance(e, ReferentChanged) and e.referent_id == p.referent_id:
         return f"{e.referent_id!r} is already the referent"
     return None

@@ -231,7 +231,9 @@ _ALL = (
             "full-time-equivalent referent over the period (to the as-of date, if "
             "earlier), from the referents' dated FTE (joined, left, working time changed) "
             "and each pathway's days followed (admission to end, calendar time, suspended "
-            "days included). Per referent in Report.caseloads()."
+            "days included). A child whose referent left counts until a change of "
+            "referent is recorded (those days are shown apart, per referent, in "
+            "Report.caseloads(), and left out of that referent's own ratio)."
         ),
         numerator="child-days followed in the period (each day of each pathway followed)",
         denominator="referent FTE-days in the period (each referent's FTE, day by day)",

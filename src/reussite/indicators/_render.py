@@ -175,6 +175,13 @@ def to_text(report: Report, *, detail: bool = True) -> str:
                 f"{number_fr(c.mean_fte, 2):>6} "
                 f"{format_fr(per_fte, Kind.RATIO, Unit.CHILDREN_PER_FTE, precise=True):>8}"
             )
+        for c in caseloads:
+            if c.child_days_out_of_post:
+                lines.append(
+                    f"  {c.referent_id} : {c.child_days_out_of_post} jours-enfants hors de son "
+                    "poste (après son départ ou avant son arrivée), hors « par ETP » : "
+                    "un changement de référent confierait ces enfants à un référent en poste"
+                )
     skipped = report.tally.not_yet_known
     unknown = f"orientés après le {report.as_of:%d/%m/%Y}"
     if report.tally.known_on is not None:
@@ -250,6 +257,7 @@ def to_json(report: Report, *, indent: int | None = 2) -> str:
                 "referent": c.referent_id,
                 "pathways": c.pathways,
                 "child_days": c.child_days,
+                "child_days_out_of_post": c.child_days_out_of_post,
                 "fte_days": c.fte_days,
                 "days": c.days,
                 "per_fte": _plain(c.per_fte),

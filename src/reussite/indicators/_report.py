@@ -104,7 +104,9 @@ class Caseload:
 
     Rule: days run from the period's first day to its last (or the as-of date, if
     earlier); a pathway is the referent's from the admission (or the change of referent
-    that gave it to them) until it ends or passes to another referent.
+    that gave it to them) until it ends or passes to another referent, even past the day
+    the referent left: those days are the referent's *out of post*, counted apart (a
+    change of referent would hand the child to someone in post).
 
     Attributes:
         programme_id: the referent's programme.
@@ -114,6 +116,8 @@ class Caseload:
         fte_days: the referent's FTE-days in the period (dated FTE; 0 when not listed in
             the programme or absent all period).
         days: the days of the period counted (to the as-of date).
+        child_days_out_of_post: of ``child_days``, those when the referent was not in
+            post (after leaving, or before joining).
     """
 
     programme_id: str
@@ -122,6 +126,7 @@ class Caseload:
     child_days: int
     fte_days: float
     days: int
+    child_days_out_of_post: int = 0
 
     @property
     def mean_children(self) -> float:
@@ -135,8 +140,14 @@ class Caseload:
 
     @property
     def per_fte(self) -> float | NotApplicable:
-        """Children followed at a time per FTE (child-days / FTE-days), or not applicable."""
-        return self.child_days / self.fte_days if self.fte_days > 0 else NOT_APPLICABLE
+        """Children followed at a time per FTE, or not applicable (no FTE-day).
+
+        The child-days while the referent was in post over their FTE-days: the days of
+        children left with a referent who has gone are not theirs to carry.
+        """
+        if self.fte_days <= 0:
+            return NOT_APPLICABLE
+        return (self.child_days - self.child_days_out_of_post) / self.fte_days
 
 
 def _share(
@@ -385,6 +396,7 @@ class Report:
                 referent_id=referent_id,
                 pathways=tally.referent_pathways[programme_id, referent_id],
                 child_days=tally.child_days[programme_id, referent_id],
+                child_days_out_of_post=tally.child_days_out_of_post[programme_id, referent_id],
                 fte_days=tally.fte_days.get((programme_id, referent_id), 0.0),
                 days=days,
             )

@@ -53,6 +53,9 @@ over the child's pathways (bit 1: an action in the period; bit 2: an individual 
 the period).
 """
 
+Posts = dict[str, tuple[dt.date | None, dt.date | None]]
+"""The dated referents of a programme: ``{referent id: (joined on, left on)}``."""
+
 HAS_ACTION = 1
 HAS_INDIVIDUAL_ACTION = 2
 
@@ -233,6 +236,9 @@ class Tally:
     """Days followed in the period (to the as-of date) by (programme id, referent id)."""
     referent_pathways: Counter[tuple[str, str]] = attrs.Factory(Counter)
     """Pathways followed in the period by (programme id, referent id) who had them."""
+    child_days_out_of_post: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    """Of :attr:`child_days`, the days the referent was not in post (left, or not yet
+    joined): a pathway stays with the referent named until a change of referent."""
     fte_days: dict[tuple[str, str], float] = attrs.Factory(dict)
     """FTE-days of each referent of each programme seen, over the period to the as-of date."""
     _overdue_memo: dict[int, dict[dt.date, bool]] = attrs.field(
@@ -243,6 +249,10 @@ class Tally:
         factory=dict, init=False, eq=False, repr=False
     )
     """:func:`_age_cutoffs` of each referral date met."""
+    _posts_memo: dict[int, tuple[Programme, Posts]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    """The dated referents of each programme met, by the programme's id() (kept alive)."""
     _profiles: dict[Profile, Profile] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """Each distinct profile met, once: the children's facts share these tuples."""
     register: Register | None = attrs.field(factory=Register, eq=False, repr=False)
@@ -340,7 +350,9 @@ class Tally:
         sources: list[str] = []
         families: dict[str, bool] = {}
         child_days: Counter[tuple[str, str]] = Counter()
+        out_of_post: Counter[tuple[str, str]] = Counter()
         referent_pathways: list[tuple[str, str]] = []
+        posts: Posts = {}
         programme: Programme | None = None
         interval = 0  # months between reviews, by the rules of the programme
         check = None if self.register is None else self.register.check
@@ -368,6 +380,7 @@ class Tally:
                     programme = self._programme(p)
                     interval = programme.rules.at(as_of).review_interval_months
                     overdue_memo = self._overdue_memo.setdefault(interval, {})
+                    posts = self._posts(programme)
                 counted += 1
                 # --- the records known on as_of
                 exit_ = p.exit
@@ -469,7 +482,13 @@ class Tally:
                 else:
                     domains += plan[1]
                 _referent_days(
-                    p, max(admitted_on, start), min(span_end, cutoff), child_days, referent_pathways
+                    p,
+                    max(admitted_on, start),
+                    min(span_end, cutoff),
+                    child_days,
+                    referent_pathways,
+                    posts,
+                    out_of_post,
                 )
                 flags = 0
                 for action in actions:
@@ -517,6 +536,7 @@ class Tally:
             self.handovers.update(handovers)
             self.referrals_by_source.update(sources)
             self.child_days.update(child_days)
+            self.child_days_out_of_post.update(out_of_post)
             self.referent_pathways.update(referent_pathways)
             known_families = self.families
             for family_id, refused in families.items():
@@ -539,6 +559,18 @@ class Tally:
                 self.evolution_assessed += n
                 if satisfactory:
                     self.evolution_satisfactory += n
+
+    def _posts(self, programme: Programme) -> Posts:
+        """The dated referents of ``programme`` (memo by identity: one per programme met)."""
+        memo = self._posts_memo.get(id(programme))
+        if memo is None or memo[0] is not programme:
+            posts = {
+                r.id: (r.joined_on, r.left_on)
+                for r in programme.referents
+                if r.joined_on is not None or r.left_on is not None
+            }
+            memo = self._posts_memo[id(programme)] = (programme, posts)
+        return memo[1]
 
     def _programme(self, p: Pathway) -> Programme:
         """Check the pathway's programme against the report's and the ones seen; return it."""
@@ -657,6 +689,7 @@ _COUNTERS = (
     "exit_days",
     "referrals_by_source",
     "child_days",
+    "child_days_out_of_post",
     "referent_pathways",
 )
 
@@ -683,23 +716,30 @@ def _referent_days(
     last: dt.date,
     days: Counter[tuple[str, str]],
     had: list[tuple[str, str]],
+    posts: Posts,
+    out_of_post: Counter[tuple[str, str]],
 ) -> None:
     """Add the days from ``first`` to ``last`` (included) to the referents who had ``p``.
 
-    ``had`` gets each (programme id, referent id) with at least one of those days, once.
+    ``had`` gets each (programme id, referent id) with at least one of those days, once;
+    ``out_of_post`` the days a referent of ``posts`` (the dated ones) was not in post.
 
     The referent named at admission has the pathway until a change of referent
-    (*changement de référent*) hands it to another from that day on.
+    (*changement de référent*) hands it to another from that day on, even past the day
+    they leave.
     """
     if last < first:
         return
     programme_id = p.programme.id
     changes = p.referent_changes
     if not changes:  # one referent all along
-        assert p.referent_id is not None  # admitted: the admission named one
-        key = (programme_id, p.referent_id)
+        referent_id = p.referent_id
+        assert referent_id is not None  # admitted: the admission named one
+        key = (programme_id, referent_id)
         days[key] += (last - first).days + 1
         had.append(key)
+        if posts and referent_id in posts:
+            out_of_post[key] += _days_out(posts[referent_id], first, last)
         return
     admitted = next(e for e in p.facts if type(e) is Admitted)
     handovers = [(admitted.on, admitted.referent_id), *changes]
@@ -712,7 +752,18 @@ def _referent_days(
             key = (programme_id, referent_id)
             days[key] += (hi - lo).days + 1
             seen.add(key)
+            if posts and referent_id in posts:
+                out_of_post[key] += _days_out(posts[referent_id], lo, hi)
     had.extend(seen)
+
+
+def _days_out(post: tuple[dt.date | None, dt.date | None], first: dt.date, last: dt.date) -> int:
+    """The days from ``first`` to ``last`` (included) outside ``post`` (joined, left)."""
+    joined, left = post
+    lo = first if joined is None else max(first, joined)
+    hi = last if left is None else min(last, left)
+    inside = (hi - lo).days + 1 if hi >= lo else 0
+    return (last - first).days + 1 - inside
 
 
 _DAY = dt.timedelta(days=1)

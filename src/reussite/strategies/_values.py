@@ -230,7 +230,9 @@ def programmes(
     """Programmes (*PRE*) with a territory, one or two EPS, referents and rules.
 
     A quarter of them change over time as real ones do: the territory grows (the Pays
-    Salonais gained Berre-l'Étang in June 2016) or the rule parameters change.
+    Salonais gained Berre-l'Étang in June 2016) or the rule parameters change. A quarter
+    of the referents but the first are dated (joined, left, FTE changed); the first is in
+    post throughout.
 
     Args:
         draw: supplied by Hypothesis.
@@ -270,9 +272,12 @@ def programmes(
 
 
 def _referent(draw: st.DrawFn, i: int, since: dt.date) -> Referent:
-    """A referent, one time in four dated: joined, maybe left, maybe a change of FTE."""
+    """A referent, one time in four dated: joined, maybe left, maybe a change of FTE.
+
+    The first is never dated: someone is in post every day a pathway may be admitted.
+    """
     name, fte = f"Référent {i}", draw(_fte)
-    if draw(st.integers(0, 3)) < 3:
+    if i == 1 or draw(st.integers(0, 3)) < 3:
         return Referent(id=f"ref-{i}", name=name, fte=fte)
     joined = _day(since, draw(st.integers(0, 3000)))
     left = draw(st.none() | st.integers(30, 3000).map(lambda days: _day(joined, days)))

@@ -54,9 +54,7 @@ from ..lifecycle import LIFECYCLE, Transition, apply, open_pathway, replay
 from ..pathway import Pathway, State
 from ..people import Family
 from ..plan import Objective, Review, derive_attainment
-from ..programme import (
-    Programme,
-)
+from ..programme import Programme, Referent
 from ..referral import Consent
 from ..rules import CHECKS, REQUIREMENTS, Rule
 from ._values import (
@@ -120,11 +118,24 @@ def _consent(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
     )
 
 
+def _in_post(referent: Referent, on: dt.date) -> bool:
+    """Whether ``referent`` may be named on ``on`` (``R-REFERENT``: in post that day)."""
+    return (referent.joined_on is None or referent.joined_on <= on) and (
+        referent.left_on is None or on <= referent.left_on
+    )
+
+
+def _for_good(referent: Referent, since: dt.date) -> bool:
+    """Whether ``referent`` is in post every day from ``since`` on (any later event's day)."""
+    return referent.left_on is None and (referent.joined_on is None or referent.joined_on <= since)
+
+
 def _admitted(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
     derogation = None if p.eligibility.eligible else "Situation jugée prioritaire par l'EPS"
+    decision = _decision(draw, p, on, derogation=derogation)
     return Admitted(
-        decision=_decision(draw, p, on, derogation=derogation),
-        referent_id=_pick(draw, [r.id for r in p.programme.referents]),
+        decision=decision,
+        referent_id=_pick(draw, [r.id for r in p.programme.referents if _in_post(r, decision.on)]),
     )
 
 
@@ -174,7 +185,7 @@ def _action_end(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
 
 
 def _referent_change(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
-    others = [r.id for r in p.programme.referents if r.id != p.referent_id]
+    others = [r.id for r in p.programme.referents if r.id != p.referent_id and _in_post(r, on)]
     return ReferentChanged(on=on, referent_id=_pick(draw, others))
 
 
@@ -279,7 +290,9 @@ def _can_decide(p: Pathway) -> bool:
 
 
 _NEEDS: Mapping[type[Event], Callable[[Pathway], bool]] = {
-    Admitted: lambda p: bool(p.programme.referents) and _can_decide(p),
+    Admitted: lambda p: (
+        any(_for_good(r, p.last_event_on) for r in p.programme.referents) and _can_decide(p)
+    ),
     Redirected: _can_decide,
     ExitRejected: lambda p: _can_decide(p) and bool(_live(p)),
     ExitValidated: _can_decide,
@@ -289,7 +302,9 @@ _NEEDS: Mapping[type[Event], Callable[[Pathway], bool]] = {
     Resumed: lambda p: bool(_live(p)),
     ActionPlanned: lambda p: bool(p.objectives),
     ActionEnded: lambda p: any(a.end is None for a in p.actions),
-    ReferentChanged: lambda p: any(r.id != p.referent_id for r in p.programme.referents),
+    ReferentChanged: lambda p: any(
+        r.id != p.referent_id and _for_good(r, p.last_event_on) for r in p.programme.referents
+    ),
 }
 """What the pathway must already hold for a builder to make a valid event of that type."""
 
@@ -461,8 +476,9 @@ def _check_reachable(programme: Programme, state: State | None, max_value: dt.da
     _require(first <= max_value, f"programme {programme.id!r} only applies from {first}")
     if state in _TAKEN_ON:
         _require(
-            bool(programme.referents),
-            f"programme {programme.id!r} has no referent: no pathway reaches {state.value!r}",
+            any(r.left_on is None for r in programme.referents),
+            f"programme {programme.id!r} has no referent in post for good (none, or each "
+            f"with a left_on date): no pathway reaches {state.value!r}",
         )
         _require(
             any(_deciding_teams(programme, on) for on, _ in programme.rules.periods),
