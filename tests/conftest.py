@@ -348,10 +348,14 @@ class InlinePool:
         return future
 
 
-def without_recording(value: Any) -> Any:
-    """``value`` (parsed JSON) without the ``recorded_on`` keys version 4 added."""
+_ADDED_IN_4 = frozenset({"recorded_on", "joined_on", "left_on", "fte_changes"})
+
+
+def as_version_3(value: Any) -> Any:
+    """``value`` (parsed JSON) without the keys version 4 added: events' ``recorded_on``,
+    referents' ``joined_on``, ``left_on`` and ``fte_changes``."""
     if isinstance(value, dict):
-        return {k: without_recording(v) for k, v in value.items() if k != "recorded_on"}
+        return {k: as_version_3(v) for k, v in value.items() if k not in _ADDED_IN_4}
     if isinstance(value, list):
-        return [without_recording(v) for v in value]
+        return [as_version_3(v) for v in value]
     return value

@@ -8,13 +8,13 @@ import json
 import pytest
 
 import reussite as r
-from conftest import D, make_programme, to_state, without_recording
+from conftest import D, as_version_3, make_programme, to_state
 from reussite.samples import sample_path
 from reussite.serialization import SCHEMA_VERSION, dump_pathway, load_cohort, load_pathway
 
 
 def as_version(document: str, version: int) -> dict[str, object]:
-    value = without_recording(json.loads(document))
+    value = as_version_3(json.loads(document))
     value["version"] = version
     return value
 
@@ -30,10 +30,10 @@ def test_the_schema_is_version_4() -> None:
 @pytest.mark.parametrize("version", [2, 3])
 def test_the_bundled_cohort_written_as_an_older_version_reads_the_same(version: int) -> None:
     current = sample_path("cohort").read_text(encoding="utf-8").splitlines()
-    header = json.loads(current[0])
+    header = as_version_3(json.loads(current[0]))
     assert header["version"] == 4
     header["version"] = version
-    lines = [json.dumps(without_recording(json.loads(line))) for line in current[1:]]
+    lines = [json.dumps(as_version_3(json.loads(line))) for line in current[1:]]
     old = "\n".join([json.dumps(header), *lines])
     with load_cohort(io.StringIO(old)) as before, load_cohort(sample_path("cohort")) as now:
         assert list(before) == list(now)
@@ -47,6 +47,28 @@ def test_a_version_3_label_on_recording_dates_is_refused() -> None:
         load_pathway(json.dumps(document))
     assert 'found a recording date "recorded_on"' in caught.value.errors[0]
     assert caught.value.errors[0].endswith("@ $.events[0].recorded_on")
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_a_referent_dated_under_an_older_label_is_refused(version: int) -> None:
+    """Review of issue 14: a version-3 header carrying referent dates was read as is."""
+    lines = sample_path("cohort").read_text(encoding="utf-8").splitlines()
+    header = as_version_3(json.loads(lines[0]))
+    header["version"] = version
+    header["programme"]["referents"][1]["left_on"] = "2018-06-30"
+    old = "\n".join(
+        [json.dumps(header), *(json.dumps(as_version_3(json.loads(x))) for x in lines[1:3])]
+    )
+    with pytest.raises(r.InvalidInput) as caught:
+        load_cohort(io.StringIO(old))
+    assert 'found a dated referent "left_on"' in caught.value.errors[0]
+    assert caught.value.errors[0].endswith("@ $.programme.referents[1].left_on (line 1)")
+    p = to_state(make_programme(), r.State.ACTIVE)
+    document = as_version_3(json.loads(dump_pathway(p)))
+    document["version"] = version
+    document["programme"]["referents"][0]["joined_on"] = None  # written by a later version
+    with pytest.raises(r.InvalidInput, match=r'dated referent "joined_on".*referents\[0\]'):
+        load_pathway(json.dumps(document))
 
 
 def test_a_version_2_state_is_derived_again_by_the_version_3_rules() -> None:

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import without_recording
+from conftest import as_version_3
 from reussite.errors import InvalidInput, InvalidValue
 from reussite.samples import sample_path
 from reussite.serialization import _pause, load_cohort
@@ -334,10 +334,10 @@ def test_a_bad_line_leaves_no_garbage_cycle_behind(kind: str, version: int, alon
         body = BODY[:1] if kind == "the same pathway twice" else []
     header = HEADER
     if version == 3:
-        old = json.loads(HEADER)
+        old = as_version_3(json.loads(HEADER))
         old["version"] = 3
         header = (json.dumps(old) + "\n").encode()
-        body = [(json.dumps(without_recording(json.loads(line))) + "\n").encode() for line in body]
+        body = [(json.dumps(as_version_3(json.loads(line))) + "\n").encode() for line in body]
     lines = [header, *body[:6], _bad_line(kind), *body[6:]]
 
     def read() -> None:

@@ -45,7 +45,7 @@ from ._documents import (
 )
 from ._errors import Problems, show
 from ._json import dump, parse
-from ._migrations import SCHEMA_VERSION, check_version
+from ._migrations import SCHEMA_VERSION, check_version, dated_referents
 from ._pause import collector_paused
 
 __all__ = [
@@ -371,6 +371,9 @@ class Cohort:
                 got = show(value.get("schema")) if "schema" in value else "no schema"
                 raise Problems([f'expected "{COHORT_SCHEMA}", got {got} @ $.schema'])
             version = check_version(value.get("version"))
+            older = dated_referents(value.get("programme"), version, "$.programme")
+            if older:
+                raise Problems(older)
             value = {**value, "version": SCHEMA_VERSION}
             header: CohortHeader = structure(value, CohortHeader, self._fast, self._detailed)
         except Problems as error:

@@ -25,8 +25,10 @@ Version history:
   dropped on upgrade (it is derived again by the replay), and its handovers to
   ``"other_service"`` are refused with a located line saying how to record them.
 * **4**: every event may say when it was recorded, ``"recorded_on"`` (``null`` when not
-  known), so that a report reads "what was known on" a date. Older documents upgrade
-  unchanged: their events' recording dates are not known.
+  known), so that a report reads "what was known on" a date; a referent of the programme
+  may be dated (``"joined_on"``, ``"left_on"``, ``"fte_changes"``). Older documents and
+  cohort headers upgrade unchanged: their events' recording dates are not known, their
+  referents are undated.
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ from typing import Any
 
 from ._errors import Problems, show
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "later_format", "migration", "upgrade"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "dated_referents",
+    "later_format",
+    "migration",
+    "upgrade",
+]
 
 SCHEMA_VERSION = 4
 """The version of the documents this library writes."""
@@ -196,9 +205,31 @@ def _lifecycle_of_version_3(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if key != "state"}
 
 
+_REFERENT_DATES = ("joined_on", "left_on", "fte_changes")
+
+
+def dated_referents(programme: Any, version: int, path: str) -> list[str]:
+    """The problems of referents dated in a programme written as ``version`` (before 4).
+
+    ``programme`` is the parsed programme object at ``path`` (anything else is left to
+    the types' checks).
+    """
+    referents = programme.get("referents") if type(programme) is dict else None
+    if version >= 4 or type(referents) is not list:
+        return []
+    return [
+        later_format(version, f'a dated referent "{key}"', f"{path}.referents[{index}].{key}")
+        for index, referent in enumerate(referents)
+        if type(referent) is dict
+        for key in _REFERENT_DATES
+        if key in referent
+    ]
+
+
 @migration(from_version=3)
 def _recording_dates_of_version_4(document: dict[str, Any]) -> dict[str, Any]:
-    """Version 3 → 4: nothing to change (recording dates unknown); refuses them if present."""
+    """Version 3 → 4: nothing to change (recording dates unknown, referents undated);
+    refuses them if present."""
     events = document.get("events")
     if type(events) is list:
         problems = [
@@ -214,4 +245,7 @@ def _recording_dates_of_version_4(document: dict[str, Any]) -> dict[str, Any]:
         ]
         if problems:
             raise Problems(problems)
+    referents = dated_referents(document.get("programme"), 3, "$.programme")
+    if referents:
+        raise Problems(referents)
     return document
