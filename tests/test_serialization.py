@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import reussite as r
 import reussite.strategies as rs
-from conftest import D, distinct, make_programme, to_state
+from conftest import D, as_version_3, distinct, make_programme, to_state
 from reussite.privacy import Sensitivity
 from reussite.serialization import (
     SCHEMA_VERSION,
@@ -357,7 +357,8 @@ VERSION_1 = """{
 
 
 def version_1(**replace: str) -> str:
-    text = VERSION_1.replace("PROGRAMME", dumps(make_programme()))
+    programme = as_version_3(json.loads(dumps(make_programme())))  # undated referents
+    text = VERSION_1.replace("PROGRAMME", json.dumps(programme, ensure_ascii=False))
     for old, new in replace.items():
         text = text.replace(old, new)
     return text
