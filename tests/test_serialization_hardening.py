@@ -313,3 +313,42 @@ def test_a_cohort_from_any_iterable_of_lines(pathway: r.Pathway) -> None:
         assert list(cohort) == [pathway]
     with load_cohort([line.encode() for line in as_list]) as cohort:
         assert list(cohort) == [pathway]
+
+
+@pytest.mark.parametrize("where", ["decoding", "register"])
+def test_a_cohort_iterated_again_after_an_interrupt_says_so_instead_of_skipping_lines(
+    where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review of issue 20: Ctrl-C while a batch was decoded, then the same cohort read
+    again (a notebook cell run twice), lost up to a batch of lines without a word."""
+    from reussite.serialization import _cohort
+
+    real = _cohort.record_from_text if where == "decoding" else r.Register.check
+    calls = 0
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    if where == "decoding":
+        monkeypatch.setattr(_cohort, "record_from_text", interrupted)
+    else:
+        monkeypatch.setattr(r.Register, "check", interrupted)
+    data = b"".join(bundled_lines()[:40])
+    with load_cohort(io.BytesIO(data)) as cohort:
+        kept = []
+        with pytest.raises(KeyboardInterrupt):
+            kept.extend(cohort)
+        handed = cohort.line
+        with pytest.raises(r.InvalidInput) as refused:
+            kept.extend(cohort)  # again: never on past a hole
+    assert len(kept) == (0 if where == "decoding" else 4)
+    assert handed == len(kept) + 1  # the header is line 1
+    (message,) = refused.value.errors
+    assert message == (
+        "the reading was stopped by KeyboardInterrupt after this line: the lines after it "
+        f"were not all read; open the cohort again to read them @ $ (line {handed})"
+    )

@@ -298,6 +298,7 @@ class Cohort:
         self._limit = max_line_bytes
         self._max_errors = max_errors
         self._done = False
+        self._stopped: str | None = None  # the exception that stopped the reading
         self._read = 0  # the last line read from the source (self.line: handed back)
         self._batch: collections.deque[tuple[int, Pathway | BaseException]] = collections.deque()
         self._exhausted = False
@@ -388,14 +389,26 @@ class Cohort:
         return self
 
     def __next__(self) -> Pathway:
+        if self._stopped is not None:  # iterated again after an interrupt: no silent hole
+            raise self._invalid(
+                [
+                    f"the reading was stopped by {self._stopped} after this line: the lines "
+                    "after it were not all read; open the cohort again to read them @ $"
+                ]
+            )
         item: Pathway | BaseException | None = None
         while not self._done:
             if not self._batch:
                 if self._exhausted:
                     self.line = self._read  # blank lines at the end counted
                     break
-                self._fill()
+                try:
+                    self._fill()
+                except BaseException as error:  # an interrupt, the source failing
+                    self._stop(error)
+                    raise
                 continue
+            previous = self.line  # the last line dealt with, should this one be interrupted
             self.line, item = self._batch.popleft()
             try:
                 if not isinstance(item, Pathway):
@@ -425,14 +438,26 @@ class Cohort:
                     self.errors.append(LineError(self.line, tuple(lines)))
                 if isinstance(error, _ReadingStopped):
                     break
-            except BaseException:
+            except BaseException as error:
+                if error is not item:  # not the line's own error: its pathway not handed back
+                    self.line = previous
                 item = None  # the traceback holds this frame: it must not hold the error
-                self._done = True
-                self.close()
+                self._stop(error)
                 raise
         self._done = True
         self.close()
         raise StopIteration
+
+    def _stop(self, error: BaseException) -> None:
+        """End the reading after ``error`` escaped it (an interrupt, a failing source).
+
+        The lines decoded ahead and not handed back are dropped with the cohort: a later
+        :meth:`__next__` says so instead of reading on past them.
+        """
+        self._stopped = type(error).__name__
+        self._done = True
+        self._batch.clear()
+        self.close()
 
     def _withdraw(self, conflict: RegisterConflict) -> None:
         """Re-entries handed back earlier that the pathway just read showed wrong.

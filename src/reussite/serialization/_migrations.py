@@ -228,8 +228,11 @@ def dated_referents(programme: Any, version: int, path: str) -> list[str]:
 
 @migration(from_version=3)
 def _recording_dates_of_version_4(document: dict[str, Any]) -> dict[str, Any]:
-    """Version 3 → 4: nothing to change (recording dates unknown, referents undated);
-    refuses them if present."""
+    """Version 3 → 4: nothing to change; refuses recording dates and dated referents.
+
+    Version 3 knew neither: an older document's events have no known recording date and
+    its referents no dates.
+    """
     events = document.get("events")
     if type(events) is list:
         problems = [
