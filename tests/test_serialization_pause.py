@@ -387,6 +387,35 @@ def test_an_interrupt_at_any_step_leaves_the_collector_as_it_was(
     assert gc.isenabled()
 
 
+def test_an_interrupt_before_the_pause_is_given_back_leaves_it_to_the_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Review of issue 20: a signal handled as the pause was being given back (the first
+    instruction of the context manager's exit, say) left the collector off while the
+    error was kept (a notebook keeps the last one), or for good in a cycle."""
+    real = _pause._Pause.release
+    calls = []
+
+    def cut_short(self: _pause._Pause, token: _pause.Hold) -> None:
+        calls.append(token)
+        if len(calls) == 1:  # the signal, handled before the first step of the release
+            raise KeyboardInterrupt
+        real(self, token)
+
+    monkeypatch.setattr(_pause._Pause, "release", cut_short)
+    kept = []
+    with load_cohort(sample_path("cohort")) as cohort:
+        with pytest.raises(KeyboardInterrupt) as interrupted:
+            kept.extend(cohort)
+        assert gc.isenabled()  # while the error is held
+        assert _PAUSE.holders == 0
+    assert calls[0] is calls[1]  # given back again, by the reader stopping
+    assert interrupted.value is not None
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
 def _read_two_bad_lines() -> None:
     bad = [HEADER, *BODY[:3], b'{"id": "broken"}\n', b'{"id": 1, "events": []}\n']
     with load_cohort(bad, on_error="collect") as cohort:

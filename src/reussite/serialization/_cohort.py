@@ -46,7 +46,7 @@ from ._documents import (
 from ._errors import Problems, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version, dated_referents
-from ._pause import collector_paused
+from ._pause import Hold, hold
 
 __all__ = [
     "MAX_ERRORS",
@@ -299,6 +299,7 @@ class Cohort:
         self._max_errors = max_errors
         self._done = False
         self._stopped: str | None = None  # the exception that stopped the reading
+        self._hold: Hold | None = None  # the collector's pause over the last batch decoded
         self._read = 0  # the last line read from the source (self.line: handed back)
         self._batch: collections.deque[tuple[int, Pathway | BaseException]] = collections.deque()
         self._exhausted = False
@@ -454,6 +455,8 @@ class Cohort:
         The lines decoded ahead and not handed back are dropped with the cohort: a later
         :meth:`__next__` says so instead of reading on past them.
         """
+        if self._hold is not None:  # an interrupt may have cut its release short
+            self._hold.release()
         self._stopped = type(error).__name__
         self._done = True
         self._batch.clear()
@@ -516,29 +519,33 @@ class Cohort:
                 break
             texts.append((self._read, text))
             size += len(text)
+        batch = self._batch
+        item: str | bytes | Exception | None = None
+        # The collector paused over the decoding; the hold is given back below and, should
+        # an interrupt cut that short, again when the reading stops (_stop).
+        self._hold = paused = hold() if len(texts) > 1 else None
         try:
-            batch = self._batch
-            item: str | bytes | Exception | None = None
-            with collector_paused() if len(texts) > 1 else contextlib.nullcontext():
-                for line, item in texts:
-                    if isinstance(item, Exception):
-                        batch.append((line, item))
-                        continue
-                    try:
-                        record = record_from_text(
-                            item,
-                            fast=self._fast,
-                            detailed=self._detailed,
-                            version=self.version,
-                            where="line",
-                        )
-                        batch.append((line, pathway_from_record(record, self.programme)))
-                    except Problems as error:
-                        batch.append((line, error.detached(outer)))
-                        if self._on_error == "raise":
-                            self._exhausted = True  # nothing after the first problem is kept
-                            return
+            for line, item in texts:
+                if isinstance(item, Exception):
+                    batch.append((line, item))
+                    continue
+                try:
+                    record = record_from_text(
+                        item,
+                        fast=self._fast,
+                        detailed=self._detailed,
+                        version=self.version,
+                        where="line",
+                    )
+                    batch.append((line, pathway_from_record(record, self.programme)))
+                except Problems as error:
+                    batch.append((line, error.detached(outer)))
+                    if self._on_error == "raise":
+                        self._exhausted = True  # nothing after the first problem is kept
+                        return
         finally:
+            if paused is not None:
+                paused.release()
             # An error raised from this batch holds this frame in its traceback: let the
             # frame hold neither the batch's text nor the error (no cycle).
             texts.clear()

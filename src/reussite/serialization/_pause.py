@@ -17,48 +17,61 @@ share one pause: the collector resumes when the last of them is done. Only a pro
 that switches the collector off itself, from another thread, *while* a batch is being
 read would see it switched back on at the end of that batch. A process forked while a
 batch was being read (by another thread) starts with the collector as it was before.
-An interrupt (``KeyboardInterrupt``) between any two steps of the pause undoes it.
+An interrupt (``KeyboardInterrupt``) at any step of taking the pause undoes it; one at
+the start of giving it back leaves it to the reader, which gives it back again (a
+release is idempotent) as it stops: the collector is never left off by the reader.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import threading
-from collections.abc import Iterator
+from types import TracebackType
 
-__all__ = ["collector_paused"]
+__all__ = ["Hold", "collector_paused", "hold"]
 
 
 class _Pause:
-    """How many readers hold the pause, and whether the collector was on before them."""
+    """The readers holding the pause, and whether the collector was on before them."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.holders = 0
+        self.holds: set[Hold] = set()
         self.resume = False
 
-    @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        entered = False
+    @property
+    def holders(self) -> int:
+        """How many readers hold the pause."""
+        return len(self.holds)
+
+    def hold(self) -> Hold:
+        token = Hold(self)
         try:
             with self.lock:
-                self.holders += 1
-                entered = True  # no call since the count: no interrupt came between
-                if self.holders == 1:
+                first = not self.holds
+                self.holds.add(token)  # counted before any call that may be interrupted
+                if first:
                     self.resume = gc.isenabled()
                     gc.disable()
-            yield
-        finally:
-            if entered:  # an interrupt may have come at any call above: undo what was done
-                with self.lock:
-                    if self.holders:  # 0 in a child forked inside this very pause (forget)
-                        self.holders -= 1
-                    if self.holders == 0:
-                        resume, self.resume = self.resume, False
-                        if resume:
-                            gc.enable()
+        except BaseException:  # an interrupt at any call above: undo what was done
+            self.release(token)
+            raise
+        return token  # nothing between here and the caller's ``try`` checks for signals
+
+    def release(self, token: Hold) -> None:
+        """Give back ``token``'s hold; again for a token given back already: nothing.
+
+        Each step leaves a state the next call completes: the collector is switched back
+        on before the last hold is dropped.
+        """
+        with self.lock:
+            if token not in self.holds:
+                return
+            if len(self.holds) == 1 and self.resume:
+                gc.enable()
+                self.resume = False
+            self.holds.discard(token)
 
     def forget(self) -> None:
         """In a child process just forked: no reader of the parent's holds the pause there.
@@ -68,10 +81,37 @@ class _Pause:
         it back on. It is given back its state from before the pause.
         """
         self.lock = threading.Lock()
-        if self.holders and self.resume:
+        if self.holds and self.resume:
             gc.enable()
-        self.holders = 0
+        self.holds = set()
         self.resume = False
+
+
+class Hold:
+    """One reader's hold on the pause (also a context that releases it on the way out).
+
+    :meth:`release` gives it back, once, however many times it is called.
+    """
+
+    __slots__ = ("_pause",)
+
+    def __init__(self, pause: _Pause) -> None:
+        self._pause = pause
+
+    def release(self) -> None:
+        """Give the hold back (the collector resumes with the last one)."""
+        self._pause.release(self)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.release()
 
 
 _PAUSE = _Pause()
@@ -79,7 +119,16 @@ if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
     os.register_at_fork(after_in_child=_PAUSE.forget)
 
 
-def collector_paused() -> contextlib.AbstractContextManager[None]:
+def hold() -> Hold:
+    """Pause the collector until the :class:`Hold` given is released (see the module).
+
+    Release it in a ``finally`` clause, and again where the reader stops after an
+    interrupt: the first release may be cut short by the interrupt itself.
+    """
+    return _PAUSE.hold()
+
+
+def collector_paused() -> Hold:
     """A context in which the cyclic garbage collector does not run (see the module).
 
     >>> import gc
@@ -89,4 +138,4 @@ def collector_paused() -> contextlib.AbstractContextManager[None]:
     >>> gc.isenabled()
     True
     """
-    return _PAUSE.held()
+    return _PAUSE.hold()
