@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,26 @@ def test_collect_mode_leaves_out_and_counts_the_lines_refused(tmp_path, monkeypa
     assert "appears twice" in done.errors[2].errors[0]
     assert len(out.splitlines()) == 2 + 30  # the header, the columns, a row per pathway
     assert exported(path, 1, as_of=dt.date(2019, 1, 1), **options) == (done, out, None)
+
+
+def test_a_reentry_refused_by_a_later_line_is_named_the_same_with_any_jobs(tmp_path, monkeypatch):
+    """Review of issue 20: one process counted the re-entry's row, two did not."""
+    monkeypatch.setattr(_shards, "ProcessPoolExecutor", InlinePool)
+    monkeypatch.setattr(_shards, "_MIN_SHARD", 1)
+    line = {x.split(b'"', 4)[3].decode(): x for x in LINES}
+    wrong = line["par-0001-b"].replace(
+        b'"previous_pathway_id":"par-0001"', b'"previous_pathway_id":"par-0050"'
+    )
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(HEADER + wrong + line["par-0001"] + line["par-0050"])
+    options: dict[str, Any] = {"on_error": "collect", "format": "jsonl", "sidecar": False}
+    done, out, _ = exported(path, 1, as_of=dt.date(2019, 1, 1), **options)
+    assert exported(path, 2, as_of=dt.date(2019, 1, 1), **options) == (done, out, None)
+    rows = [json.loads(x) for x in out.splitlines()[1:]]
+    assert done.manifest.rows == len(rows) == 3  # the re-entry's row was written first
+    assert [e.line for e in done.errors] == [2]
+    (pseudonym,) = done.withdrawn
+    assert rows[0]["pathway"] == pseudonym  # the row to drop
 
 
 @pytest.mark.parametrize("on_error", ["raise", "collect"])

@@ -38,7 +38,7 @@ from ._export import (
     _too_late,
     export_pseudonymised,
 )
-from ._purpose import Purpose
+from ._purpose import Purpose, pseudonymiser
 
 __all__ = ["CohortExport", "export_cohort"]
 
@@ -57,11 +57,17 @@ class CohortExport:
         errors: in ``"collect"`` mode, the first ``max_errors`` lines refused, in the
             file's order (:class:`~reussite.serialization.LineError`).
         error_count: how many lines were refused, kept in :attr:`errors` or not.
+        withdrawn: in ``"collect"`` mode, the pseudonyms (column ``pathway``) of rows
+            written then refused by a later line: a re-entry naming a pathway met after
+            it that turns out another child's, or not ended before it (see
+            ``Cohort.withdrawn``); their lines are in :attr:`errors`, their rows in the
+            export and counted by ``manifest.rows``. Drop them when you read the export.
     """
 
     manifest: ExportManifest
     errors: tuple[LineError, ...] = ()
     error_count: int = 0
+    withdrawn: tuple[str, ...] = ()
 
 
 def export_cohort(
@@ -160,7 +166,10 @@ def export_cohort(
         if progress is not None:
             progress(os.path.getsize(path))
         return CohortExport(
-            manifest=manifest, errors=tuple(cohort.errors), error_count=cohort.error_count
+            manifest=manifest,
+            errors=tuple(cohort.errors),
+            error_count=cohort.error_count,
+            withdrawn=_pseudonyms(cohort.withdrawn, key, manifest.purpose),
         )
     with load_cohort(path, **reading):  # the header, before anything is written
         pass
@@ -182,11 +191,18 @@ def export_cohort(
             )
         finally:
             copy.close()  # the rows accepted before a problem are written, as by one process
-    return CohortExport(
-        manifest=attrs.evolve(manifest, rows=read.valid),
+    return CohortExport(  # the rows written: those withdrawn were copied before
+        manifest=attrs.evolve(manifest, rows=read.valid + len(read.withdrawn)),
         errors=read.errors,
         error_count=read.error_count,
+        withdrawn=_pseudonyms(read.withdrawn, key, manifest.purpose),
     )
+
+
+def _pseudonyms(ids: Iterable[str], key: bytes, purpose: Purpose) -> tuple[str, ...]:
+    """The pseudonyms of pathway ids, as the export's ``pathway`` column gives them."""
+    pseudonym = pseudonymiser(key, purpose)
+    return tuple(pseudonym("pathway", pathway_id) for pathway_id in ids)
 
 
 @attrs.frozen(eq=False)
