@@ -140,7 +140,10 @@ def test_a_pathway_the_register_refuses_is_not_checked_against_the_date(
         assert len(out.splitlines()) == 3  # the header, the rows of lines 2 and 4
 
 
-@pytest.mark.parametrize(("argument", "value"), [("jobs", 0), ("jobs", True), ("path", 3)])
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("jobs", 0), ("jobs", True), ("path", 3), ("out", None), ("sidecar", False)],
+)
 def test_arguments_are_checked(argument, value):
     arguments: dict[str, Any] = {
         "path": sample_path("cohort"),
@@ -152,3 +155,19 @@ def test_arguments_are_checked(argument, value):
     arguments[argument] = value
     with pytest.raises(InvalidValue, match=f"export_cohort.{argument}"):
         export_cohort(**arguments)
+
+
+@pytest.mark.parametrize(("argument", "value"), [("out", None), ("sidecar", "x.json")])
+def test_an_export_that_cannot_write_is_refused_before_writing(argument, value):
+    """Review of issue 20: ``AttributeError: 'NoneType' object has no attribute 'write'``."""
+    from reussite.privacy import export_pseudonymised
+
+    arguments: dict[str, Any] = {
+        "key": KEY,
+        "purpose": "evaluation",
+        "as_of": dt.date(2019, 1, 1),
+        "out": io.StringIO(),
+        argument: value,
+    }
+    with pytest.raises(InvalidValue, match=f"export_pseudonymised.{argument}"):
+        export_pseudonymised([], **arguments)

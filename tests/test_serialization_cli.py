@@ -116,6 +116,33 @@ def test_validate_a_good_document_and_cohort(
     assert run("validate", str(files["cohort"]), capsys=capsys) == (0, "3 parcours valides\n", "")
 
 
+def test_validate_skips_blank_lines_before_the_header_as_every_reader_does(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review of issue 20: a blank first line made ``validate`` read a cohort file as one
+    pathway document (refused), while ``report``, ``export`` and the loader read it."""
+    spaced = tmp_path / "espacee.jsonl"
+    spaced.write_bytes(b"\n \t\r\n" + files["cohort"].read_bytes())
+    assert run("validate", str(spaced), capsys=capsys) == (0, "3 parcours valides\n", "")
+    document = tmp_path / "espace.json"
+    document.write_bytes(b"\n\n" + files["good"].read_bytes())
+    assert run("validate", str(document), capsys=capsys) == (0, "1 parcours valide\n", "")
+
+
+def test_a_line_beyond_the_bound_gets_advice_the_command_line_can_follow(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review of issue 20: the advice named ``max_line_bytes=``, no option of the CLI."""
+    huge = tmp_path / "enorme.jsonl"
+    header, *lines = files["cohort"].read_bytes().splitlines(keepends=True)
+    huge.write_bytes(header + b'{"id": "' + b"x" * (16 << 20) + b'"}\n' + b"".join(lines))
+    code, out, err = run("validate", str(huge), capsys=capsys)
+    assert (code, out) == (1, "3 parcours valides, 1 ligne refusée\n")
+    assert "the command line reads lines up to 16 MiB; from Python, load_cohort(" in err
+    assert "max_bytes=" not in err
+    assert err.endswith("@ $ (line 2)\n")
+
+
 def test_validate_lists_each_problem_with_its_line_on_stderr(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -105,6 +105,7 @@ def test_a_header_problem_is_raised_once(tmp_path):
         ("max_errors", -1),
         ("path", 3),
         ("accepted", "yes"),
+        ("progress", "x"),  # checked before the file is read, not after
     ],
 )
 def test_arguments_are_checked(argument, value):
@@ -143,3 +144,50 @@ def test_jobs_must_be_positive(capsys):
     argv = ["report", str(sample_path("cohort")), "--school-year", "2017", "--jobs", "0"]
     assert main(argv) == 2
     assert "entier" in capsys.readouterr().err
+
+
+class _KilledPool(InlinePool):
+    """A pool whose workers are killed (by the out-of-memory killer, say)."""
+
+    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        future: Future[Any] = Future()
+        future.set_exception(BrokenProcessPool("A process in the process pool was terminated"))
+        return future
+
+
+@pytest.mark.parametrize("command", ["report", "validate"])
+def test_a_killed_worker_is_a_french_line_and_its_own_status(
+    capsys, tmp_path, monkeypatch, command
+):
+    """Review of issue 20: a raw traceback, and the status of refused data."""
+    monkeypatch.setattr(_shards, "ProcessPoolExecutor", _KilledPool)
+    monkeypatch.setattr(_shards, "_MIN_SHARD", 1)
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(HEADER + b"".join(LINES[:20]))
+    extra = ["--school-year", "2017"] if command == "report" else []
+    assert main([command, str(path), *extra, "--jobs", "2"]) == 3
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"reussite {command} : erreur : un processus de lecture s'est arrêté brutalement "
+        "(mémoire insuffisante ?) : relancez avec moins de processus (--jobs 1 lit tout "
+        "dans un seul)\n"
+    )
+    assert captured.out == ""
+
+
+def test_a_small_file_is_not_cut_into_a_process_per_line():
+    """Review of issue 20: ``--jobs 64`` started 64 processes for a file of two lines."""
+    assert _shards._ranges(6_000, 100, 64) == [(100, 6_000)]
+    assert len(_shards._ranges(1_000_000, 100, 2)) == 2  # the seed: two processes
+    assert len(_shards._ranges(1_000_000, 100, 64)) == 16  # a 64 KiB shard each at least
+    assert len(_shards._ranges(100 << 20, 100, 2)) == 8  # a large file: more shards than jobs
+
+
+def test_work_the_workers_cannot_receive_is_refused_before_reading():
+    """Review of issue 20: pickling's own error, once a worker had started."""
+    with pytest.raises(InvalidValue, match=r"map_cohort\.work: expected a function the worker"):
+        map_cohort(sample_path("cohort"), lambda pathways, programme: 0, jobs=2)
+    assert map_cohort(sample_path("cohort"), lambda pathways, programme: 0, jobs=1).valid == 294

@@ -5,7 +5,7 @@ sub-command follows the same conventions (see ``reussite.cli._common``): what it
 on standard output, each problem on standard error as ``reussite COMMANDE : erreur : …``,
 ``-`` for standard input or output, output files written whole or not at all, a progress
 bar on standard error when it is a terminal, and the exit status 0 (success), 1 (the
-data were refused) or 2 (a usage error).
+data were refused), 2 (a usage error) or 3 (a reading process stopped by the system).
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import BrokenExecutor
 
 from ..errors import InvalidInput, ReussiteError
 from ._common import (
     EXIT_DATA,
     EXIT_STATUS_FR,
+    EXIT_SYSTEM,
     CommandError,
     Formatter,
     library_message,
@@ -110,3 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         refused = os_error(error)
         problem(command, str(refused))
         return refused.status
+    except BrokenExecutor:  # a worker of --jobs killed (out of memory, say)
+        problem(
+            command,
+            "un processus de lecture s'est arrêté brutalement (mémoire insuffisante ?) : "
+            "relancez avec moins de processus (--jobs 1 lit tout dans un seul)",
+        )
+        return EXIT_SYSTEM

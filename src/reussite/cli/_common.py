@@ -34,15 +34,18 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 from ..errors import InvalidValue
+from ..serialization._documents import MAX_BYTES, RAISE_THE_BOUND
 from ..serialization._errors import UNKNOWN_KEY
 
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
+EXIT_SYSTEM = 3
 
 EXIT_STATUS_FR = (
     "Codes de sortie : 0 succès ; 1 données refusées (chaque problème est écrit sur la\n"
-    "sortie d'erreur avec son emplacement) ; 2 erreur d'usage (option, fichier introuvable)."
+    "sortie d'erreur avec son emplacement) ; 2 erreur d'usage (option, fichier introuvable) ;\n"
+    "3 un processus de lecture arrêté par le système (mémoire insuffisante, par exemple)."
 )
 """The epilog of every sub-command's ``--help``."""
 
@@ -444,11 +447,17 @@ def library_message(text: str) -> str:
 
     >>> library_message(UNKNOWN_KEY + " @ $.colour")
     'unknown key (check its spelling, or pass --ignore-unknown-keys) @ $.colour'
+    >>> print(library_message(f"too large to read: 9 bytes ({RAISE_THE_BOUND}) @ $"))
+    too large to read: 9 bytes (the command line reads lines up to 16 MiB; from Python, ...) @ $
     """
-    return text.replace(UNKNOWN_KEY, _UNKNOWN_KEY_CLI)
+    return text.replace(UNKNOWN_KEY, _UNKNOWN_KEY_CLI).replace(RAISE_THE_BOUND, _BOUND_CLI)
 
 
 _UNKNOWN_KEY_CLI = "unknown key (check its spelling, or pass --ignore-unknown-keys)"
+_BOUND_CLI = (
+    f"the command line reads lines up to {MAX_BYTES >> 20} MiB; from Python, "
+    "load_cohort(..., max_line_bytes=N) reads larger ones if the data are right"
+)
 
 
 def _label(name: str) -> str:

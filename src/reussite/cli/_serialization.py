@@ -103,7 +103,11 @@ def _validate(args: argparse.Namespace) -> int:
     problems: Problems = []
     with reading(args.file) as stream:
         first = stream.readline(MAX_BYTES + 1)  # bounded: a longer line is refused unread
-        whole = unread(stream, first)
+        blank: list[bytes] = []  # skipped before the header, as the loader skips them
+        while first and not first.strip(b" \t\r\n") and len(blank) < MAX_BYTES:
+            blank.append(first)
+            first = stream.readline(MAX_BYTES + 1)
+        whole = unread(stream, b"".join(blank) + first)
         if _is_cohort_header(first):
             kind = "cohort"
             jobs = jobs_for(args.file, args.jobs)

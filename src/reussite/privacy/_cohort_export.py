@@ -36,6 +36,7 @@ from ._export import (
     _row_text,
     _start,
     _too_late,
+    check_streams,
     export_pseudonymised,
 )
 from ._purpose import Purpose, pseudonymiser
@@ -144,6 +145,7 @@ def export_cohort(
     if not isinstance(path, str | os.PathLike):
         raise InvalidValue("export_cohort", "path", path, "a path to a cohort file")
     jobs = check_jobs(jobs, owner="export_cohort")
+    check_streams("export_cohort", out, sidecar)
     reading: dict[str, Any] = {
         "on_error": on_error,
         "unknown_keys": unknown_keys,

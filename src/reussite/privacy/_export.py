@@ -472,6 +472,7 @@ def export_pseudonymised(
     >>> json.loads(out.getvalue())["reussite_export"]["categories_dropped"]
     ['health', 'child_protection', 'direct_identifier']
     """
+    check_streams("export_pseudonymised", out, sidecar)
     manifest, context = _start(key, purpose, fmt=format, as_of=as_of, ages=ages, include=include)
     _head(manifest, out, sidecar)
     text = _row_text(manifest)
@@ -484,6 +485,18 @@ def export_pseudonymised(
         out.write(text(row))
         rows += 1
     return attrs.evolve(manifest, rows=rows)
+
+
+def check_streams(owner: str, out: object, sidecar: object) -> None:
+    """Check that an export can write: ``out`` a text stream, ``sidecar`` one or ``None``.
+
+    Raises:
+        InvalidValue: naming the argument, before anything is written.
+    """
+    if not callable(getattr(out, "write", None)):
+        raise InvalidValue(owner, "out", out, "a text stream open for writing")
+    if sidecar is not None and not callable(getattr(sidecar, "write", None)):
+        raise InvalidValue(owner, "sidecar", sidecar, "a text stream open for writing, or None")
 
 
 def _start(

@@ -98,12 +98,16 @@ def check_bound(value: object, *, owner: str, field: str) -> int:
     return value
 
 
+RAISE_THE_BOUND = "raise it with max_bytes= or max_line_bytes= if the data are right"
+"""The advice of a text too large, in Python's words (the command line words it its way)."""
+
+
 def too_large(size: int, limit: int, *, unit: str = "bytes", where: str = "$") -> Problems:
     """The problem of a text larger than the size bound, refused before it is read."""
     return Problems(
         [
             f"too large to read: {size} {unit}, more than the limit of {limit} bytes "
-            f"(raise it with max_bytes= or max_line_bytes= if the data are right) @ {where}"
+            f"({RAISE_THE_BOUND}) @ {where}"
         ]
     )
 

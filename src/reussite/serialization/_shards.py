@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import itertools
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Generic, TypeVar
@@ -50,6 +51,8 @@ _SHARDS_PER_JOB = 4
 """Shards per worker: a worker that finishes early takes the next; progress is finer."""
 _MIN_SHARD = 1 << 20
 """The smallest shard worth cutting further (bytes)."""
+_MIN_WORK = 1 << 16
+"""The least a worker process is started for (bytes): a few dozen lines."""
 _SKIP = 1 << 16
 
 
@@ -151,10 +154,15 @@ def _read_shard(
 
 
 def _ranges(size: int, body: int, jobs: int) -> list[tuple[int, int]]:
-    """The byte ranges of the shards: ``jobs`` of them at least, more in a large file."""
+    """The byte ranges of the shards: ``jobs`` of them at least, more in a large file.
+
+    No fewer than :data:`_MIN_WORK` bytes a shard, though: a small file is not worth a
+    process per line.
+    """
     if jobs == 1:
         return [(body, size)]
-    count = max(jobs, min(jobs * _SHARDS_PER_JOB, (size - body) // _MIN_SHARD))
+    least = min(jobs, max(1, -(-(size - body) // _MIN_WORK)))
+    count = max(least, min(jobs * _SHARDS_PER_JOB, (size - body) // _MIN_SHARD))
     step = (size - body) / count
     cuts = [body + round(step * i) for i in range(count)] + [size]
     return list(itertools.pairwise(cuts))
@@ -227,7 +235,20 @@ def map_cohort(
         raise InvalidValue("map_cohort", "work", work, "a function (pathways, programme)")
     if accepted is not None and not callable(accepted):
         raise InvalidValue("map_cohort", "accepted", accepted, "a function (result, position)")
+    if progress is not None and not callable(progress):
+        raise InvalidValue("map_cohort", "progress", progress, "a function of the bytes read")
     jobs = check_jobs(jobs, owner="map_cohort")
+    if jobs > 1:
+        try:  # sent to the workers: said now, not once the first shard is read
+            pickle.dumps(work)
+        except Exception:
+            raise InvalidValue(
+                "map_cohort",
+                "work",
+                work,
+                "a function the worker processes can receive (a top-level function, or a "
+                "functools.partial of one; not a lambda or a nested function)",
+            ) from None
     forbid = forbids(unknown_keys, owner="map_cohort")
     if on_error not in ("raise", "collect") or type(on_error) is not str:
         raise InvalidValue("map_cohort", "on_error", on_error, "'raise' or 'collect'")

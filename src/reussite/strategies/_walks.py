@@ -734,6 +734,10 @@ def _free_event(draw: st.DrawFn, kinds: tuple[type[Event], ...]) -> Event:
     """An event of one of ``kinds``, valid for a pathway drawn to receive it."""
     kind = _pick(draw, kinds)
     programme = draw(programmes(min_referents=2))
+    if kind is ReferentChanged:  # someone to change to, whatever the day: a second in post
+        first, second, *others = programme.referents
+        undated = attrs.evolve(second, joined_on=None, left_on=None, fte_changes=())
+        programme = attrs.evolve(programme, referents=(first, undated, *others))
     if kind is Referred:
         return draw(_referred(programme, min_value=dt.date(2010, 1, 1), max_value=_MAX_DAY))
     if kind is Corrected:  # in any state, final ones included
