@@ -406,9 +406,16 @@ class Report:
     def merge(self, other: Report) -> Report:
         """The report of the pathways of both reports (exact; neither is changed).
 
+        Rule: the two must count no pathway twice. Their registers merge, so a pathway in
+        both (a report merged with itself, overlapping shards) or two open pathways of
+        one child across them are refused; a report made with ``check_register=False``
+        has no register, and a merge with it cannot tell: its shards must be disjoint.
+
         Raises:
             InvalidValue: if ``other`` is not a report of the same period, as-of date and
                 programme.
+            RegisterConflict: if a pathway of ``other`` conflicts with one of this report
+                (both made with their registers).
         """
         if not isinstance(other, Report):
             raise InvalidValue("Report", "merge", other, "a Report")
