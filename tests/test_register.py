@@ -360,9 +360,12 @@ def test_a_wrong_reentry_is_the_pathway_refused_in_any_order_by_every_reader(
                 read = map_cohort(path, _count, jobs=jobs, on_error="collect")
                 assert (read.valid, read.errors, read.error_count) == (5, tuple(cohort.errors), 1)
                 assert read.withdrawn == tuple(cohort.withdrawn)
-        with pytest.raises(r.InvalidInput) as refused:
-            list(load_cohort(path))
+        with load_cohort(path) as raising:
+            with pytest.raises(r.InvalidInput) as refused:
+                list(raising)
+            assert list(raising) == []  # as after any first problem in "raise" mode
         assert str(refused.value).endswith(f"{message} (line {line})")
+        assert raising.line == line
 
 
 def _count(pathways, programme):

@@ -425,6 +425,9 @@ class Cohort:
                     except RegisterConflict as conflict:
                         if not conflict.recorded:
                             raise Problems([f"{conflict} @ $"]) from None
+                        if self._on_error == "raise":  # the first problem: the re-entry's
+                            self.line = conflict.line
+                            raise Problems(withdrawals(conflict)[0].errors) from None
                         self._withdraw(conflict)
                 return item
             except Problems as error:
@@ -465,17 +468,10 @@ class Cohort:
     def _withdraw(self, conflict: RegisterConflict) -> None:
         """Re-entries handed back earlier that the pathway just read showed wrong.
 
-        In ``"raise"`` mode, the error of the first one's line; in ``"collect"`` mode each
-        is an error of its own line (in line order among :attr:`errors`) and its id goes
-        to :attr:`withdrawn`.
+        In ``"collect"`` mode: each an error of its own line, in line order among
+        :attr:`errors`, its id in :attr:`withdrawn`.
         """
         late = withdrawals(conflict)
-        if self._on_error == "raise":
-            self._done = True
-            self.close()
-            raise InvalidInput(
-                (f"{line} (line {late[0].line})" for line in late[0].errors), source=self.source
-            )
         for error, refused in zip(late, (conflict, *conflict.also), strict=True):
             self.error_count += 1
             self.withdrawn.append(refused.pathway_id)
