@@ -452,3 +452,65 @@ def test_the_register_checks_the_data_as_known_on_the_date_read(created, tmp_pat
         outputs.append((status, capsys.readouterr()))
     assert outputs[0] == outputs[1]
     assert outputs[0][0] == (0 if created else 1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(order=st.permutations([*sorted(_LINES), "good par-0001-b"]))
+def test_the_documented_filter_keeps_exactly_what_every_count_calls_valid(order):
+    """Review of issue 20 (round 28): a later line with the id of a withdrawn re-entry
+    was accepted, so filtering by id dropped it too; the id stays taken."""
+    lines = {**_LINES, "good par-0001-b": _seed_line("par-0001-b")}
+    text = SEED_HEADER + b"".join(lines[i] for i in order)
+    with load_cohort(io.BytesIO(text), on_error="collect") as cohort:
+        kept = list(cohort)
+    valid = [p for p in kept if p.id not in cohort.withdrawn]
+    assert len(valid) == len(kept) - len(cohort.withdrawn) == len(lines) - cohort.error_count
+    assert len({p.id for p in valid}) == len(valid)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cohorte.jsonl"
+        path.write_bytes(text)
+        read = map_cohort(path, _count, jobs=1, on_error="collect")
+    assert (read.valid, read.withdrawn, read.errors) == (
+        len(valid),
+        tuple(cohort.withdrawn),
+        tuple(cohort.errors),
+    )
+
+
+def test_a_wrong_reentry_met_first_then_again_right_keeps_its_first_line_taken():
+    wrong = reentry(followed("p-3", D(2018, 5, 2)), "p-9")  # another child's pathway
+    named = followed("p-9", D(2017, 10, 2), child="enf-9", exit_on=D(2018, 3, 1))
+    register = r.Register()
+    register.check(wrong, line=2)
+    with pytest.raises(r.RegisterConflict) as late:
+        register.check(named, line=3)
+    assert late.value.recorded
+    assert register.withdrawn == {named.programme.id: {"p-3": 2}}
+    right = followed("p-3", D(2018, 5, 2))
+    with pytest.raises(
+        r.RegisterConflict, match=r"appears twice .*\(the first time \(line 2\), a re-entry refused"
+    ):
+        register.check(right, line=4)
+    again = r.Register(
+        children=register.children, pathways=register.pathways, withdrawn=register.withdrawn
+    )
+    assert again == register
+    merged = r.Register().merge(register)
+    assert merged.withdrawn == register.withdrawn
+
+
+def test_a_tally_counts_the_pathway_that_shows_a_counted_reentry_wrong():
+    """Review of issue 20 (round 28): the conflict came out of ``add`` for the right
+    pathway, which was then left uncounted while the wrong re-entry stayed counted."""
+    from reussite.indicators import Tally
+
+    year = SchoolYear(2017)
+    wrong = reentry(followed("p-3", D(2017, 11, 2), child="enf-3"), "p-9")
+    named = followed("p-9", D(2017, 10, 2), child="enf-9")
+    tally = Tally(period=year, as_of=year.end)
+    tally.add(wrong)
+    with pytest.raises(r.RegisterConflict) as late:
+        tally.add(named)
+    assert late.value.recorded
+    assert late.value.pathway_id == "p-3"
+    assert set(tally.children) == {"enf-3", "enf-9"}  # counted; the re-entry cannot be taken back

@@ -116,6 +116,10 @@ class Register:
             (a read-only copy; also the constructor's argument, in the same form).
         pathways: per programme id, per pathway id: the child it belongs to.
         waiting: per (programme id, pathway id) not met yet, the re-entries naming it.
+        withdrawn: per programme id, the re-entries it recorded then dropped (shown
+            wrong by a pathway met after them), with the line each was met on: their
+            ids stay taken, so that one met again is the same pathway twice
+            (``R-UNIQUE-PATHWAY``), as if the re-entry were still there.
     """
 
     _records: dict[str, dict[str, Single | Several]] = attrs.field(
@@ -126,6 +130,7 @@ class Register:
     Given as ``children=`` in the documented form (birth date, spans)."""
     pathways: dict[str, dict[str, str]] = attrs.Factory(dict)
     waiting: dict[tuple[str, str], tuple[tuple[str, Span], ...]] = attrs.Factory(dict)
+    withdrawn: dict[str, dict[str, int]] = attrs.Factory(dict)
     _dates: dict[dt.date, dt.date] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """One object per distinct date met: the records share them (a date object per
     pathway would cost a third of the register's memory)."""
@@ -134,6 +139,7 @@ class Register:
         for name, value, item, form in (
             ("children", self._records, tuple, "(birth date, spans)"),
             ("pathways", self.pathways, str, "child id"),
+            ("withdrawn", self.withdrawn, int, "line"),
         ):
             if not _is_records(value, item):
                 raise InvalidValue("Register", name, value, f"a dict: programme id -> id -> {form}")
@@ -198,6 +204,7 @@ class Register:
             and pathway_id not in ids
             and child_id not in records
             and (not self.waiting or (programme_id, pathway_id) not in self.waiting)
+            and (not self.withdrawn or pathway_id not in self.withdrawn.get(programme_id, ()))
         ):
             records[child_id] = record
             ids[pathway_id] = child_id
@@ -250,6 +257,19 @@ class Register:
         pathway_id, _, _, previous, line = span
         ids = self.pathways.setdefault(programme_id, {})
         children = self._records.setdefault(programme_id, {})
+        withdrawn_on = self.withdrawn.get(programme_id, {}).get(pathway_id)
+        if withdrawn_on is not None:
+            raise RegisterConflict(
+                rule="R-UNIQUE-PATHWAY",
+                pathway_id=pathway_id,
+                other_id=pathway_id,
+                detail=(
+                    f"appears twice in programme {programme_id!r} (the first time"
+                    f"{_at(withdrawn_on)}, a re-entry refused by a later line): each "
+                    "pathway appears once in the data"
+                ),
+                line=line,
+            )
         owner = ids.get(pathway_id)
         if owner is not None:
             raise RegisterConflict(
@@ -310,7 +330,13 @@ class Register:
             )
 
     def _drop(self, programme_id: str, child_id: str, pathway_id: str) -> None:
-        """Take a pathway out of the register (a re-entry refused once its earlier came)."""
+        """Take a pathway out of the register (a re-entry refused once its earlier came).
+
+        Its id stays taken (:attr:`withdrawn`).
+        """
+        self.withdrawn.setdefault(programme_id, {})[pathway_id] = self._where(
+            programme_id, child_id, pathway_id
+        )
         del self.pathways[programme_id][pathway_id]
         records = self._records[programme_id]
         birth, spans = _several(records[child_id])
@@ -400,7 +426,14 @@ class Register:
             children={k: dict(v) for k, v in self._records.items()},
             pathways={k: dict(v) for k, v in self.pathways.items()},
             waiting=dict(self.waiting),
+            withdrawn={k: dict(v) for k, v in self.withdrawn.items()},
         )
+        for programme_id, withdrawn in other.withdrawn.items():  # refused there already
+            taken = merged.withdrawn.setdefault(programme_id, {})
+            here = merged.pathways.get(programme_id, {})
+            for pathway_id, line in withdrawn.items():
+                if pathway_id not in here:  # else a duplicate of this one's, gone anyway
+                    taken.setdefault(pathway_id, line)
         for programme_id, records in other._records.items():
             for child_id, record in records.items():
                 birth, spans = _several(record)

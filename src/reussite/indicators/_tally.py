@@ -34,7 +34,7 @@ from ..pathway import Pathway, State
 from ..periods import Period
 from ..plan import Action
 from ..programme import Programme
-from ..register import Register
+from ..register import Register, RegisterConflict
 from ._definitions import AgeBand, PriorityArea
 
 __all__ = ["ChildFacts", "Tally"]
@@ -282,7 +282,10 @@ class Tally:
             InvalidInput: if it belongs to another programme than the report's, or if two
                 programmes share an id with different referent FTEs.
             RegisterConflict: if it conflicts with a pathway counted before (the same
-                pathway twice, two open pathways of one child...).
+                pathway twice, two open pathways of one child...), not counted then. With
+                ``recorded`` set, the pathway was right and is counted: it showed wrong a
+                re-entry counted before (the conflict's ``pathway_id``), which a tally
+                cannot take back: count again without it.
         """
         self._count(iter((pathway,)))
 
@@ -357,6 +360,7 @@ class Tally:
         interval = 0  # months between reviews, by the rules of the programme
         check = None if self.register is None else self.register.check
         known_on = self.known_on
+        shown_wrong: RegisterConflict | None = None  # a re-entry counted before
         try:
             for p in pathways:
                 if not isinstance(p, Pathway):
@@ -370,7 +374,12 @@ class Tally:
                         continue
                     p = known
                 if check is not None:  # the register of the data as known then
-                    check(p)
+                    try:
+                        check(p)
+                    except RegisterConflict as conflict:
+                        if not conflict.recorded:
+                            raise
+                        shown_wrong = conflict  # p is right and counted; said once it is
                 referral = p.referral
                 referral_on = referral.on
                 if referral_on > as_of:
@@ -545,6 +554,8 @@ class Tally:
                 self.delays[step].update(days)
             self._count_exits(exits)
             self._add_children(children)
+        if shown_wrong is not None:
+            raise shown_wrong
         return not_yet_known + counted  # every pathway read is one or the other
 
     def _count_exits(self, exits: list[tuple[str, str, bool | None, int, int]]) -> None:

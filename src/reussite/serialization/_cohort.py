@@ -253,9 +253,11 @@ class Cohort:
             a later line: a re-entry naming a pathway met after it, which turns out to be
             another child's or not ended before the re-entry (``R-REENTRY``); their lines
             are in :attr:`errors`. Drop them from what you kept
-            (``[p for p in kept if p.id not in cohort.withdrawn]``), or write files with
-            each pathway after the one it names, as :func:`dump_cohort` of pathways in
-            referral order does.
+            (``[p for p in kept if p.id not in cohort.withdrawn]``: their ids stay taken,
+            a later line with one is refused), or write files with each pathway after
+            the one it names, as :func:`dump_cohort` of pathways in referral order does.
+            A line refused earlier for a conflict with such a re-entry (the same child's
+            overlapping pathway, say) stays refused.
         source: the file's name, when known.
         known_on: the date the file is read as known on (``None``: as it is).
         line: the line of the last pathway or error handed back (once the iteration is
@@ -410,8 +412,9 @@ class Cohort:
                     raise
                 continue
             previous = self.line  # the last line dealt with, should this one be interrupted
-            self.line, item = self._batch.popleft()
+            item = None
             try:
+                self.line, item = self._batch.popleft()  # an interrupt here: not lost unsaid
                 if not isinstance(item, Pathway):
                     raise item
                 if self.known_on is not None:
