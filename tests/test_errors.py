@@ -116,3 +116,27 @@ def test_no_error_repeats_a_personal_value(cls: type, field: str, data: st.DataO
     assert "(not shown: personal data)" in message
     assert "Sonia" not in message
     assert "1850" not in message
+
+
+def test_every_error_crosses_a_process_boundary_whole() -> None:
+    """A worker of map_cohort raising one: the parent gets the same message and fields
+    (they were rebuilt from their message alone, or not at all)."""
+    import pickle
+
+    conflict = r.RegisterConflict(
+        rule="R-REENTRY", pathway_id="p-2", other_id="p-1", detail="d", line=3, recorded=True
+    )
+    for error in (
+        r.InvalidValue("Child", "birth_date", dt.date(2010, 1, 1), "a date"),
+        r.InvalidInput(["a @ $.x (line 2)", "b @ $"], source="cohorte.jsonl"),
+        r.EventRefused(rule="R-X", state=r.State.ACTIVE, event=None, allowed=("a",), detail="d"),
+        r.VersionConflict(pathway_id="p", expected=1, actual=2),
+        r.NotInForce("territory", dt.date(2000, 1, 1), dt.date(2007, 1, 1)),
+        r.InvalidLifecycle(["a"]),
+        conflict,
+    ):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        assert str(again) == str(error)
+        assert again.args == error.args
+        assert vars(again) == vars(error)

@@ -157,7 +157,17 @@ def test_arguments_are_checked(argument, value):
         export_cohort(**arguments)
 
 
-@pytest.mark.parametrize(("argument", "value"), [("out", None), ("sidecar", "x.json")])
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [
+        ("out", None),
+        ("sidecar", "x.json"),
+        ("out", io.BytesIO()),  # bytes, not text
+        ("sidecar", io.BytesIO()),
+        ("out", io.StringIO()),  # closed below
+        ("pathways", None),
+    ],
+)
 def test_an_export_that_cannot_write_is_refused_before_writing(argument, value):
     """Review of issue 20: ``AttributeError: 'NoneType' object has no attribute 'write'``."""
     from reussite.privacy import export_pseudonymised
@@ -167,7 +177,10 @@ def test_an_export_that_cannot_write_is_refused_before_writing(argument, value):
         "purpose": "evaluation",
         "as_of": dt.date(2019, 1, 1),
         "out": io.StringIO(),
+        "pathways": [],
         argument: value,
     }
+    if isinstance(value, io.StringIO):
+        value.close()
     with pytest.raises(InvalidValue, match=f"export_pseudonymised.{argument}"):
-        export_pseudonymised([], **arguments)
+        export_pseudonymised(**arguments)

@@ -127,6 +127,14 @@ def test_validate_skips_blank_lines_before_the_header_as_every_reader_does(
     document = tmp_path / "espace.json"
     document.write_bytes(b"\n\n" + files["good"].read_bytes())
     assert run("validate", str(document), capsys=capsys) == (0, "1 parcours valide\n", "")
+    blank = tmp_path / "blanc.jsonl"
+    blank.write_bytes(b"\n \n\r\n")
+    said = [
+        run(*argv, str(blank), capsys=capsys)[2]
+        for argv in (["validate"], ["report", "--year", "2017"])
+    ]
+    assert said[0].replace("reussite validate :", "reussite report :", 1) == said[1]
+    assert "expected the cohort header on line 1, the file is empty" in said[0]
 
 
 def test_a_line_beyond_the_bound_gets_advice_the_command_line_can_follow(

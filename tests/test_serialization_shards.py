@@ -191,3 +191,16 @@ def test_work_the_workers_cannot_receive_is_refused_before_reading():
     with pytest.raises(InvalidValue, match=r"map_cohort\.work: expected a function the worker"):
         map_cohort(sample_path("cohort"), lambda pathways, programme: 0, jobs=2)
     assert map_cohort(sample_path("cohort"), lambda pathways, programme: 0, jobs=1).valid == 294
+
+
+def _lazy(pathways: Any, programme: Any) -> Any:
+    return (p.id for p in pathways)  # a generator: cannot go back to the parent
+
+
+def test_a_result_the_workers_cannot_send_back_is_said_so(monkeypatch):
+    """Review of issue 20 (round 28): pickling's bare TypeError, after the shard was read."""
+    monkeypatch.setattr(_shards, "ProcessPoolExecutor", InlinePool)
+    monkeypatch.setattr(_shards, "_MIN_SHARD", 1)
+    with pytest.raises(InvalidValue, match=r"map_cohort\.work: expected a function whose result"):
+        map_cohort(sample_path("cohort"), _lazy, jobs=2)
+    assert map_cohort(sample_path("cohort"), _lazy, jobs=1).valid == 294  # in process: fine

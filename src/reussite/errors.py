@@ -102,7 +102,26 @@ def _withheld(value: object) -> str:
 
 
 class ReussiteError(Exception):
-    """Base class of every error raised by ``reussite``."""
+    """Base class of every error raised by ``reussite``.
+
+    Errors cross process boundaries whole (``pickle``): a worker of
+    :func:`~reussite.serialization.map_cohort` raising one gives the same error, message
+    and attributes, in the process that waits for it.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type[ReussiteError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """An error as :meth:`ReussiteError.__reduce__` gave it.
+
+    Rebuilt without its ``__init__``, whose arguments are not its ``args``.
+    """
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class InvalidValue(ReussiteError, ValueError, TypeError):

@@ -108,7 +108,7 @@ def _validate(args: argparse.Namespace) -> int:
             blank.append(first)
             first = stream.readline(MAX_BYTES + 1)
         whole = unread(stream, b"".join(blank) + first)
-        if _is_cohort_header(first):
+        if _is_cohort_header(first) or not first:  # blank lines only: as report says it
             kind = "cohort"
             jobs = jobs_for(args.file, args.jobs)
             if jobs > 1:

@@ -535,12 +535,14 @@ def check_return_codes(ret: PreReturn, survey: SurveyEdition) -> None:
             one(f"money.in_kind[{index}].giver", k.giver, "funders")
 
 
-def referent_fte_hundredths(programme: Programme, period: SchoolYear) -> int:
+def referent_fte_hundredths(
+    programme: Programme, period: SchoolYear, *, until: dt.date | None = None
+) -> int:
     """The referents' mean FTE over the school year, in hundredths (*ETP de référents*).
 
     Rule: each referent's dated FTE (joined, left, working time changed), day by day over
-    ``period``, summed and divided by its days (:meth:`Programme.referent_fte_days`);
-    undated referents give their declared FTE.
+    ``period`` (to ``until``, the as-of date, if earlier), summed and divided by its days
+    (:meth:`Programme.referent_fte_days`); undated referents give their declared FTE.
 
     >>> import attrs, datetime as dt, reussite as r
     >>> from reussite.serialization import load_cohort
@@ -553,13 +555,18 @@ def referent_fte_hundredths(programme: Programme, period: SchoolYear) -> int:
     >>> referent_fte_hundredths(attrs.evolve(programme, referents=(half,)), SchoolYear(2014))
     50
     """
-    days = (period.end - period.start).days + 1
-    fte = Decimal(repr(programme.referent_fte_days(period.start, period.end))) * 100 / days
+    last = period.end if until is None else max(period.start, min(period.end, until))
+    days = (last - period.start).days + 1
+    fte = Decimal(repr(programme.referent_fte_days(period.start, last))) * 100 / days
     return int(fte.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def referent_posts(programme: Programme, period: SchoolYear) -> int:
+def referent_posts(
+    programme: Programme, period: SchoolYear, *, until: dt.date | None = None
+) -> int:
     """The referents in post on some day of the school year (*postes de référents*).
+
+    To ``until`` (the as-of date) if earlier.
 
     >>> import attrs, datetime as dt, reussite as r
     >>> gone = r.Referent(id="r1", name="A", left_on=dt.date(2014, 8, 31))
@@ -569,8 +576,11 @@ def referent_posts(programme: Programme, period: SchoolYear) -> int:
     ...     programme = attrs.evolve(cohort.programme, referents=(gone, came))
     >>> referent_posts(programme, SchoolYear(2014))
     1
+    >>> referent_posts(programme, SchoolYear(2014), until=dt.date(2015, 6, 30))  # not yet
+    0
     """
-    return sum(1 for r in programme.referents if r.fte_days(period.start, period.end) > 0)
+    last = period.end if until is None else max(period.start, min(period.end, until))
+    return sum(1 for r in programme.referents if r.fte_days(period.start, last) > 0)
 
 
 class _Observer:
@@ -676,7 +686,8 @@ def build_return(
       pathway the report profiles each child by;
     - the delay to the EPS review is referral → EPS entry decision, in days, for the
       admissions dated in the school year;
-    - referents: their number of posts and :func:`referent_fte_hundredths`;
+    - referents: their number of posts and :func:`referent_fte_hundredths`, over the
+      school year to ``as_of`` if earlier;
     - money: the ``budget`` summary's funding lines of ``money_year`` (default the
       calendar year the school year starts in): cash lines by the edition's funder,
       in-kind lines by type and giver; refunds are not funding.
@@ -721,8 +732,8 @@ def build_return(
             if f.indicator.id == indicator and f.category is not None and f.numerator
         )
 
-    referent_fte = referent_fte_hundredths(programme, school_year)
-    posts: dict[str, int] = {"referent": referent_posts(programme, school_year)}
+    referent_fte = referent_fte_hundredths(programme, school_year, until=as_of)
+    posts: dict[str, int] = {"referent": referent_posts(programme, school_year, until=as_of)}
     fte: dict[str, int] = {"referent": referent_fte}
     for post in declared.posts or ():
         posts[post.function] = post.posts

@@ -472,6 +472,8 @@ def export_pseudonymised(
     >>> json.loads(out.getvalue())["reussite_export"]["categories_dropped"]
     ['health', 'child_protection', 'direct_identifier']
     """
+    if isinstance(pathways, str | bytes | Pathway) or not isinstance(pathways, Iterable):
+        raise InvalidValue("export_pseudonymised", "pathways", pathways, "an iterable of Pathway")
     check_streams("export_pseudonymised", out, sidecar)
     manifest, context = _start(key, purpose, fmt=format, as_of=as_of, ages=ages, include=include)
     _head(manifest, out, sidecar)
@@ -493,10 +495,16 @@ def check_streams(owner: str, out: object, sidecar: object) -> None:
     Raises:
         InvalidValue: naming the argument, before anything is written.
     """
-    if not callable(getattr(out, "write", None)):
-        raise InvalidValue(owner, "out", out, "a text stream open for writing")
-    if sidecar is not None and not callable(getattr(sidecar, "write", None)):
-        raise InvalidValue(owner, "sidecar", sidecar, "a text stream open for writing, or None")
+    for name, stream in (("out", out), ("sidecar", sidecar)):
+        if stream is None and name == "sidecar":
+            continue
+        if (
+            not callable(getattr(stream, "write", None))
+            or isinstance(stream, io.RawIOBase | io.BufferedIOBase)  # bytes, not text
+            or getattr(stream, "closed", False) is True
+        ):
+            expected = "a text stream open for writing" + (", or None" if name == "sidecar" else "")
+            raise InvalidValue(owner, name, stream, expected)
 
 
 def _start(

@@ -126,6 +126,7 @@ def _read_shard(
     """One worker's shard: every line checked, the pathways given to ``work``."""
     options = dict(options)
     stop_at_first = options.pop("stop_at_first")
+    sent = options.pop("sent", False)  # a worker process: the result goes back pickled
     body, header_lines = header
     cohort = Cohort(
         _shard_lines(path, body, start, end, options["max_line_bytes"]),
@@ -150,6 +151,17 @@ def _read_shard(
         for _ in pathways():  # what work left unread is still checked
             pass
     lines = cohort.line - header_lines
+    if sent:
+        try:  # said as the caller's mistake, not as pickling's own error
+            pickle.dumps(result)
+        except Exception:
+            raise InvalidValue(
+                "map_cohort",
+                "work",
+                work,
+                "a function whose result the worker can send back (picklable: no "
+                f"generator, open file or lambda in it), not one giving {type(result)!r}",
+            ) from None
     return _Shard(result, lines, tuple(cohort.errors), cohort.error_count, entries)
 
 
@@ -255,6 +267,8 @@ def map_cohort(
     limit = check_bound(max_line_bytes, owner="map_cohort", field="max_line_bytes")
     if type(max_errors) is not int or max_errors < 0:
         raise InvalidValue("map_cohort", "max_errors", max_errors, "an integer >= 0")
+    if known_on is not None and type(known_on) is not dt.date:
+        raise InvalidValue("map_cohort", "known_on", known_on, "a datetime.date or None")
     name = os.fspath(path)
     with (
         open(name, "rb") as stream,
@@ -264,8 +278,6 @@ def map_cohort(
         header = (stream.tell(), cohort.line)
         size = os.fstat(stream.fileno()).st_size
     ranges = _ranges(size, header[0], jobs)
-    if known_on is not None and type(known_on) is not dt.date:
-        raise InvalidValue("map_cohort", "known_on", known_on, "a datetime.date or None")
     options: dict[str, Any] = {
         "forbid_extra_keys": forbid,
         "max_line_bytes": limit,
@@ -278,9 +290,10 @@ def map_cohort(
     opts = _opts(options, on_error)
     if jobs == 1 or len(ranges) == 1:
         return merge(_serial(name, header, ranges, work, opts, progress))
+    sent = {**opts, "sent": True}
     with ProcessPoolExecutor(max_workers=min(jobs, len(ranges))) as pool:
         futures: list[Future[_Shard] | None] = [
-            pool.submit(_read_shard, name, header, start, end, work, opts) for start, end in ranges
+            pool.submit(_read_shard, name, header, start, end, work, sent) for start, end in ranges
         ]
         try:
             return merge(_in_order(futures, ranges, progress))
