@@ -140,3 +140,16 @@ def test_every_error_crosses_a_process_boundary_whole() -> None:
         assert str(again) == str(error)
         assert again.args == error.args
         assert vars(again) == vars(error)
+
+
+def test_an_error_holding_what_cannot_travel_crosses_with_a_description_of_it() -> None:
+    """Review of issue 20 (round 28b): an export refusing a binary stream raised an error
+    that could not itself cross to the parent (pickling's own error came instead)."""
+    import io
+    import pickle
+
+    refused = r.InvalidValue("export_pseudonymised", "out", io.BufferedWriter(io.BytesIO()), "x")
+    again = pickle.loads(pickle.dumps(refused))
+    assert str(again) == str(refused)
+    assert again.value == "<BufferedWriter, not sent across processes>"
+    assert (again.owner, again.field, again.expected) == ("export_pseudonymised", "out", "x")

@@ -514,3 +514,47 @@ def test_a_tally_counts_the_pathway_that_shows_a_counted_reentry_wrong():
     assert late.value.recorded
     assert late.value.pathway_id == "p-3"
     assert set(tally.children) == {"enf-3", "enf-9"}  # counted; the re-entry cannot be taken back
+
+
+def test_a_tally_says_the_first_problem_met_when_a_later_one_follows():
+    """Review of issue 20 (round 28b): a later plain conflict of the same chunk was raised
+    instead, and the re-entry's (the first problem) lost."""
+    year = SchoolYear(2017)
+    wrong = reentry(followed("p-3", D(2017, 11, 2), child="enf-3"), "p-9")
+    named = followed("p-9", D(2017, 10, 2), child="enf-9")
+    other = followed("p-5", D(2017, 10, 2), child="enf-5")
+    with pytest.raises(r.RegisterConflict) as first:
+        annual_report([wrong, named, other, other], year, as_of=year.end)
+    assert (first.value.rule, first.value.pathway_id, first.value.recorded) == (
+        "R-REENTRY",
+        "p-3",
+        True,
+    )
+    assert first.value.__cause__.rule == "R-UNIQUE-PATHWAY"  # the later one, chained
+    with pytest.raises(r.RegisterConflict) as checked:
+        r.check_register([wrong, named, other, other])
+    assert checked.value.pathway_id == "p-3"  # as every entry point says it
+
+
+def test_a_merge_checks_a_reentry_naming_one_withdrawn_in_the_other_register():
+    """Review of issue 20 (round 28b): read in file order, a re-entry naming a re-entry
+    that is later withdrawn is checked against it when it comes; the merge kept it."""
+    named = followed("p-9", D(2017, 10, 2), child="enf-9", exit_on=D(2018, 3, 1))
+    wrong = reentry(followed("p-3", D(2018, 5, 2)), "p-9")  # enf-1 names enf-9's pathway
+    naming = reentry(followed("p-4", D(2018, 9, 3), child="enf-4"), "p-3")  # enf-4 names enf-1's
+    here, there = r.Register(), r.Register()
+    here.check(naming)
+    there.check(wrong)
+    with pytest.raises(r.RegisterConflict):
+        there.check(named)  # shows the re-entry wrong: withdrawn there
+    with pytest.raises(r.RegisterConflict) as merged:
+        here.merge(there)
+    assert (merged.value.pathway_id, merged.value.recorded) == ("p-4", True)
+    streamed = r.Register()  # the same, read in this order
+    streamed.check(naming)
+    for shows_wrong, withdrawn in ((wrong, "p-4"), (named, "p-3")):
+        with pytest.raises(r.RegisterConflict) as read:
+            streamed.check(shows_wrong)
+        assert (read.value.pathway_id, read.value.recorded) == (withdrawn, True)
+    assert streamed.withdrawn == {named.programme.id: {"p-4": 0, "p-3": 0}}
+    assert r.Register().merge(r.Register()).withdrawn == {}  # no empty entries

@@ -197,10 +197,18 @@ def _lazy(pathways: Any, programme: Any) -> Any:
     return (p.id for p in pathways)  # a generator: cannot go back to the parent
 
 
+def _a_lambda(pathways: Any, programme: Any) -> Any:
+    list(pathways)
+    return lambda: 0  # a result that cannot go back to the parent
+
+
 def test_a_result_the_workers_cannot_send_back_is_said_so(monkeypatch):
-    """Review of issue 20 (round 28): pickling's bare TypeError, after the shard was read."""
+    """Review of issue 20 (round 28): pickling's bare TypeError, after the shard was read;
+    and a generator read nothing in one process (its pathways gone), without a word."""
     monkeypatch.setattr(_shards, "ProcessPoolExecutor", InlinePool)
     monkeypatch.setattr(_shards, "_MIN_SHARD", 1)
     with pytest.raises(InvalidValue, match=r"map_cohort\.work: expected a function whose result"):
-        map_cohort(sample_path("cohort"), _lazy, jobs=2)
-    assert map_cohort(sample_path("cohort"), _lazy, jobs=1).valid == 294  # in process: fine
+        map_cohort(sample_path("cohort"), _a_lambda, jobs=2)
+    for jobs in (1, 2):
+        with pytest.raises(InvalidValue, match=r"reads its pathways before it returns"):
+            map_cohort(sample_path("cohort"), _lazy, jobs=jobs)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import os
+import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -106,11 +107,18 @@ class ReussiteError(Exception):
 
     Errors cross process boundaries whole (``pickle``): a worker of
     :func:`~reussite.serialization.map_cohort` raising one gives the same error, message
-    and attributes, in the process that waits for it.
+    and attributes, in the process that waits for it (an attribute that cannot travel,
+    such as an open file refused, arrives as a description of it).
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _restore, (type(self), self.args, self.__dict__)
+        state = dict(self.__dict__)
+        for name, value in state.items():
+            try:
+                pickle.dumps(value)
+            except Exception:  # the rejected object itself may not travel (an open file)
+                state[name] = f"<{type(value).__name__}, not sent across processes>"
+        return _restore, (type(self), self.args, state)
 
 
 def _restore(cls: type[ReussiteError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:

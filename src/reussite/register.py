@@ -131,6 +131,10 @@ class Register:
     pathways: dict[str, dict[str, str]] = attrs.Factory(dict)
     waiting: dict[tuple[str, str], tuple[tuple[str, Span], ...]] = attrs.Factory(dict)
     withdrawn: dict[str, dict[str, int]] = attrs.Factory(dict)
+    _spans_withdrawn: dict[tuple[str, str], tuple[str, Span]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    """The child and span of each withdrawn re-entry, for a merge to check what named it."""
     _dates: dict[dt.date, dt.date] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """One object per distinct date met: the records share them (a date object per
     pathway would cost a third of the register's memory)."""
@@ -318,25 +322,16 @@ class Register:
                 self._drop(programme_id, other_child, other[0])
                 refused.append(conflict)
         if refused:
-            first_refused, *others = refused
-            raise RegisterConflict(
-                rule=first_refused.rule,
-                pathway_id=first_refused.pathway_id,
-                other_id=first_refused.other_id,
-                detail=first_refused.detail,
-                line=first_refused.line,
-                recorded=True,
-                also=tuple(others),
-            )
+            raise _late(refused)
 
     def _drop(self, programme_id: str, child_id: str, pathway_id: str) -> None:
         """Take a pathway out of the register (a re-entry refused once its earlier came).
 
         Its id stays taken (:attr:`withdrawn`).
         """
-        self.withdrawn.setdefault(programme_id, {})[pathway_id] = self._where(
-            programme_id, child_id, pathway_id
-        )
+        span = self._span(programme_id, child_id, pathway_id)
+        self.withdrawn.setdefault(programme_id, {})[pathway_id] = span[4]
+        self._spans_withdrawn[programme_id, pathway_id] = (child_id, span)
         del self.pathways[programme_id][pathway_id]
         records = self._records[programme_id]
         birth, spans = _several(records[child_id])
@@ -416,6 +411,11 @@ class Register:
     def merge(self, other: Register) -> Register:
         """A new register holding the pathways of both (neither is changed).
 
+        Rule: as if this register's data were read, then ``other``'s; a re-entry here
+        naming a re-entry withdrawn there is checked against it, as it would have been
+        when that one came (unless ``other`` was rebuilt from its tables, which keep no
+        dates of withdrawn re-entries).
+
         Raises:
             RegisterConflict: at the first pathway of ``other`` that conflicts with this
                 one's (duplicates across shards included).
@@ -428,18 +428,51 @@ class Register:
             waiting=dict(self.waiting),
             withdrawn={k: dict(v) for k, v in self.withdrawn.items()},
         )
+        merged._spans_withdrawn.update(self._spans_withdrawn)
+        refused: list[RegisterConflict] = []
         for programme_id, withdrawn in other.withdrawn.items():  # refused there already
-            taken = merged.withdrawn.setdefault(programme_id, {})
             here = merged.pathways.get(programme_id, {})
             for pathway_id, line in withdrawn.items():
-                if pathway_id not in here:  # else a duplicate of this one's, gone anyway
-                    taken.setdefault(pathway_id, line)
+                if pathway_id in here:  # a duplicate of this one's, gone anyway
+                    continue
+                merged.withdrawn.setdefault(programme_id, {}).setdefault(pathway_id, line)
+                known = other._spans_withdrawn.get((programme_id, pathway_id))
+                if known is None:  # rebuilt from its tables: its dates are not known
+                    continue
+                merged._spans_withdrawn[programme_id, pathway_id] = known
+                # read in this order, the re-entries here naming it met it before it went
+                for child_id, span in merged.waiting.pop((programme_id, pathway_id), ()):
+                    try:
+                        merged._fits(programme_id, known[0], known[1], child_id, span)
+                    except RegisterConflict as conflict:
+                        merged._drop(programme_id, child_id, span[0])
+                        refused.append(conflict)
+        if refused:
+            raise _late(refused)
         for programme_id, records in other._records.items():
             for child_id, record in records.items():
                 birth, spans = _several(record)
                 for span in spans:
                     merged._add(programme_id, child_id, birth, span)
         return merged
+
+
+def _late(refused: list[RegisterConflict]) -> RegisterConflict:
+    """The conflict of re-entries recorded earlier, then dropped.
+
+    The first names the conflict, the others are in ``also``; ``recorded``, since the
+    pathway that showed them wrong was kept.
+    """
+    first, *others = refused
+    return RegisterConflict(
+        rule=first.rule,
+        pathway_id=first.pathway_id,
+        other_id=first.other_id,
+        detail=first.detail,
+        line=first.line,
+        recorded=True,
+        also=tuple(others),
+    )
 
 
 def _is_entry(entry: object) -> bool:

@@ -378,8 +378,10 @@ class Tally:
                         check(p)
                     except RegisterConflict as conflict:
                         if not conflict.recorded:
+                            if shown_wrong is not None:  # the first problem met is said
+                                raise shown_wrong from conflict
                             raise
-                        shown_wrong = conflict  # p is right and counted; said once it is
+                        shown_wrong = shown_wrong or conflict  # p is right: counted, said
                 referral = p.referral
                 referral_on = referral.on
                 if referral_on > as_of:

@@ -555,10 +555,25 @@ def referent_fte_hundredths(
     >>> referent_fte_hundredths(attrs.evolve(programme, referents=(half,)), SchoolYear(2014))
     50
     """
-    last = period.end if until is None else max(period.start, min(period.end, until))
+    last = _last_day(period, until, "referent_fte_hundredths")
+    if last < period.start:  # read before the year began: nobody in post in it yet
+        return 0
     days = (last - period.start).days + 1
     fte = Decimal(repr(programme.referent_fte_days(period.start, last))) * 100 / days
     return int(fte.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _last_day(period: SchoolYear, until: object, owner: str) -> dt.date:
+    """The school year's last day counted: its end, or ``until`` if earlier.
+
+    Raises:
+        InvalidValue: if ``until`` is neither a date nor ``None``.
+    """
+    if until is None:
+        return period.end
+    if type(until) is not dt.date:
+        raise InvalidValue(owner, "until", until, "a datetime.date or None")
+    return min(period.end, until)
 
 
 def referent_posts(
@@ -578,8 +593,14 @@ def referent_posts(
     1
     >>> referent_posts(programme, SchoolYear(2014), until=dt.date(2015, 6, 30))  # not yet
     0
+    >>> referent_fte_hundredths(programme, SchoolYear(2014), until=dt.date(2014, 6, 30))
+    0
+    >>> referent_posts(programme, SchoolYear(2014), until="2015-06-30")
+    Traceback (most recent call last):
+    ...
+    reussite.errors.InvalidValue: referent_posts.until: expected a datetime.date or None, ...
     """
-    last = period.end if until is None else max(period.start, min(period.end, until))
+    last = _last_day(period, until, "referent_posts")
     return sum(1 for r in programme.referents if r.fte_days(period.start, last) > 0)
 
 

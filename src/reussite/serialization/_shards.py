@@ -148,6 +148,14 @@ def _read_shard(
 
     with cohort:
         result = work(pathways(), cohort.programme)
+        if isinstance(result, Iterator):  # it would read pathways already gone: nothing
+            raise InvalidValue(
+                "map_cohort",
+                "work",
+                work,
+                "a function that reads its pathways before it returns (its result is "
+                f"{type(result).__name__!r}, an iterator: return a list, a report...)",
+            )
         for _ in pathways():  # what work left unread is still checked
             pass
     lines = cohort.line - header_lines
@@ -219,7 +227,10 @@ def map_cohort(
     Args:
         path: the cohort file (a path: shards are byte ranges of it).
         work: ``work(pathways, programme) -> result``; a top-level function or a
-            ``functools.partial`` of one when ``jobs > 1`` (it is sent to the workers).
+            ``functools.partial`` of one when ``jobs > 1`` (it is sent to the workers),
+            which reads its pathways before it returns (a result that is an iterator,
+            a generator say, is refused: its pathways would be gone) and gives a result
+            that can be pickled when ``jobs > 1``.
         jobs: worker processes (default ``os.cpu_count()``); ``1`` reads in this
             process.
         on_error: ``"raise"`` or ``"collect"``, as for :func:`load_cohort`.
