@@ -261,29 +261,22 @@ class Register:
         pathway_id, _, _, previous, line = span
         ids = self.pathways.setdefault(programme_id, {})
         children = self._records.setdefault(programme_id, {})
-        withdrawn_on = self.withdrawn.get(programme_id, {}).get(pathway_id)
-        if withdrawn_on is not None:
-            raise RegisterConflict(
-                rule="R-UNIQUE-PATHWAY",
-                pathway_id=pathway_id,
-                other_id=pathway_id,
-                detail=(
-                    f"appears twice in programme {programme_id!r} (the first time"
-                    f"{_at(withdrawn_on)}, a re-entry refused by a later line): each "
-                    "pathway appears once in the data"
-                ),
-                line=line,
-            )
         owner = ids.get(pathway_id)
-        if owner is not None:
+        withdrawn_on = self.withdrawn.get(programme_id, {}).get(pathway_id)
+        if owner is not None or withdrawn_on is not None:
+            met, whose = (
+                (self._where(programme_id, owner, pathway_id), f"for child {owner!r}")
+                if owner is not None
+                else (withdrawn_on, "a re-entry refused by a later line")
+            )
             raise RegisterConflict(
                 rule="R-UNIQUE-PATHWAY",
                 pathway_id=pathway_id,
                 other_id=pathway_id,
                 detail=(
                     f"appears twice in programme {programme_id!r} (the first time"
-                    f"{_at(self._where(programme_id, owner, pathway_id))}, for child "
-                    f"{owner!r}): each pathway appears once in the data (and in one shard)"
+                    f"{_at(met or 0)}, {whose}): each pathway appears once in the data "
+                    "(and in one shard)"
                 ),
                 line=line,
             )
