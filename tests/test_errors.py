@@ -153,3 +153,17 @@ def test_an_error_holding_what_cannot_travel_crosses_with_a_description_of_it() 
     assert str(again) == str(refused)
     assert again.value == "<BufferedWriter, not sent across processes>"
     assert (again.owner, again.field, again.expected) == ("export_pseudonymised", "out", "x")
+
+
+def test_an_error_that_holds_itself_pickles_at_once() -> None:
+    """Review of issue 20 (round 28c): each level probed the one below it, exponentially
+    (a map_cohort worker raising it would have hung its pool)."""
+    import copy
+    import pickle
+
+    error = r.InvalidValue("Child", "id", "x", "an id")
+    error.value = (error, [error])
+    again = pickle.loads(pickle.dumps(error))
+    assert again.value[0] is again
+    assert again.value[1][0] is again
+    assert copy.deepcopy(error).value[0] is not error

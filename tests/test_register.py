@@ -491,10 +491,10 @@ def test_a_wrong_reentry_met_first_then_again_right_keeps_its_first_line_taken()
         r.RegisterConflict, match=r"appears twice .*\(the first time \(line 2\), a re-entry refused"
     ):
         register.check(right, line=4)
-    again = r.Register(
-        children=register.children, pathways=register.pathways, withdrawn=register.withdrawn
-    )
-    assert again == register
+    tables = {"children": register.children, "pathways": register.pathways}
+    again = r.Register(**tables, withdrawn=register.withdrawn)
+    assert again != register  # the tables alone keep no dates of what was withdrawn
+    assert attrs.evolve(register) == register  # evolve keeps them
     merged = r.Register().merge(register)
     assert merged.withdrawn == register.withdrawn
 
@@ -558,3 +558,31 @@ def test_a_merge_checks_a_reentry_naming_one_withdrawn_in_the_other_register():
         assert (read.value.pathway_id, read.value.recorded) == (withdrawn, True)
     assert streamed.withdrawn == {named.programme.id: {"p-4": 0, "p-3": 0}}
     assert r.Register().merge(r.Register()).withdrawn == {}  # no empty entries
+
+
+def test_a_tally_that_counted_a_withdrawn_reentry_does_not_merge():
+    """Review of issue 20 (round 28c): one merge order counted the re-entry's id twice,
+    the other raised; a tally holding what it must not count now refuses either way."""
+    from reussite.indicators import Tally
+
+    year = SchoolYear(2017)
+    wrong = reentry(followed("p-3", D(2017, 11, 2), child="enf-3"), "p-9")
+    named = followed("p-9", D(2017, 10, 2), child="enf-9")
+    tainted, clean = Tally(period=year, as_of=year.end), Tally(period=year, as_of=year.end)
+    tainted.add(wrong)
+    with pytest.raises(r.RegisterConflict):
+        tainted.add(named)
+    clean.add(followed("p-5", D(2017, 10, 2), child="enf-5"))
+    for merge in (lambda: tainted.merge(clean), lambda: clean.merge(tainted)):
+        with pytest.raises(r.InvalidValue, match=r"count again without them"):
+            merge()
+
+
+def test_a_tally_says_the_first_problem_whatever_the_later_one():
+    year = SchoolYear(2017)
+    wrong = reentry(followed("p-3", D(2017, 11, 2), child="enf-3"), "p-9")
+    named = followed("p-9", D(2017, 10, 2), child="enf-9")
+    with pytest.raises(r.RegisterConflict) as first:
+        annual_report([wrong, named, "not a pathway"], year, as_of=year.end)
+    assert first.value.recorded
+    assert isinstance(first.value.__cause__, r.InvalidValue)  # the later one, chained

@@ -212,3 +212,9 @@ def test_a_result_the_workers_cannot_send_back_is_said_so(monkeypatch):
     for jobs in (1, 2):
         with pytest.raises(InvalidValue, match=r"reads its pathways before it returns"):
             map_cohort(sample_path("cohort"), _lazy, jobs=jobs)
+        read = map_cohort(sample_path("cohort"), _read_then_iterate, jobs=jobs)
+        assert sum(len(list(ids)) for ids in read.results) == 294  # an iterator of what it read
+
+
+def _read_then_iterate(pathways: Any, programme: Any) -> Any:
+    return iter([p.id for p in pathways])  # read first: an iterator over a list is fine

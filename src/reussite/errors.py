@@ -15,6 +15,7 @@ import datetime as _dt
 import enum
 import os
 import pickle
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -113,22 +114,31 @@ class ReussiteError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = dict(self.__dict__)
-        for name, value in state.items():
+        if not getattr(_PROBING, "on", False):  # once, at the outermost error (no loops)
+            _PROBING.on = True
             try:
-                pickle.dumps(value)
-            except Exception:  # the rejected object itself may not travel (an open file)
-                state[name] = f"<{type(value).__name__}, not sent across processes>"
-        return _restore, (type(self), self.args, state)
+                for name, value in state.items():
+                    try:
+                        pickle.dumps(value)
+                    except Exception:  # the rejected object may not travel (an open file)
+                        state[name] = f"<{type(value).__name__}, not sent across processes>"
+            finally:
+                _PROBING.on = False
+        # The state is set once the error exists: an error that holds itself pickles.
+        return _restore, (type(self), self.args), state
 
 
-def _restore(cls: type[ReussiteError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
-    """An error as :meth:`ReussiteError.__reduce__` gave it.
+_PROBING = threading.local()
+"""Whether this thread is checking which attributes of an error can be pickled."""
+
+
+def _restore(cls: type[ReussiteError], args: tuple[Any, ...]) -> Any:
+    """An error as :meth:`ReussiteError.__reduce__` gave it, its state set after.
 
     Rebuilt without its ``__init__``, whose arguments are not its ``args``.
     """
     error = cls.__new__(cls)
     error.args = args
-    error.__dict__.update(state)
     return error
 
 

@@ -132,9 +132,11 @@ class Register:
     waiting: dict[tuple[str, str], tuple[tuple[str, Span], ...]] = attrs.Factory(dict)
     withdrawn: dict[str, dict[str, int]] = attrs.Factory(dict)
     _spans_withdrawn: dict[tuple[str, str], tuple[str, Span]] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False
+        factory=dict, alias="spans_withdrawn", repr=False
     )
-    """The child and span of each withdrawn re-entry, for a merge to check what named it."""
+    """The child and span of each withdrawn re-entry, for a merge to check what named it
+    (kept by ``attrs.evolve``, compared by ``==``; a register rebuilt from the documented
+    tables alone has none, and cannot)."""
     _dates: dict[dt.date, dt.date] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     """One object per distinct date met: the records share them (a date object per
     pathway would cost a third of the register's memory)."""
@@ -149,6 +151,8 @@ class Register:
                 raise InvalidValue("Register", name, value, f"a dict: programme id -> id -> {form}")
         if type(self.waiting) is not dict:
             raise InvalidValue("Register", "waiting", self.waiting, "a dict")
+        if type(self._spans_withdrawn) is not dict:
+            raise InvalidValue("Register", "spans_withdrawn", self._spans_withdrawn, "a dict")
         self._records = {
             programme_id: {child_id: _compact(record) for child_id, record in records.items()}
             for programme_id, records in self._records.items()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import sys
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -378,8 +379,6 @@ class Tally:
                         check(p)
                     except RegisterConflict as conflict:
                         if not conflict.recorded:
-                            if shown_wrong is not None:  # the first problem met is said
-                                raise shown_wrong from conflict
                             raise
                         shown_wrong = shown_wrong or conflict  # p is right: counted, said
                 referral = p.referral
@@ -556,6 +555,9 @@ class Tally:
                 self.delays[step].update(days)
             self._count_exits(exits)
             self._add_children(children)
+            later = sys.exc_info()[1]  # a problem met after it (an interrupt goes on)
+            if shown_wrong is not None and isinstance(later, Exception):
+                raise shown_wrong from later  # the first problem met is said
         if shown_wrong is not None:
             raise shown_wrong
         return not_yet_known + counted  # every pathway read is one or the other
@@ -645,6 +647,15 @@ class Tally:
             if mine != theirs:
                 raise InvalidValue("Tally", name, theirs, f"the same {name} as this one ({mine})")
         registers = (self.register, other.register)
+        for name, register in zip(("self", "other"), registers, strict=True):
+            if register is not None and register.withdrawn:  # counted, then shown wrong
+                raise InvalidValue(
+                    "Tally",
+                    "merge",
+                    sorted(i for ids in register.withdrawn.values() for i in ids),
+                    f"tallies that count only right pathways ({name} counted re-entries "
+                    "shown wrong after: count again without them)",
+                )
         merged = Tally(
             period=self.period,
             as_of=self.as_of,

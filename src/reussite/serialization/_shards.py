@@ -138,6 +138,7 @@ def _read_shard(
     )
     entries: list[Entry] = []
     entry = Register.entry
+    read = [False]  # whether work read its pathways to the end
 
     def pathways() -> Iterator[Pathway]:
         for pathway in cohort:
@@ -145,16 +146,18 @@ def _read_shard(
                 return
             entries.append(entry(pathway, line=cohort.line))
             yield pathway
+        read[0] = True
 
     with cohort:
         result = work(pathways(), cohort.programme)
-        if isinstance(result, Iterator):  # it would read pathways already gone: nothing
+        if isinstance(result, Iterator) and not read[0]:  # lazy over pathways soon gone
             raise InvalidValue(
                 "map_cohort",
                 "work",
                 work,
-                "a function that reads its pathways before it returns (its result is "
-                f"{type(result).__name__!r}, an iterator: return a list, a report...)",
+                "a function that reads its pathways before it returns (it returned "
+                f"{type(result).__name__!r}, an iterator, with pathways left unread: "
+                "read lazily after, it would find none)",
             )
         for _ in pathways():  # what work left unread is still checked
             pass
@@ -228,9 +231,10 @@ def map_cohort(
         path: the cohort file (a path: shards are byte ranges of it).
         work: ``work(pathways, programme) -> result``; a top-level function or a
             ``functools.partial`` of one when ``jobs > 1`` (it is sent to the workers),
-            which reads its pathways before it returns (a result that is an iterator,
-            a generator say, is refused: its pathways would be gone) and gives a result
-            that can be pickled when ``jobs > 1``.
+            which reads its pathways before it returns (an iterator returned with
+            pathways left unread, a generator over them say, is refused: read after,
+            it would find none) and gives a result that can be pickled when
+            ``jobs > 1``.
         jobs: worker processes (default ``os.cpu_count()``); ``1`` reads in this
             process.
         on_error: ``"raise"`` or ``"collect"``, as for :func:`load_cohort`.
