@@ -20,15 +20,15 @@ import reussite as r
 
 # Hypothesis profiles, chosen with REUSSITE_HYPOTHESIS_PROFILE (default: "default").
 # The README's test command runs "default" and must stay under 2 minutes on 2 cores, so
-# each property gets a few dozen examples there; "ci" is the same search without the
+# each property gets a score of examples there; "ci" is the same search without the
 # local example database (.ci/run sets it); "nightly" is the long search for a nightly or
 # manual run (REUSSITE_HYPOTHESIS_PROFILE=nightly python -m pytest), about 40 times
 # longer; "dev" is the quickest, to iterate on one module; "fuzz" is the long fuzz run of
 # tests/test_fuzz.py (see its docstring).
 PROFILES: dict[str, dict[str, object]] = {
     "dev": {"max_examples": 10},
-    "default": {"max_examples": 25},
-    "ci": {"max_examples": 25, "database": None, "print_blob": True},
+    "default": {"max_examples": 20},
+    "ci": {"max_examples": 20, "database": None, "print_blob": True},
     "nightly": {"max_examples": 1000, "stateful_step_count": 50},
     "fuzz": {"max_examples": 20_000, "suppress_health_check": list(HealthCheck)},
 }
@@ -45,7 +45,7 @@ def scaled(examples: int) -> int:
     """An explicit example count, scaled like the profile's (``examples`` is for 100).
 
     A test that needs more (or fewer) examples than the profile's default states it for
-    Hypothesis's own default of 100 examples; the profile scales it: a quarter of it in
+    Hypothesis's own default of 100 examples; the profile scales it: a fifth of it in
     ``default`` and ``ci``, ten times it in ``nightly``.
     """
     return max(1, examples * settings.default.max_examples // 100)

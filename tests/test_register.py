@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import reussite as r
 import reussite.strategies as rs
-from conftest import InlinePool
+from conftest import InlinePool, scaled
 from reussite.cli import main
 from reussite.indicators import annual_report
 from reussite.periods import SchoolYear
@@ -333,7 +333,7 @@ _LINES = {
 }
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=scaled(120), deadline=None)
 @given(order=st.permutations(sorted(_LINES)))
 def test_a_wrong_reentry_is_the_pathway_refused_in_any_order_by_every_reader(
     order,
@@ -454,7 +454,7 @@ def test_the_register_checks_the_data_as_known_on_the_date_read(created, tmp_pat
     assert outputs[0][0] == (0 if created else 1)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=scaled(100), deadline=None)
 @given(order=st.permutations([*sorted(_LINES), "good par-0001-b"]))
 def test_the_documented_filter_keeps_exactly_what_every_count_calls_valid(order):
     """Review of issue 20 (round 28): a later line with the id of a withdrawn re-entry
