@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import sys
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -531,6 +530,10 @@ class Tally:
                 before = first_facts(child_id, facts)
                 if before is not facts:  # the child has another pathway among these
                     children[child_id] = _combine(before, facts)
+        except Exception as later:  # a problem met after a re-entry shown wrong
+            if shown_wrong is not None:
+                raise shown_wrong from later  # the first problem met is said
+            raise
         finally:
             self.not_yet_known += not_yet_known
             self.pathways += counted
@@ -555,9 +558,6 @@ class Tally:
                 self.delays[step].update(days)
             self._count_exits(exits)
             self._add_children(children)
-            later = sys.exc_info()[1]  # a problem met after it (an interrupt goes on)
-            if shown_wrong is not None and isinstance(later, Exception):
-                raise shown_wrong from later  # the first problem met is said
         if shown_wrong is not None:
             raise shown_wrong
         return not_yet_known + counted  # every pathway read is one or the other
