@@ -576,6 +576,34 @@ def test_periods_other_than_school_years():
 # --- definitions a PRE can defend (issue 14) -------------------------------------------
 
 
+def test_objectives_added_by_a_later_reassessment_wait_for_its_day():
+    """Found by the nightly search (stop 28): a reassessment after the as-of date (or the
+    period's end) added its objectives to the figure, as if known then."""
+    p = followed("p-1", D(2017, 10, 2))
+    reassessed = r.Reassessed(
+        assessment=r.Assessment(on=D(2018, 10, 1)),
+        decision=decision(D(2018, 10, 1)),
+        objectives=(r.Objective(id="obj-2", domain=r.ObjectiveDomain.HEALTH, label="Dormir"),),
+    )
+    later = r.apply(p, reassessed)
+    dropped = r.apply(
+        later,
+        r.ObjectiveUpdated(
+            on=D(2018, 11, 5), objective_id="obj-2", status=r.ObjectiveStatus.DROPPED
+        ),
+    )
+    for rep in (report([later], as_of=D(2018, 9, 30)), report([later], as_of=D(2019, 6, 30))):
+        assert rep.figure("objectives_by_domain", "health").numerator == 0  # not in 2017/18
+    next_year = report([dropped], SY18, as_of=D(2018, 11, 1))  # set, not yet dropped
+    assert next_year.figure("objectives_by_domain", "health").numerator == 1
+    assert (
+        report([dropped], SY18, as_of=D(2019, 6, 30))
+        .figure("objectives_by_domain", "health")
+        .numerator
+        == 0
+    )
+
+
 def test_objectives_are_counted_as_they_stood_at_the_period_end():
     p = followed("p-1", D(2017, 10, 2))
     late = r.ObjectiveSet(

@@ -28,6 +28,7 @@ from ..events import (
     Event,
     ObjectiveSet,
     ObjectiveUpdated,
+    Reassessed,
 )
 from ..lifecycle import as_known_on
 from ..pathway import Pathway, State
@@ -114,7 +115,9 @@ def _age_cutoffs(on: dt.date) -> tuple[dt.date, ...]:
     return tuple(cutoffs)
 
 
-_PLAN_EVENTS = frozenset({ActionPlanned, ObjectiveSet, ObjectiveUpdated})
+_PLAN_EVENTS = frozenset({ActionPlanned, ObjectiveSet, ObjectiveUpdated, Reassessed})
+"""The events that change the plan: actions planned, objectives set (one at a time, or
+with a reassessment) or updated."""
 
 
 def _known_plan(pathway: Pathway, as_of: dt.date) -> tuple[Sequence[Action], list[str]] | None:
@@ -146,6 +149,8 @@ def _known_plan(pathway: Pathway, as_of: dt.date) -> tuple[Sequence[Action], lis
             set_late.add(event.objective.id)
         elif type(event) is ObjectiveUpdated:
             updated_late.add(event.objective_id)
+        elif type(event) is Reassessed:  # the objectives it adds
+            set_late.update(o.id for o in event.objectives)
     actions: Sequence[Action] = pathway.actions
     if planned_late:
         actions = tuple(a for a in actions if a.id not in planned_late)
@@ -171,15 +176,18 @@ def _statuses(events: Sequence[Event], ids: set[str]) -> dict[str, ObjectiveStat
     statuses: dict[str, ObjectiveStatus] = {}
     for event in reversed(events):  # pragma: no branch - each is set: the loop breaks
         if type(event) is ObjectiveUpdated:
-            oid, status = event.objective_id, event.status
+            found = [(event.objective_id, event.status)]
         elif type(event) is ObjectiveSet:
-            oid, status = event.objective.id, event.objective.status
+            found = [(event.objective.id, event.objective.status)]
+        elif type(event) is Reassessed:  # objectives set with a reassessment
+            found = [(o.id, o.status) for o in event.objectives]
         else:
             continue
-        if oid in ids and oid not in statuses:
-            statuses[oid] = status
-            if len(statuses) == len(ids):
-                break
+        for oid, status in found:
+            if oid in ids and oid not in statuses:
+                statuses[oid] = status
+        if len(statuses) == len(ids):
+            break
     return statuses
 
 
