@@ -128,10 +128,20 @@ def reference_tally(pathways: list[r.Pathway], period: Period, as_of: dt.date) -
         first, last, had = max(admitted_on, start), min(span_end, cutoff), set()
         for i, (since, referent) in enumerate(changes):
             until = changes[i + 1][0] - dt.timedelta(days=1) if i + 1 < len(changes) else last
-            days = (min(until, last) - max(since, first)).days + 1
+            lo, hi = max(since, first), min(until, last)
+            days = (hi - lo).days + 1
             if days > 0:
                 t.child_days[programme.id, referent] += days
                 had.add((programme.id, referent))
+                # the days the referent was not in post (day by day, by its definition)
+                who = programme.referent(referent)
+                out = sum(
+                    1
+                    for n in range(days)
+                    if who is not None and who.fte_on(lo + dt.timedelta(days=n)) == 0
+                )
+                if out:
+                    t.child_days_out_of_post[programme.id, referent] += out
         t.referent_pathways.update(had)
         flags = 0
         for a in p.actions:
