@@ -116,13 +116,36 @@ class Referent:
         metadata=sens.ORDINARY,
     )
 
+    def in_post(self, on: dt.date) -> bool:
+        """Whether the referent works on ``on``: from ``joined_on`` to ``left_on`` included.
+
+        Rule ``R-REFERENT``: a pathway is given only to a referent in post that day.
+        """
+        return (self.joined_on is None or self.joined_on <= on) and (
+            self.left_on is None or on <= self.left_on
+        )
+
+    def span_in_post(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+        """The first and last days from ``start`` to ``end`` the referent is in post.
+
+        ``None`` when they are in post on none of them.
+
+        >>> gone = Referent(id="ref-1", name="R", left_on=dt.date(2017, 3, 31))
+        >>> gone.span_in_post(dt.date(2017, 1, 1), dt.date(2017, 12, 31))
+        (datetime.date(2017, 1, 1), datetime.date(2017, 3, 31))
+        >>> later = dt.date(2018, 1, 1), dt.date(2018, 2, 1)
+        >>> gone.in_post(dt.date(2017, 4, 1)), gone.span_in_post(*later)
+        (False, None)
+        """
+        first = start if self.joined_on is None else max(start, self.joined_on)
+        last = end if self.left_on is None else min(end, self.left_on)
+        return (first, last) if first <= last else None
+
     def fte_on(self, on: dt.date) -> float:
         """The referent's FTE on ``on`` (0 before joining and after leaving)."""
         if type(on) is not dt.date:
             _check_dates("Referent.fte_on", on=on)
-        if (self.joined_on is not None and on < self.joined_on) or (
-            self.left_on is not None and on > self.left_on
-        ):
+        if not self.in_post(on):
             return 0.0
         fte = self.fte
         for change in self.fte_changes:
@@ -139,10 +162,10 @@ class Referent:
         """
         if type(start) is not dt.date or type(end) is not dt.date:
             _check_dates("Referent.fte_days", start=start, end=end)
-        first = start if self.joined_on is None else max(start, self.joined_on)
-        last = end if self.left_on is None else min(end, self.left_on)
-        if last < first:
+        span = self.span_in_post(start, end)
+        if span is None:
             return 0.0
+        first, last = span
         total = 0.0
         edges = [(first, self.fte_on(first))]
         edges += [(c.on, c.fte) for c in self.fte_changes if first < c.on <= last]

@@ -342,9 +342,7 @@ def _referent(p: Pathway, e: Event) -> str | None:
         known = ", ".join(r.id for r in p.programme.referents) or "none declared"
         return f"{e.referent_id!r} is not a referent of the programme (referents: {known})"
     on = e.on
-    if (referent.joined_on is not None and on < referent.joined_on) or (
-        referent.left_on is not None and on > referent.left_on
-    ):
+    if not referent.in_post(on):
         since = "" if referent.joined_on is None else f" from {referent.joined_on}"
         until = "" if referent.left_on is None else f" to {referent.left_on}"
         return f"{e.referent_id!r} is not in post on {on} (in post{since}{until})"

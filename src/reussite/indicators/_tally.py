@@ -34,7 +34,7 @@ from ..lifecycle import as_known_on
 from ..pathway import Pathway, State
 from ..periods import Period
 from ..plan import Action
-from ..programme import Programme
+from ..programme import Programme, Referent
 from ..register import Register, RegisterConflict
 from ._definitions import AgeBand, PriorityArea
 
@@ -54,8 +54,8 @@ over the child's pathways (bit 1: an action in the period; bit 2: an individual 
 the period).
 """
 
-Posts = dict[str, tuple[dt.date | None, dt.date | None]]
-"""The dated referents of a programme: ``{referent id: (joined on, left on)}``."""
+Posts = dict[str, Referent]
+"""The dated referents of a programme (joined, left): ``{referent id: referent}``."""
 
 HAS_ACTION = 1
 HAS_INDIVIDUAL_ACTION = 2
@@ -588,7 +588,7 @@ class Tally:
         memo = self._posts_memo.get(id(programme))
         if memo is None or memo[0] is not programme:
             posts = {
-                r.id: (r.joined_on, r.left_on)
+                r.id: r
                 for r in programme.referents
                 if r.joined_on is not None or r.left_on is not None
             }
@@ -789,12 +789,10 @@ def _referent_days(
     had.extend(seen)
 
 
-def _days_out(post: tuple[dt.date | None, dt.date | None], first: dt.date, last: dt.date) -> int:
-    """The days from ``first`` to ``last`` (included) outside ``post`` (joined, left)."""
-    joined, left = post
-    lo = first if joined is None else max(first, joined)
-    hi = last if left is None else min(last, left)
-    inside = (hi - lo).days + 1 if hi >= lo else 0
+def _days_out(referent: Referent, first: dt.date, last: dt.date) -> int:
+    """The days from ``first`` to ``last`` (included) ``referent`` was not in post."""
+    span = referent.span_in_post(first, last)
+    inside = 0 if span is None else (span[1] - span[0]).days + 1
     return (last - first).days + 1 - inside
 
 

@@ -118,16 +118,9 @@ def _consent(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
     )
 
 
-def _in_post(referent: Referent, on: dt.date) -> bool:
-    """Whether ``referent`` may be named on ``on`` (``R-REFERENT``: in post that day)."""
-    return (referent.joined_on is None or referent.joined_on <= on) and (
-        referent.left_on is None or on <= referent.left_on
-    )
-
-
 def _for_good(referent: Referent, since: dt.date) -> bool:
     """Whether ``referent`` is in post every day from ``since`` on (any later event's day)."""
-    return referent.left_on is None and (referent.joined_on is None or referent.joined_on <= since)
+    return referent.left_on is None and referent.in_post(since)
 
 
 def _admitted(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
@@ -135,7 +128,7 @@ def _admitted(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
     decision = _decision(draw, p, on, derogation=derogation)
     return Admitted(
         decision=decision,
-        referent_id=_pick(draw, [r.id for r in p.programme.referents if _in_post(r, decision.on)]),
+        referent_id=_pick(draw, [r.id for r in p.programme.referents if r.in_post(decision.on)]),
     )
 
 
@@ -185,7 +178,7 @@ def _action_end(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
 
 
 def _referent_change(draw: st.DrawFn, p: Pathway, on: dt.date) -> Event:
-    others = [r.id for r in p.programme.referents if r.id != p.referent_id and _in_post(r, on)]
+    others = [r.id for r in p.programme.referents if r.id != p.referent_id and r.in_post(on)]
     return ReferentChanged(on=on, referent_id=_pick(draw, others))
 
 
