@@ -46,7 +46,7 @@ from ._documents import (
 from ._errors import Problems, show
 from ._json import dump, parse
 from ._migrations import SCHEMA_VERSION, check_version, dated_referents
-from ._pause import Hold, hold
+from ._pause import Hold, collector_paused
 
 __all__ = [
     "MAX_ERRORS",
@@ -522,7 +522,7 @@ class Cohort:
         item: str | bytes | Exception | None = None
         # The collector paused over the decoding; the hold is given back below and, should
         # an interrupt cut that short, again when the reading stops (_stop).
-        self._hold = paused = hold() if len(texts) > 1 else None
+        self._hold = paused = collector_paused() if len(texts) > 1 else None
         try:
             for line, item in texts:
                 if isinstance(item, Exception):

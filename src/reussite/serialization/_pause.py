@@ -29,7 +29,7 @@ import os
 import threading
 from types import TracebackType
 
-__all__ = ["Hold", "collector_paused", "hold"]
+__all__ = ["Hold", "collector_paused"]
 
 
 class _Pause:
@@ -119,17 +119,12 @@ if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
     os.register_at_fork(after_in_child=_PAUSE.forget)
 
 
-def hold() -> Hold:
+def collector_paused() -> Hold:
     """Pause the collector until the :class:`Hold` given is released (see the module).
 
-    Release it in a ``finally`` clause, and again where the reader stops after an
-    interrupt: the first release may be cut short by the interrupt itself.
-    """
-    return _PAUSE.hold()
-
-
-def collector_paused() -> Hold:
-    """A context in which the cyclic garbage collector does not run (see the module).
+    A context (``with collector_paused(): ...``), or a hold to release in a ``finally``
+    clause and again where the reader stops after an interrupt: the first release may be
+    cut short by the interrupt itself.
 
     >>> import gc
     >>> with collector_paused():
